@@ -1,0 +1,116 @@
+"""Home: the map of the talk. Imports nothing heavy, so it opens as fast as a bare app."""
+
+import time
+
+import streamlit as st
+
+from core.figures import ai_ml_dl_figure
+
+st.title("Deep Text Lab")
+st.markdown(
+    "The *Intro to Deep Learning* workshop, one live experiment per idea. "
+    "Start here for the big picture, then follow the links."
+)
+
+left, right = st.columns([3, 2])
+left.subheader("AI ⊃ ML ⊃ DL")
+# The chart's slot is reserved here and filled last (see the end of the script).
+diagram = left.empty()
+with right:
+    st.subheader("Three nested ideas")
+    st.markdown(
+        "- **Artificial intelligence**: any technique that makes a computer act the way a person "
+        "would.\n"
+        "- **Machine learning**: the part of AI that learns from examples instead of following "
+        "rules someone wrote.\n"
+        "- **Deep learning**: the part of ML that uses neural networks to find the patterns "
+        "itself."
+    )
+    st.info("Every deep-learning model is a machine-learning model, but not the other way round.")
+
+st.subheader("Learning maps an input X to an output Y")
+st.caption("Three examples from the talk. Each link opens a page with the real data.")
+EXAMPLES = [
+    (
+        ":material/mail: Spam detection",
+        "the text of a message",
+        "one of {spam, not spam}",
+        "cross-entropy (a classification loss)",
+        "See the spam comments",
+        "spam",
+    ),
+    (
+        ":material/trending_up: Stock price prediction",
+        "the prices of the last week (5 trading days)",
+        "tomorrow's price, a number",
+        "mean squared error, (1/n) Σ (Yᵢ − Ŷᵢ)²",
+        "See the price windows",
+        "stocks",
+    ),
+    (
+        ":material/image: Image classification",
+        "an image, as a grid of pixel values",
+        "a class, such as {cat, dog} or a digit 0-9",
+        "cross-entropy over the classes",
+        "See the digit images",
+        "digits",
+    ),
+]
+for column, (name, x, y, loss, link, dataset) in zip(st.columns(3), EXAMPLES, strict=True):
+    with column.container(border=True):
+        st.markdown(f"**{name}**")
+        st.markdown(f"**X** = {x}  \n**Y** = {y}  \n**Loss** = {loss}")
+        st.page_link(
+            "pages/datasets.py",
+            label=link,
+            icon=":material/arrow_forward:",
+            query_params={"dataset": dataset},
+        )
+
+st.subheader("Hand-made features versus learned features")
+features, table = st.columns(2)
+with features:
+    st.markdown(
+        "Classical ML needs a person to decide what to measure: *does the message contain "
+        "“free”? how many links?* Such features take time to design, break when the data "
+        "shifts, and do not scale to new problems.\n\n"
+        "Deep learning learns the features from the data, layer by layer:\n"
+        "1. **Low level**: lines and edges (in text: characters and word pieces).\n"
+        "2. **Mid level**: eyes, noses and ears (in text: words and phrases).\n"
+        "3. **High level**: the structure of a face (in text: topic and intent)."
+    )
+with table:
+    # A Markdown table, not st.table: st.table goes through pandas and Arrow, whose first
+    # import would add about a second to the home page's cold start.
+    st.markdown(
+        "| Machine learning | Deep learning |\n"
+        "|---|---|\n"
+        "| Works on small datasets | Needs large datasets |\n"
+        "| Runs on low-end computers | Depends on high-end computers (GPUs) |\n"
+        "| Trains faster | Takes longer to train |\n"
+        "| Slower to test | Faster to test |\n"
+        "| Features made by hand | Features learned from data |"
+    )
+st.markdown(
+    "**Why now?** Neural networks are decades old. They came back because of **big data** "
+    "(larger datasets, easier to collect and store), **hardware** (GPUs, massively parallel) and "
+    "**software** (better techniques, new models, toolboxes such as TensorFlow and Keras)."
+)
+
+st.subheader("Where to go next")
+st.page_link(
+    "pages/text_to_numbers.py",
+    label="Text → numbers: tokens, bag of words, cosine",
+    icon=":material/pin:",
+)
+st.page_link(
+    "pages/datasets.py",
+    label="Datasets: the X and Y of every example, and your file",
+    icon=":material/dataset:",
+)
+
+# The browser fetches plotly.js (several MB) when it meets its first chart, and holds back
+# whatever arrives in the same batch of updates until then. Filling the chart last, a moment
+# after the text, lets the whole page show at once and the diagram follow.
+time.sleep(0.1)
+diagram.plotly_chart(ai_ml_dl_figure(), config={"displayModeBar": False})

@@ -1,0 +1,255 @@
+"""Text → numbers: tokens, bag of words, TF-IDF and cosine similarity, step by step."""
+
+import streamlit as st
+
+from core import datasets, text
+from core.export import frame_to_csv_bytes
+from core.figures import bar_chart, cosine_heatmap, heatmap
+from pages.widgets import chips, require_navigation, show_code, show_data_error, upload_text
+
+require_navigation()
+
+st.title("Text → numbers")
+st.markdown(
+    "A network only sees numbers. The simplest way to turn text into numbers is a **bag of "
+    "words**: fix a dictionary, then give each sentence one number per dictionary word. "
+    "Similar sentences end up as vectors that point the same way, and **cosine similarity** "
+    "measures that."
+)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def fit_bag_of_words(
+    documents: tuple[str, ...],
+    settings: text.TextSettings,
+    weighting: str,
+    vocabulary: tuple[str, ...] | None = None,
+) -> text.BagOfWords:
+    # Keyed by the documents' content and the settings: equal inputs give equal outputs,
+    # so a cached entry can never show one user another user's text.
+    return text.bag_of_words(documents, settings, weighting, vocabulary)
+
+
+@st.cache_data(show_spinner="Loading the corpus…")
+def embedded_corpus(name: str) -> tuple[str, ...]:
+    return datasets.gensim_corpus(name).documents
+
+
+# ------------------------------------------------------------------ the talk's examples
+st.header("1 · The talk's two examples")
+ex1, ex2 = st.columns(2)
+with ex1:
+    st.markdown(f"**Dictionary** = {{{', '.join(text.TALK_DICTIONARY)}}}")
+    talk = fit_bag_of_words(
+        text.TALK_SENTENCES, text.TextSettings(), "binary", text.TALK_DICTIONARY
+    )
+    frame = text.dtm_frame(talk, [f"vec{i}" for i in range(1, len(text.TALK_SENTENCES) + 1)])
+    st.dataframe(frame)
+    st.caption(
+        " · ".join(f"vec{i} = “{s}”" for i, s in enumerate(text.TALK_SENTENCES, 1))
+        + ". Each vector has one slot per dictionary word: 1 if the sentence uses the word. "
+        "vec1 and vec2 share *the* and *sat*; vec3 shares nothing with either."
+    )
+with ex2:
+    weighting2 = (
+        st.segmented_control(
+            "Weighting for example 2",
+            ["binary", "count"],
+            default="binary",
+            format_func=text.WEIGHTINGS.get,
+            key="example2_weighting",
+        )
+        or "binary"
+    )
+    bow2 = fit_bag_of_words(
+        (text.TALK_SENTENCE_2,), text.TextSettings(), weighting2, text.TALK_VOCABULARY_2
+    )
+    st.markdown(f"**Sentence**: “{text.TALK_SENTENCE_2}”")
+    st.dataframe(text.dtm_frame(bow2, ["vector"]), hide_index=True)
+    if weighting2 == "binary":
+        st.caption(
+            "This is the slide's vector [0, 0, 1, 1, 0, 1, 1, 1]: it records whether each "
+            "word is **present**, so *the* gets 1 even though it appears twice."
+        )
+    else:
+        st.caption(
+            "Counting instead of marking presence gives *the* = 2: the sentence says "
+            "“**the** dog is on **the** table”. Counts keep how often a word is used; "
+            "presence keeps only whether it is used."
+        )
+
+# ------------------------------------------------------------------ your own text
+st.header("2 · Your text, step by step")
+source = st.radio(
+    "Text to use", ["Paste text", "Embedded corpus", "Upload a file"], horizontal=True, key="source"
+)
+documents: tuple[str, ...] = ()
+if source == "Paste text":
+    pasted = st.text_area(
+        "One document per line",
+        value="\n".join(
+            [
+                *text.TALK_SENTENCES,
+                text.TALK_SENTENCE_2,
+                "A cute teddy bear is reading",
+                "The cat is reading on the table",
+            ]
+        ),
+        height=160,
+        key="pasted",
+    )
+    documents = tuple(line.strip() for line in pasted.splitlines() if line.strip())
+    if not documents:
+        st.warning("Type at least one line of text above.")
+elif source == "Embedded corpus":
+    corpus_name = st.selectbox(
+        "Corpus (shipped with gensim)", list(datasets.GENSIM_CORPORA), key="corpus"
+    )
+    documents = embedded_corpus(corpus_name)
+else:
+    uploaded = upload_text("Upload a text file", key="text_upload", want="corpus")
+    if uploaded is not None:
+        documents = uploaded.documents
+
+with st.form("text_settings"):
+    c1, c2, c3, c4 = st.columns(4)
+    tokenizer = c1.selectbox("Tokenizer", list(text.TOKENIZERS), format_func=text.TOKENIZERS.get)
+    stemmer = c2.selectbox("Stemmer", list(text.STEMMERS), format_func=text.STEMMERS.get)
+    ngram_max = c3.slider("Longest n-gram", 1, 3, 1)
+    lowercase = c4.checkbox("Lower-case", value=True)
+    remove_stop = c4.checkbox(
+        "Remove stop words", value=False, help="scikit-learn's English list of 318 words"
+    )
+    st.form_submit_button("Apply")
+settings = text.TextSettings(
+    tokenizer=tokenizer,
+    lowercase=lowercase,
+    remove_stop_words=remove_stop,
+    stemmer=stemmer,
+    ngram_range=(1, ngram_max),
+)
+weighting = (
+    st.segmented_control(
+        "Weighting",
+        list(text.WEIGHTINGS),
+        default="count",
+        format_func=text.WEIGHTINGS.get,
+        key="weighting",
+    )
+    or "count"
+)
+
+if not documents:
+    st.stop()
+
+labels = [f"doc {i}" for i in range(len(documents))]
+pick = st.selectbox(
+    "Document to take apart",
+    range(len(documents)),
+    format_func=lambda i: f"{labels[i]}: {documents[i][:80]}",
+    key="pick",
+)
+stages = text.steps(documents[pick], settings)
+with st.container(border=True):
+    st.markdown("**Raw text**")
+    st.text(stages.raw[:2000] + ("…" if len(stages.raw) > 2000 else ""))
+    st.markdown(f"**Tokens** ({len(stages.tokens)}): {chips(stages.tokens)}")
+    if remove_stop:
+        st.markdown(
+            f"**Stop words removed** ({len(stages.removed_stop_words)}): "
+            f"{chips(stages.removed_stop_words)}"
+        )
+    if stemmer != "none":
+        st.markdown(f"**After stemming** ({len(stages.stems)}): {chips(stages.stems)}")
+    st.markdown(f"**Terms, with n-grams** ({len(stages.terms)}): {chips(stages.terms)}")
+
+try:
+    bow = fit_bag_of_words(documents, settings, weighting)
+except ValueError:
+    show_data_error(
+        datasets.DataError(
+            text.describe_empty_vocabulary(settings), "Change the settings above or use other text."
+        )
+    )
+    st.stop()
+
+n_docs, n_terms = bow.shape
+st.subheader("Vocabulary")
+st.markdown(
+    f"**{n_terms:,} terms** from **{n_docs:,} documents**. Each term is one column "
+    "of the matrix below."
+)
+vocab = text.vocabulary_frame(bow)
+v1, v2 = st.columns([2, 3])
+v1.dataframe(vocab, hide_index=True, height=300)
+top = vocab.head(20)
+v2.plotly_chart(
+    bar_chart(top["term"], top["total weight"], f"total {weighting} weight"), key="top_terms"
+)
+
+st.subheader("Document-term matrix")
+dtm = text.dtm_frame(bow, labels)
+if dtm.shape != bow.shape:
+    st.caption(
+        f"Showing {dtm.shape[0]} of {n_docs:,} documents and the {dtm.shape[1]} heaviest "
+        f"of {n_terms:,} terms. The full matrix stays sparse: "
+        f"{bow.matrix.nnz:,} of {n_docs * n_terms:,} cells are non-zero."
+    )
+st.plotly_chart(
+    heatmap(dtm.to_numpy(), dtm.index, dtm.columns, weighting, show_values=dtm.size <= 400),
+    key="dtm",
+)
+with st.expander("The numbers"):
+    st.dataframe(dtm)
+st.download_button(
+    "Download this table as CSV",
+    frame_to_csv_bytes(dtm),
+    file_name="document_term_matrix.csv",
+    mime="text/csv",
+)
+
+# ------------------------------------------------------------------ cosine similarity
+st.header("3 · Cosine similarity")
+st.latex(r"\text{similarity} = \cos\theta = \frac{a \cdot b}{\lVert a \rVert \, \lVert b \rVert}")
+st.markdown(
+    "θ is the angle between the two vectors: 1 means they point the same way, 0 means "
+    "they share no term."
+)
+a_col, b_col = st.columns(2)
+first = a_col.selectbox("Document a", range(n_docs), format_func=labels.__getitem__, key="cos_a")
+second = b_col.selectbox(
+    "Document b",
+    range(n_docs),
+    index=min(1, n_docs - 1),
+    format_func=labels.__getitem__,
+    key="cos_b",
+)
+parts = text.cosine_parts(bow.matrix[first].toarray().ravel(), bow.matrix[second].toarray().ravel())
+st.markdown(
+    f"a·b = **{parts.dot:.4g}**, ‖a‖ = **{parts.norm_a:.4g}**, ‖b‖ = **{parts.norm_b:.4g}**, "
+    f"so cos θ = {parts.dot:.4g} / ({parts.norm_a:.4g} × {parts.norm_b:.4g}) = "
+    f"**{parts.cosine:.4f}**"
+)
+
+shown = min(n_docs, 30)
+st.plotly_chart(cosine_heatmap(text.cosine_matrix(bow.matrix, shown), labels[:shown]), key="cosine")
+if shown < n_docs:
+    st.caption(f"The heatmap shows the first {shown} of {n_docs:,} documents.")
+
+st.subheader("Documents most similar to a query")
+query = st.text_input("Query text", value=documents[pick][:200], key="query")
+matches = text.most_similar(bow, query, topn=5) if query.strip() else []
+if query.strip() and not matches:
+    st.info("None of the query's terms is in the vocabulary, so it is similar to nothing.")
+for index, score in matches:
+    st.markdown(f"**{score:.3f}** · {labels[index]}: {documents[index][:300]}")
+
+show_code(
+    """
+from core import text
+
+settings = text.TextSettings(tokenizer="regexp", remove_stop_words=False, stemmer="none")
+bow = text.bag_of_words(documents, settings, weighting="count")   # sparse CSR matrix
+text.most_similar(bow, "the dog sat", topn=5)                       # [(doc index, cosine), ...]
+"""
+)

@@ -1,0 +1,25 @@
+import csv
+import io
+
+import pandas as pd
+
+from core.export import escape_cell, frame_to_csv_bytes, to_csv_bytes
+
+
+def test_formula_prefixes_are_escaped():
+    for bad in ["=1+1", "+SUM(A1)", "-2+3", "@cmd", '=HYPERLINK("x")']:
+        assert escape_cell(bad) == "'" + bad
+    assert escape_cell("hello = world") == "hello = world"
+    assert escape_cell(-3) == -3 and escape_cell(2.5) == 2.5
+
+
+def test_csv_round_trip_keeps_text_and_escapes():
+    data = to_csv_bytes(["text", "label"], [["=cmd|' /C calc'!A0", "spam"], ['say "hi", ok', 1]])
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8"))))
+    assert rows == [["text", "label"], ["'=cmd|' /C calc'!A0", "spam"], ['say "hi", ok', "1"]]
+
+
+def test_frame_export_escapes_index_columns_and_cells():
+    frame = pd.DataFrame({"=x": [1, 2]}, index=["@a", "b"])
+    rows = list(csv.reader(io.StringIO(frame_to_csv_bytes(frame).decode())))
+    assert rows == [["", "'=x"], ["'@a", "1"], ["b", "2"]]
