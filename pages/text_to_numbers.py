@@ -18,7 +18,7 @@ st.markdown(
 )
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@st.cache_data(show_spinner="Counting words…", max_entries=32)
 def fit_bag_of_words(
     documents: tuple[str, ...],
     settings: text.TextSettings,

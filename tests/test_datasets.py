@@ -207,3 +207,15 @@ def test_blank_rows_are_skipped_with_a_warning():
 def test_data_error_str_has_message_and_hint():
     error = DataError("Bad file.", "Fix it.")
     assert str(error) == "Bad file. Fix it."
+
+
+def test_decode_bytes_reports_the_encoding():
+    assert datasets.decode_bytes("naïve".encode()).encoding == "UTF-8"
+    assert datasets.decode_bytes(b"\xef\xbb\xbfhi").text == "hi"
+    assert datasets.decode_bytes("hi".encode("utf-16")).encoding == "UTF-16 with BOM"
+    latin = datasets.decode_bytes("naïve".encode("latin-1"))
+    assert latin.encoding == "latin-1" and latin.text == "naïve" and latin.warnings
+    with pytest.raises(DataError, match="UTF-16"):
+        datasets.decode_bytes(b"\xff\xfe\x00\xd8")  # a lone surrogate is not valid UTF-16
+    with pytest.raises(DataError, match="binary"):
+        datasets.decode_bytes(bytes(range(1, 32)) * 50)

@@ -116,3 +116,10 @@ def test_core_never_imports_streamlit():
     for path in (ROOT / "core").rglob("*.py"):
         source = path.read_text()
         assert "import streamlit" not in source and "from streamlit" not in source, path
+
+
+def test_text_page_query_finds_the_closest_document():
+    at = open_page("pages/text_to_numbers.py")
+    at.text_input(key="query").set_value("orange grape").run()
+    hits = [m.value for m in at.markdown if m.value.startswith("**") and " · doc " in m.value]
+    assert hits and "Orange, apple, grape" in hits[0]

@@ -160,3 +160,23 @@ def test_default_tokenizer_matches_stock_nltk_regexp_tokenizer():
     stock = RegexpTokenizer(text.REGEXP_PATTERN)
     for doc in youtube_spam(["Psy"]).texts:
         assert text.tokenize(doc) == stock.tokenize(doc)
+
+
+def test_fitted_bag_of_words_survives_pickling():
+    # Streamlit's st.cache_data pickles return values.
+    import pickle
+
+    bow = text.bag_of_words(["The cats sat", "dogs ran"], TextSettings(stemmer="porter"))
+    copy = pickle.loads(pickle.dumps(bow))
+    assert copy.vocabulary == bow.vocabulary == ["cat", "dog", "ran", "sat", "the"]
+    assert (copy.transform(["cats running"]) != bow.transform(["cats running"])).nnz == 0
+
+
+def test_make_vectorizer_kinds():
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+
+    assert isinstance(text.make_vectorizer(weighting="tfidf"), TfidfVectorizer)
+    binary = text.make_vectorizer(weighting="binary")
+    assert isinstance(binary, CountVectorizer) and binary.binary
+    with pytest.raises(ValueError):
+        text.make_vectorizer(weighting="bogus")
