@@ -188,12 +188,12 @@ def build_analyzer(settings: TextSettings) -> Callable[[str], list[str]]:
     return analyzer
 
 
-def analyze(text: str, settings: TextSettings = TextSettings()) -> list[str]:  # noqa: B008
+def analyze(text: str, settings: TextSettings = TextSettings()) -> list[str]:
     """One text -> its terms: tokenize, lower-case, drop stop words, stem, then n-grams."""
     return build_analyzer(settings)(text)
 
 
-def steps(text: str, settings: TextSettings = TextSettings()) -> TextSteps:  # noqa: B008
+def steps(text: str, settings: TextSettings = TextSettings()) -> TextSteps:
     """Like :func:`analyze`, but keeps each stage so a page can show them in turn."""
     tokens = tokenize(text, settings.tokenizer)
     # Same order as analyze(): lower-case the text, then tokenize, so both give the same terms.
@@ -218,7 +218,7 @@ def steps(text: str, settings: TextSettings = TextSettings()) -> TextSteps:  # n
 
 
 def make_vectorizer(
-    settings: TextSettings = TextSettings(),  # noqa: B008
+    settings: TextSettings = TextSettings(),
     weighting: Weighting = "count",
     vocabulary: Sequence[str] | None = None,
     min_df: int | float = 1,
@@ -263,7 +263,7 @@ class _Analyzer:
 
 def bag_of_words(
     documents: Sequence[str],
-    settings: TextSettings = TextSettings(),  # noqa: B008
+    settings: TextSettings = TextSettings(),
     weighting: Weighting = "count",
     vocabulary: Sequence[str] | None = None,
     min_df: int | float = 1,

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import logging
+import threading
+import time
+from collections.abc import Callable
 
 import streamlit as st
 
 from core.datasets import MAX_UPLOAD_MB, Corpus, DataError, LabelledText, parse_upload
+from core.training import RunRecord, StopFlag
 
 log = logging.getLogger(__name__)
 
@@ -95,3 +99,88 @@ def show_code(code: str, title: str = "Show the code") -> None:
     """An expander with the ``core`` calls behind a view, for readers who want to script it."""
     with st.expander(title):
         st.code(code.strip(), language="python")
+
+
+def run_live_training(
+    train: Callable[[RunRecord, StopFlag], None],
+    record: RunRecord,
+    draw: Callable[[RunRecord, str], None],
+    key: str,
+    poll_seconds: float = 0.25,
+) -> RunRecord:
+    """Run ``train(record, stop_flag)`` in a worker thread while this script draws its progress.
+
+    ``draw(record, key_prefix)`` renders the curves so far; it is called again after each new
+    epoch with a fresh ``key_prefix`` (Streamlit refuses two equal charts in one run). A Stop
+    button sets the flag, which the Keras callback checks at the end of every batch. If this
+    script is interrupted instead (the user clicks Stop, changes a widget or leaves the page),
+    the flag is set as well and the run is recorded as stopped, never as complete.
+    The record is kept in ``st.session_state[key]`` so the next run of the page can show it.
+    """
+    stop_flag = StopFlag()
+    st.session_state[key] = record
+
+    def work() -> None:
+        try:
+            train(record, stop_flag)
+        except Exception as error:  # the page shows the message; the thread must not die silently
+            log.exception("training failed")
+            record.finish("failed", f"Training failed: {error}")
+        finally:
+            if record.status == "running":
+                record.finish("complete")
+
+    stop_slot = st.empty()
+    stop_slot.button(
+        "Stop training",
+        key=f"{key}_stop",
+        on_click=stop_flag.request,
+        icon=":material/stop_circle:",
+    )
+    progress = st.progress(0.0, text="Starting…")
+    live = st.empty()
+    worker = threading.Thread(target=work, name=f"train-{key}", daemon=True)
+    worker.start()
+    shown = -1
+    try:
+        while worker.is_alive():
+            done = record.epochs_done
+            if done != shown:
+                shown = done
+                total = max(record.total_epochs, 1)
+                progress.progress(min(done / total, 1.0), text=f"Epoch {done} of {total}")
+                with live.container():
+                    draw(record, f"{key}_live_{done}")
+            time.sleep(poll_seconds)
+    finally:
+        if worker.is_alive():
+            # This script was interrupted mid-training: stop at the end of the current batch.
+            stop_flag.request()
+            worker.join(timeout=60)
+            if record.status == "running":
+                record.finish(
+                    "stopped",
+                    f"Stopped after {record.epochs_done} of {record.total_epochs} epochs.",
+                )
+    worker.join()
+    stop_slot.empty()
+    progress.empty()
+    live.empty()
+    return record
+
+
+def show_run_status(record: RunRecord) -> None:
+    """How the run ended, in words: complete, stopped (partial curves) or failed (with advice)."""
+    done = f"{record.epochs_done} of {record.total_epochs} epochs in {record.duration:.1f} s"
+    if record.status == "failed":
+        st.error(f"**Training failed** after {done}. {record.message}", icon=":material/error:")
+    elif record.status == "stopped":
+        st.warning(
+            f"**Stopped**: {done}. {record.message} The curves below are partial.",
+            icon=":material/stop_circle:",
+        )
+    elif record.status == "complete":
+        st.success(
+            f"**Complete**: {done} on {record.device}. {record.message}".strip(),
+            icon=":material/check_circle:",
+        )

@@ -1,4 +1,4 @@
-"""Plotly figure builders: plain values in, ``go.Figure`` out. No Streamlit here.
+"""Figures shared by several pages: the map of the talk, heatmaps, bars, datasets.
 
 Figures leave colours of the page (background, fonts) to the caller's theme, so they read well
 in light and dark mode alike.

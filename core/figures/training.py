@@ -1,0 +1,60 @@
+"""Training curves: loss and metrics per epoch, with early-stopping marks."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from core.figures.common import PALETTE
+
+CURVE_NAMES = {
+    "loss": "train loss",
+    "val_loss": "validation loss",
+    "accuracy": "train accuracy",
+    "val_accuracy": "validation accuracy",
+}
+
+
+def curves_figure(
+    history: dict[str, list[float]],
+    keys: tuple[str, ...] = ("loss", "val_loss"),
+    total_epochs: int | None = None,
+    best_epoch: int | None = None,
+    stopped_epoch: int | None = None,
+    y_title: str = "loss",
+) -> go.Figure:
+    """Per-epoch curves (epochs count from 1), with the best and the stopping epoch marked."""
+    fig = go.Figure()
+    for index, key in enumerate(k for k in keys if history.get(k)):
+        values = history[key]
+        fig.add_trace(
+            go.Scatter(
+                x=list(range(1, len(values) + 1)),
+                y=values,
+                mode="lines+markers" if len(values) < 40 else "lines",
+                name=CURVE_NAMES.get(key, key),
+                line={"color": PALETTE[index * 3 % len(PALETTE)], "width": 2},
+            )
+        )
+    if best_epoch:
+        fig.add_vline(
+            x=best_epoch,
+            line_dash="dot",
+            line_color=PALETTE[4],
+            annotation_text=f"best epoch {best_epoch} (restored)",
+        )
+    if stopped_epoch:
+        fig.add_vline(
+            x=stopped_epoch,
+            line_dash="dash",
+            line_color=PALETTE[5],
+            annotation_text=f"stopped at {stopped_epoch}",
+            annotation_position="bottom right",
+        )
+    if total_epochs:
+        fig.update_xaxes(range=[0.5, total_epochs + 0.5])
+    fig.update_xaxes(title="epoch")
+    fig.update_yaxes(title=y_title)
+    fig.update_layout(
+        height=320, margin={"l": 0, "r": 0, "t": 30, "b": 0}, legend={"orientation": "h", "y": 1.12}
+    )
+    return fig

@@ -1,0 +1,223 @@
+"""Live training: one mechanism for every page that trains a Keras model.
+
+- :class:`StopFlag` is set from outside (a Stop button, a page left mid-run); the callback checks
+  it at the end of every batch and sets ``model.stop_training``.
+- :class:`RunRecord` holds what a run produced so far: settings, per-epoch curves, status and a
+  message for people. A page can draw it while training goes on in another thread.
+- :func:`fit_live` wraps ``model.fit`` with that callback and ``TerminateOnNaN``, always on, and
+  turns a NaN or exploding loss into a failed run with advice instead of an exception.
+
+Keras is imported inside the functions: importing this module stays cheap.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any, Literal
+
+Status = Literal["running", "complete", "stopped", "failed"]
+
+# A loss this many times its first value means the weights are running away.
+EXPLODING_FACTOR = 1e4
+DIVERGED_MESSAGE = (
+    "The loss became {what} at epoch {epoch}: training diverged. The learning rate is probably "
+    "too high; lower it (for example by 10×), or pick an adaptive optimizer such as Adam."
+)
+
+
+class StopFlag:
+    """A thread-safe request to stop training at the end of the current batch."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def request(self) -> None:
+        self._event.set()
+
+    def is_set(self) -> bool:
+        return self._event.is_set()
+
+    def clear(self) -> None:
+        self._event.clear()
+
+
+@dataclass
+class RunRecord:
+    """One training run: what was asked, what happened so far, and how it ended."""
+
+    kind: str
+    settings: dict[str, Any] = field(default_factory=dict)
+    total_epochs: int = 0
+    history: dict[str, list[float]] = field(default_factory=dict)
+    status: Status = "running"
+    message: str = ""
+    device: str = ""
+    started: float = field(default_factory=time.time)
+    duration: float = 0.0
+    best_epoch: int | None = None  # 1-based, set when early stopping restored the best weights
+    stopped_epoch: int | None = None  # 1-based, the last epoch that ran when it ended early
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def epochs_done(self) -> int:
+        return len(self.history.get("loss", []))
+
+    def add_epoch(self, logs: dict[str, float]) -> None:
+        for name, value in logs.items():
+            self.history.setdefault(name, []).append(float(value))
+
+    def finish(self, status: Status, message: str = "") -> None:
+        # A run that already failed or was stopped keeps that verdict.
+        if self.status in ("failed", "stopped") and status == "complete":
+            return
+        self.status = status
+        if message:
+            self.message = message
+        self.duration = time.time() - self.started
+
+
+@cache
+def _live_callback_class():
+    import keras
+
+    class LiveCallback(keras.callbacks.Callback):
+        """Records each epoch's logs, obeys the stop flag, and watches for divergence."""
+
+        def __init__(self, record: RunRecord, stop_flag: StopFlag, on_epoch=None) -> None:
+            super().__init__()
+            self.record = record
+            self.stop_flag = stop_flag
+            self.on_epoch = on_epoch
+
+        def on_train_batch_end(self, batch, logs=None) -> None:
+            if self.stop_flag.is_set():
+                self.model.stop_training = True
+
+        def on_epoch_end(self, epoch, logs=None) -> None:
+            logs = {k: float(v) for k, v in (logs or {}).items()}
+            self.record.add_epoch(logs)
+            loss = logs.get("loss", 0.0)
+            first = self.record.history["loss"][0]
+            if not math.isfinite(loss):
+                self.model.stop_training = True
+                self.record.finish(
+                    "failed", DIVERGED_MESSAGE.format(what="NaN or infinite", epoch=epoch + 1)
+                )
+            elif first > 0 and loss > EXPLODING_FACTOR * first:
+                self.model.stop_training = True
+                self.record.finish(
+                    "failed",
+                    DIVERGED_MESSAGE.format(
+                        what=f"{loss:.3g} (it started at {first:.3g})", epoch=epoch + 1
+                    ),
+                )
+            if self.on_epoch is not None:
+                self.on_epoch(epoch + 1, logs)
+
+    return LiveCallback
+
+
+def live_callback(record: RunRecord, stop_flag: StopFlag, on_epoch=None):
+    """The Keras callback behind :func:`fit_live`, for code that calls ``model.fit`` itself."""
+    return _live_callback_class()(record, stop_flag, on_epoch)
+
+
+def fit_live(
+    model,
+    x,
+    y=None,
+    *,
+    epochs: int,
+    batch_size: int | None = 32,
+    record: RunRecord | None = None,
+    stop_flag: StopFlag | None = None,
+    on_epoch: Callable[[int, dict[str, float]], None] | None = None,
+    callbacks: list | tuple = (),
+    **fit_kwargs: Any,
+) -> RunRecord:
+    """``model.fit`` that reports each epoch, stops on request and never raises on divergence.
+
+    ``on_epoch(epoch, logs)`` runs after every epoch (1-based). The returned record's status is
+    ``complete``, ``stopped`` (the flag was set, or early stopping fired) or ``failed`` (NaN or an
+    exploding loss), with a message for people in the last two cases. Other ``fit`` arguments
+    (``validation_data``, ``validation_split``, ``class_weight``, ``shuffle``…) pass through.
+    """
+    import keras
+
+    record = record or RunRecord(kind="fit")
+    record.total_epochs = epochs
+    record.device = record.device or training_device()
+    stop_flag = stop_flag or StopFlag()
+    live = live_callback(record, stop_flag, on_epoch)
+    early = [cb for cb in callbacks if isinstance(cb, keras.callbacks.EarlyStopping)]
+    try:
+        model.fit(
+            x,
+            y,
+            epochs=epochs,
+            batch_size=batch_size,
+            verbose=0,
+            callbacks=[keras.callbacks.TerminateOnNaN(), *callbacks, live],
+            **fit_kwargs,
+        )
+    except Exception as error:  # a failure inside Keras must reach the page as a message
+        record.finish("failed", f"Training failed: {error}")
+        return record
+    done = record.epochs_done
+    if record.status == "failed":
+        return record
+    if stop_flag.is_set() and done < epochs:
+        record.stopped_epoch = done
+        record.finish("stopped", f"Stopped by request after {done} of {epochs} epochs.")
+    elif early and early[0].stopped_epoch > 0:
+        stopper = early[0]
+        record.stopped_epoch = stopper.stopped_epoch + 1
+        restored = ""
+        if stopper.restore_best_weights and stopper.best_epoch is not None:
+            record.best_epoch = stopper.best_epoch + 1
+            restored = f"; the weights of epoch {record.best_epoch} were restored"
+        record.finish(
+            "complete",
+            f"Early stopping ended training at epoch {record.stopped_epoch} of {epochs}{restored}.",
+        )
+    elif done < epochs:
+        # Only TerminateOnNaN ends a run early otherwise, inside an epoch.
+        record.finish("failed", DIVERGED_MESSAGE.format(what="NaN", epoch=done + 1))
+    else:
+        record.finish("complete")
+    return record
+
+
+def training_device() -> str:
+    """Where Keras trains: ``"GPU (name)"`` or ``"CPU"``, for the backend in use."""
+    import keras
+
+    backend = keras.backend.backend()
+    try:
+        if backend == "tensorflow":
+            import tensorflow as tf
+
+            gpus = tf.config.list_physical_devices("GPU")
+            if gpus:
+                return f"GPU ×{len(gpus)} (TensorFlow)"
+        elif backend == "jax":
+            import jax
+
+            devices = [d for d in jax.devices() if d.platform == "gpu"]
+            if devices:
+                return f"GPU ×{len(devices)} (JAX: {devices[0].device_kind})"
+    except Exception:  # device discovery is informative only
+        pass
+    return f"CPU ({backend})"
+
+
+def seed_everything(seed: int) -> None:
+    """Seed Python, NumPy and the Keras backend, so a run can be repeated exactly."""
+    import keras
+
+    keras.utils.set_random_seed(seed)

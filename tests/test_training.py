@@ -1,0 +1,147 @@
+import numpy as np
+import pytest
+
+from core import networks, training
+from core.networks import DenseLayer, NetworkSpec, OptimizerSpec
+
+
+def toy_data(n: int = 256, seed: int = 0):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(n, 2)).astype("float32")
+    y = (x[:, 0] * x[:, 1] > 0).astype("float32")
+    return x, y
+
+
+def compiled(spec: NetworkSpec, optimizer=OptimizerSpec("adam", 0.01), loss="binary_crossentropy"):
+    model = networks.build_dense_model(spec, seed=1)
+    model.compile(optimizer=networks.make_optimizer(optimizer), loss=loss, metrics=["accuracy"])
+    return model
+
+
+SPEC = NetworkSpec(2, (DenseLayer(8, "relu"),), 1, "sigmoid")
+
+
+def test_fit_live_records_every_epoch_and_completes():
+    training.seed_everything(0)
+    x, y = toy_data()
+    seen = []
+    record = training.fit_live(
+        compiled(SPEC),
+        x,
+        y,
+        epochs=4,
+        batch_size=32,
+        on_epoch=lambda epoch, logs: seen.append(epoch),
+    )
+    assert record.status == "complete" and record.message == ""
+    assert seen == [1, 2, 3, 4]
+    assert len(record.history["loss"]) == 4 and len(record.history["accuracy"]) == 4
+    assert record.device.startswith("CPU") or record.device.startswith("GPU")
+    assert record.duration > 0
+
+
+def test_stop_flag_stops_at_batch_end_and_marks_the_run_stopped():
+    training.seed_everything(0)
+    x, y = toy_data(2048)
+    flag = training.StopFlag()
+
+    def stop_after_second(epoch, logs):
+        if epoch == 2:
+            flag.request()
+
+    record = training.fit_live(
+        compiled(SPEC), x, y, epochs=20, batch_size=16, stop_flag=flag, on_epoch=stop_after_second
+    )
+    assert record.status == "stopped"
+    # Epoch 3 ends after its first batch, so at most 3 epochs are recorded, never 20.
+    assert 2 <= record.epochs_done <= 3
+    assert "Stopped" in record.message
+
+
+def test_divergence_becomes_a_failed_run_with_advice():
+    training.seed_everything(0)
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(256, 4)).astype("float32") * 100
+    y = x.sum(axis=1, keepdims=True)
+    spec = NetworkSpec(4, (DenseLayer(16, "relu"),), 1, "linear")
+    model = compiled(spec, OptimizerSpec("sgd", 50.0), loss="mse")
+    record = training.fit_live(model, x, y, epochs=30, batch_size=32)
+    assert record.status == "failed"
+    assert "learning rate" in record.message
+    assert record.epochs_done < 30
+
+
+def test_early_stopping_reports_stopped_and_best_epoch():
+    import keras
+
+    training.seed_everything(0)
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(40, 10)).astype("float32")
+    y = (rng.random(40) > 0.5).astype("float32")  # noise: validation loss soon rises
+    spec = NetworkSpec(10, (DenseLayer(256, "relu"), DenseLayer(256, "relu")), 1, "sigmoid")
+    model = compiled(spec, OptimizerSpec("adam", 0.01))
+    stopper = keras.callbacks.EarlyStopping(patience=3, restore_best_weights=True)
+    record = training.fit_live(
+        model, x, y, epochs=200, batch_size=8, validation_split=0.5, callbacks=[stopper]
+    )
+    assert record.status == "complete"
+    assert record.stopped_epoch is not None and record.stopped_epoch < 200
+    best = int(np.argmin(record.history["val_loss"])) + 1
+    assert record.best_epoch == best
+    assert f"epoch {best} were restored" in record.message
+
+
+def test_run_record_keeps_a_stopped_verdict():
+    record = training.RunRecord(kind="t", total_epochs=3)
+    record.finish("stopped", "user")
+    record.finish("complete")
+    assert record.status == "stopped" and record.message == "user"
+
+
+def test_build_dense_model_matches_spec_and_code():
+    import keras
+
+    spec = NetworkSpec(
+        3, (DenseLayer(5, "tanh", dropout=0.2, l2=0.01), DenseLayer(4, "linear")), 2, "softmax"
+    )
+    model = networks.build_dense_model(spec, seed=0)
+    kinds = [type(layer).__name__ for layer in model.layers]
+    assert kinds == ["Dense", "Dropout", "Dense", "Dense"]
+    assert model.output_shape == (None, 2)
+    assert model.layers[0].kernel_regularizer is not None
+    # The "Show the code" text builds the same architecture when executed.
+    namespace: dict = {}
+    exec(
+        networks.keras_code(
+            spec, OptimizerSpec("momentum", 0.1), "categorical_crossentropy", ["accuracy"]
+        ),
+        namespace,
+    )
+    shown = namespace["model"]
+    assert [type(layer).__name__ for layer in shown.layers] == kinds
+    assert [w.shape for w in shown.get_weights()] == [w.shape for w in model.get_weights()]
+    assert isinstance(shown.optimizer, keras.optimizers.SGD)
+
+
+def test_specs_reject_impossible_settings():
+    with pytest.raises(ValueError):
+        DenseLayer(0)
+    with pytest.raises(ValueError):
+        DenseLayer(4, "swish")
+    with pytest.raises(ValueError):
+        DenseLayer(4, dropout=1.0)
+    with pytest.raises(ValueError):
+        OptimizerSpec("adam", 0.0)
+    with pytest.raises(ValueError):
+        NetworkSpec(0)
+
+
+@pytest.mark.parametrize(
+    "name,cls", [("sgd", "SGD"), ("momentum", "SGD"), ("rmsprop", "RMSprop"), ("adam", "Adam")]
+)
+def test_make_optimizer(name, cls):
+    optimizer = networks.make_optimizer(OptimizerSpec(name, 0.05))
+    assert type(optimizer).__name__ == cls
+    assert float(optimizer.learning_rate) == pytest.approx(0.05)
+    if name == "momentum":
+        assert optimizer.momentum == pytest.approx(0.9)
