@@ -88,6 +88,10 @@ def _live_callback_class():
     class LiveCallback(keras.callbacks.Callback):
         """Records each epoch's logs, obeys the stop flag, and watches for divergence."""
 
+        # The batch hook only reads a threading.Event, so Keras may run it off the training
+        # thread instead of waiting for every batch's results (which costs a sync per batch).
+        async_safe = True
+
         def __init__(self, record: RunRecord, stop_flag: StopFlag, on_epoch=None) -> None:
             super().__init__()
             self.record = record
@@ -120,6 +124,22 @@ def _live_callback_class():
                 self.on_epoch(epoch + 1, logs)
 
     return LiveCallback
+
+
+@cache
+def _terminate_on_nan_class():
+    import keras
+
+    class AsyncTerminateOnNaN(keras.callbacks.TerminateOnNaN):
+        """Keras's TerminateOnNaN, marked safe to run off the training thread.
+
+        It only reads the batch loss and sets ``model.stop_training``; without the mark,
+        Keras would wait for every batch's logs before starting the next batch.
+        """
+
+        async_safe = True
+
+    return AsyncTerminateOnNaN
 
 
 def live_callback(record: RunRecord, stop_flag: StopFlag, on_epoch=None):
@@ -162,7 +182,7 @@ def fit_live(
             epochs=epochs,
             batch_size=batch_size,
             verbose=0,
-            callbacks=[keras.callbacks.TerminateOnNaN(), *callbacks, live],
+            callbacks=[_terminate_on_nan_class()(), *callbacks, live],
             **fit_kwargs,
         )
     except Exception as error:  # a failure inside Keras must reach the page as a message

@@ -145,3 +145,21 @@ def test_make_optimizer(name, cls):
     assert float(optimizer.learning_rate) == pytest.approx(0.05)
     if name == "momentum":
         assert optimizer.momentum == pytest.approx(0.9)
+
+
+def test_terminate_on_nan_is_always_on_and_nothing_forces_a_sync_per_batch(monkeypatch):
+    import keras
+
+    x, y = toy_data(64)
+    model = compiled(SPEC)
+    seen = {}
+
+    def spy_fit(*args, callbacks=(), **kwargs):
+        seen["callbacks"] = list(callbacks)
+
+    monkeypatch.setattr(model, "fit", spy_fit)
+    training.fit_live(model, x, y, epochs=1)
+    kinds = seen["callbacks"]
+    assert any(isinstance(cb, keras.callbacks.TerminateOnNaN) for cb in kinds)
+    # Keras waits on every batch for callbacks with batch hooks unless they are async-safe.
+    assert all(getattr(cb, "async_safe", False) for cb in kinds)
