@@ -12,6 +12,25 @@ PAGES = {
         ),
         st.Page("pages/datasets.py", title="Datasets: X → Y", icon=":material/dataset:"),
     ],
+    "Neural networks": [
+        st.Page("pages/perceptron.py", title="The perceptron", icon=":material/hub:"),
+        st.Page("pages/activations.py", title="Activation functions", icon=":material/show_chart:"),
+        st.Page("pages/playground.py", title="Playground", icon=":material/scatter_plot:"),
+        st.Page(
+            "pages/gradient_descent.py", title="Gradient descent", icon=":material/south_east:"
+        ),
+        st.Page(
+            "pages/overfitting.py",
+            title="Overfitting and early stopping",
+            icon=":material/stacked_line_chart:",
+        ),
+        st.Page(
+            "pages/stock_regression.py",
+            title="Stock price regression",
+            icon=":material/trending_up:",
+        ),
+        st.Page("pages/digits.py", title="Image classification", icon=":material/image:"),
+    ],
     "Text": [
         st.Page("pages/text_to_numbers.py", title="Text → numbers", icon=":material/pin:"),
     ],

@@ -177,7 +177,10 @@ def digits():
 
 
 def stocks():
-    """plotly's daily stock prices (2018-2019), indexed by date, one column per ticker."""
+    """plotly's weekly stock prices (2018-2019, 105 weeks), indexed by date, one column per ticker.
+
+    Each series is divided by its value on 2018-01-01, so every ticker starts at 1.0.
+    """
     import pandas as pd
     import plotly.data
 
@@ -490,7 +493,7 @@ def _validate_labelled(
 def lagged_windows(values, window: int = 5):
     """A series -> ``(X, y)``: each row of X holds ``window`` consecutive values, y the next one.
 
-    This is the talk's stock example: last week's prices (5 trading days) predict tomorrow's.
+    This is the talk's stock example: the last few prices predict the next one.
     """
     import numpy as np
 

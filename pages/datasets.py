@@ -64,24 +64,26 @@ if choice == "spam":
 
 elif choice == "stocks":
     prices = datasets.stocks()
-    st.subheader("Daily stock prices (plotly's sample data, 2018-2019)")
+    st.subheader("Weekly stock prices (plotly's sample data, 2018-2019)")
     st.markdown(
-        "**X** = the prices of the last week (5 trading days) · **Y** = tomorrow's price. "
+        "In the talk, **X** = the prices of the last week and **Y** = tomorrow's price. This "
+        "sample has one price per week, each divided by its value on 2018-01-01, so here "
+        "**X** = the last 5 prices and **Y** = the next one. "
         "The loss is the mean squared error, (1/n) Σ (Yᵢ − Ŷᵢ)²."
     )
     ticker = st.selectbox("Ticker", list(prices.columns), key="ticker")
     series = prices[ticker]
     window = 5
     start = st.slider(
-        "Slide the week along the series", 0, len(series) - window - 1, 0, key="window_start"
+        "Slide the window along the series", 0, len(series) - window - 1, 0, key="window_start"
     )
     st.plotly_chart(stock_window_figure(series, window, start, ticker), key="stock_chart")
     X, y = datasets.lagged_windows(series.to_numpy(), window)
     st.markdown(f"The series gives **{len(y)} (X, Y) pairs**. The highlighted one:")
     st.dataframe(
         {
-            **{f"day t-{window - i}": [round(float(X[start, i]), 4)] for i in range(window)},
-            "Y: day t": [round(float(y[start]), 4)],
+            **{f"t-{window - i}": [round(float(X[start, i]), 4)] for i in range(window)},
+            "Y: t": [round(float(y[start]), 4)],
         },
         hide_index=True,
     )

@@ -38,6 +38,7 @@ EXAMPLES = [
         "cross-entropy (a classification loss)",
         "See the spam comments",
         "spam",
+        ("pages/text_to_numbers.py", "Turn messages into numbers"),
     ),
     (
         ":material/trending_up: Stock price prediction",
@@ -46,6 +47,7 @@ EXAMPLES = [
         "mean squared error, (1/n) Σ (Yᵢ − Ŷᵢ)²",
         "See the price windows",
         "stocks",
+        ("pages/stock_regression.py", "Train a network on it"),
     ),
     (
         ":material/image: Image classification",
@@ -54,9 +56,12 @@ EXAMPLES = [
         "cross-entropy over the classes",
         "See the digit images",
         "digits",
+        ("pages/digits.py", "Train a network on it"),
     ),
 ]
-for column, (name, x, y, loss, link, dataset) in zip(st.columns(3), EXAMPLES, strict=True):
+for column, (name, x, y, loss, link, dataset, (page, action)) in zip(
+    st.columns(3), EXAMPLES, strict=True
+):
     with column.container(border=True):
         st.markdown(f"**{name}**")
         st.markdown(f"**X** = {x}  \n**Y** = {y}  \n**Loss** = {loss}")
@@ -66,6 +71,7 @@ for column, (name, x, y, loss, link, dataset) in zip(st.columns(3), EXAMPLES, st
             icon=":material/arrow_forward:",
             query_params={"dataset": dataset},
         )
+        st.page_link(page, label=action, icon=":material/play_arrow:")
 
 st.subheader("Hand-made features versus learned features")
 features, table = st.columns(2)
@@ -98,6 +104,23 @@ st.markdown(
 )
 
 st.subheader("Where to go next")
+NEXT = [
+    (
+        "pages/perceptron.py",
+        "The perceptron: ŷ = g(w0 + Σ xi·wi), slider by slider",
+        ":material/hub:",
+    ),
+    ("pages/activations.py", "Activation functions and their derivatives", ":material/show_chart:"),
+    (
+        "pages/playground.py",
+        "Playground: train a network, watch its boundary",
+        ":material/scatter_plot:",
+    ),
+    ("pages/gradient_descent.py", "Gradient descent, one step at a time", ":material/south_east:"),
+    ("pages/overfitting.py", "Overfitting and early stopping", ":material/stacked_line_chart:"),
+]
+for page, label, icon in NEXT:
+    st.page_link(page, label=label, icon=icon)
 st.page_link(
     "pages/text_to_numbers.py",
     label="Text → numbers: tokens, bag of words, cosine",

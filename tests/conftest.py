@@ -4,3 +4,25 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _app_py_navigation(monkeypatch):
+    """Run AppTest the way a warm server runs the app: through app.py's st.navigation.
+
+    AppTest starts every run as a brand-new server would, and a brand-new server runs a
+    deep-linked file in pages/ on its own first; pages/widgets.require_navigation() then reruns
+    through app.py, which would swallow a button click made in the test. The browser test
+    covers the brand-new-server path for real.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)

@@ -78,7 +78,7 @@ def test_home_links_open_the_matching_dataset(app_url, page):
     page.goto(app_url)
     page.get_by_role("link", name="See the price windows").click()
     page.get_by_role("heading", name="Datasets: X → Y", level=1).wait_for(timeout=60_000)
-    page.get_by_text("Daily stock prices").wait_for(timeout=60_000)
+    page.get_by_text("Weekly stock prices").wait_for(timeout=60_000)
     assert "dataset=stocks" in page.url
     assert_no_exception(page)
 
@@ -108,16 +108,17 @@ def test_bad_uploads_get_clear_messages_and_the_page_stays_usable(app_url, page,
     files = hostile_files()
     for name, message in BAD_UPLOADS:
         upload(page, tmp_path, name, files[name])
-        error = page.locator('[data-testid="stAlertContentError"]')
+        # Wait for this file's message: the previous file's error may still be on screen.
+        error = page.locator('[data-testid="stAlertContentError"]').filter(has_text=message)
         error.first.wait_for(timeout=30_000)
-        assert message in error.first.inner_text(), (name, error.first.inner_text())
+        assert page.locator('[data-testid="stAlertContentError"]').count() == 1, name
         assert_no_exception(page)
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "bad_upload.png"))
 
     # A benign UTF-16 file is read, and replaces the error.
     upload(page, tmp_path, "utf16.txt", utf16_corpus())
-    success = page.locator('[data-testid="stAlertContentSuccess"]')
+    success = page.locator('[data-testid="stAlertContentSuccess"]').filter(has_text="3 documents")
     success.first.wait_for(timeout=30_000)
     assert "3 documents" in success.first.inner_text()
     assert "UTF-16 with BOM" in success.first.inner_text()

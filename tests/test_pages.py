@@ -12,6 +12,13 @@ PAGES = {
     "pages/home.py": "Deep Text Lab",
     "pages/datasets.py": "Datasets: X → Y",
     "pages/text_to_numbers.py": "Text → numbers",
+    "pages/perceptron.py": "The perceptron",
+    "pages/activations.py": "Activation functions",
+    "pages/playground.py": "Playground",
+    "pages/gradient_descent.py": "Gradient descent",
+    "pages/overfitting.py": "Overfitting and early stopping",
+    "pages/stock_regression.py": "Stock price regression",
+    "pages/digits.py": "Image classification",
 }
 
 

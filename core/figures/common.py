@@ -156,7 +156,7 @@ def stock_window_figure(prices, window: int, start: int, ticker: str) -> go.Figu
             x=dates[start : start + window],
             y=values[start : start + window],
             mode="markers",
-            name="X: last week's prices",
+            name="X: the last prices",
             marker={"size": 9, "color": PALETTE[0]},
         )
     )
@@ -165,7 +165,7 @@ def stock_window_figure(prices, window: int, start: int, ticker: str) -> go.Figu
             x=[dates[start + window]],
             y=[values[start + window]],
             mode="markers",
-            name="Y: tomorrow's price",
+            name="Y: the next price",
             marker={"size": 13, "color": PALETTE[3], "symbol": "star"},
         )
     )

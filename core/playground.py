@@ -1,0 +1,296 @@
+"""The Playground: TensorFlow-Playground-style 2-D datasets and small dense networks in Keras.
+
+- :func:`make_dataset` draws one of five toy datasets (circles, moons, XOR, blobs, spirals) with a
+  seed, scales it into the square [-1, 1] x [-1, 1] and splits it, stratified, into train and test.
+- :func:`train_playground` builds the network with :mod:`core.networks`, trains it with
+  :func:`core.training.fit_live` (the test split as validation data) and keeps the latest decision
+  boundary in ``record.extra["boundary"]``.
+- :func:`compare_linear_relu` trains one architecture twice: all-linear and all-ReLU.
+- :func:`playground_code` writes the same experiment as standalone scikit-learn + Keras code.
+
+No Streamlit here; Keras is imported inside the functions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from core.networks import DenseLayer, NetworkSpec, OptimizerSpec, keras_code
+from core.training import RunRecord, StopFlag, fit_live, seed_everything
+
+DATASETS = {
+    "circles": "Circles",
+    "moons": "Moons",
+    "xor": "XOR",
+    "blobs": "Two blobs (linearly separable)",
+    "spirals": "Two spirals",
+}
+# Predicting on this many points per axis is cheap (3,600 points), and fine enough to see a curve.
+GRID_SIZE = 60
+# The grid reaches a little past the data, which fills the square [-1, 1] x [-1, 1].
+GRID_LIMIT = 1.1
+LOSS = "binary_crossentropy"
+METRICS = ["accuracy"]
+
+# One generator per dataset, as code: make_dataset executes exactly the text that
+# playground_code shows, so the "Show the code" data lines cannot drift from what the page ran.
+_GENERATORS = {
+    "circles": (
+        "x, y = make_circles(\n"
+        "    n_samples={n}, noise={noise}, factor=0.5, random_state={seed}\n"
+        ")\n"
+    ),
+    "moons": "x, y = make_moons(n_samples={n}, noise={noise}, random_state={seed})\n",
+    "xor": (
+        "# Four Gaussian blobs at (±0.5, ±0.5); the label is sign(x1 * x2) of the blob's centre.\n"
+        "rng = np.random.default_rng({seed})\n"
+        "centres = rng.choice([-0.5, 0.5], size=({n}, 2))\n"
+        "x = centres + rng.normal(scale=0.1 + {noise}, size=({n}, 2))\n"
+        "y = (centres[:, 0] * centres[:, 1] > 0).astype(int)\n"
+    ),
+    "blobs": (
+        "x, y = make_blobs(\n"
+        "    n_samples={n},\n"
+        "    centers=[(-1.0, -1.0), (1.0, 1.0)],\n"
+        "    cluster_std=0.3 + {noise},\n"
+        "    random_state={seed},\n"
+        ")\n"
+    ),
+    "spirals": (
+        "# Two interleaved spirals: class 1 is class 0 turned by half a turn.\n"
+        "rng = np.random.default_rng({seed})\n"
+        "y = np.arange({n}) % 2\n"
+        "radius = rng.uniform(0.05, 1.0, size={n})\n"
+        "angle = 1.75 * 2 * np.pi * radius + np.pi * y\n"
+        "x = np.column_stack([radius * np.cos(angle), radius * np.sin(angle)])\n"
+        "x = x + rng.normal(scale={noise} / 2, size=({n}, 2))\n"
+    ),
+}
+_SCALE_AND_SPLIT = (
+    "# Centre the bounding box and divide by the largest coordinate: inputs in [-1, 1].\n"
+    "x = x - (x.max(axis=0) + x.min(axis=0)) / 2\n"
+    'x = (x / np.abs(x).max()).astype("float32")\n'
+    'y = y.astype("float32")\n'
+    "x_train, x_test, y_train, y_test = train_test_split(\n"
+    "    x, y, test_size={test_fraction}, stratify=y, random_state={seed}\n"
+    ")\n"
+)
+_DATA_IMPORTS = (
+    "import numpy as np\n"
+    "from sklearn.datasets import make_blobs, make_circles, make_moons\n"
+    "from sklearn.model_selection import train_test_split\n"
+)
+
+
+@dataclass(frozen=True)
+class DataSettings:
+    """Which toy dataset, how many points, how noisy, and how much of it is held out for testing."""
+
+    name: str = "circles"
+    n_samples: int = 400
+    noise: float = 0.1
+    test_fraction: float = 0.25
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        if self.name not in DATASETS:
+            raise ValueError(f"Unknown dataset {self.name!r}: pick one of {', '.join(DATASETS)}.")
+        if not 40 <= self.n_samples <= 5000:
+            raise ValueError("The number of points must be between 40 and 5,000.")
+        if not 0.0 <= self.noise <= 1.0:
+            raise ValueError("The noise must be between 0 and 1.")
+        if not 0.05 <= self.test_fraction <= 0.8:
+            raise ValueError("The test fraction must be between 0.05 and 0.8.")
+
+
+@dataclass(frozen=True, eq=False)
+class PlaygroundData:
+    """A dataset split into train and test: inputs (n, 2) in [-1, 1], labels (n,) in {0, 1}."""
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+
+
+@dataclass(frozen=True)
+class PlaygroundSettings:
+    """Everything one Playground run needs: data, hidden layers, optimizer and fit settings."""
+
+    data: DataSettings = field(default_factory=DataSettings)
+    hidden: tuple[DenseLayer, ...] = (
+        DenseLayer(8, "relu"),
+        DenseLayer(8, "relu"),
+        DenseLayer(8, "relu"),
+    )
+    optimizer: OptimizerSpec = field(default_factory=lambda: OptimizerSpec("adam", 0.03))
+    batch_size: int = 32
+    epochs: int = 40
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        if len(self.hidden) > 4:
+            raise ValueError("The Playground has at most 4 hidden layers.")
+        if not 1 <= self.batch_size <= 4096:
+            raise ValueError("The batch size must be between 1 and 4,096.")
+        if not 1 <= self.epochs <= 1000:
+            raise ValueError("The number of epochs must be between 1 and 1,000.")
+
+    @property
+    def network(self) -> NetworkSpec:
+        """Two inputs, the hidden layers, and one sigmoid unit for the probability of class 1."""
+        return NetworkSpec(2, self.hidden, 1, "sigmoid")
+
+    def with_activation(self, activation: str) -> PlaygroundSettings:
+        """The same settings with every hidden layer using ``activation``."""
+        return replace(
+            self, hidden=tuple(replace(layer, activation=activation) for layer in self.hidden)
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class Boundary:
+    """The model's probability of class 1 on a grid: ``probability[i, j]`` is at (xs[j], ys[i])."""
+
+    xs: np.ndarray
+    ys: np.ndarray
+    probability: np.ndarray
+    epoch: int
+
+
+def _data_code(settings: DataSettings) -> str:
+    generator = _GENERATORS[settings.name].format(
+        n=settings.n_samples, noise=settings.noise, seed=settings.seed
+    )
+    split = _SCALE_AND_SPLIT.format(test_fraction=settings.test_fraction, seed=settings.seed)
+    return generator + split
+
+
+def make_dataset(settings: DataSettings) -> PlaygroundData:
+    """Draw the dataset named in ``settings`` (same seed, same points) and split it."""
+    from sklearn.datasets import make_blobs, make_circles, make_moons
+    from sklearn.model_selection import train_test_split
+
+    scope = {
+        "np": np,
+        "make_blobs": make_blobs,
+        "make_circles": make_circles,
+        "make_moons": make_moons,
+        "train_test_split": train_test_split,
+    }
+    exec(_data_code(settings), scope)  # noqa: S102 - our own constant templates, numbers only
+    return PlaygroundData(scope["x_train"], scope["y_train"], scope["x_test"], scope["y_test"])
+
+
+def grid_points(size: int = GRID_SIZE, limit: float = GRID_LIMIT) -> tuple[np.ndarray, np.ndarray]:
+    """The axis values (size,) and all grid points (size * size, 2), row by row along y."""
+    axis = np.linspace(-limit, limit, size, dtype="float32")
+    xx, yy = np.meshgrid(axis, axis)
+    return axis, np.column_stack([xx.ravel(), yy.ravel()])
+
+
+def boundary_of(model, epoch: int, size: int = GRID_SIZE) -> Boundary:
+    """The model's probability of class 1 over the grid around the input square."""
+    import keras
+
+    axis, points = grid_points(size)
+    # Calling the model directly skips predict()'s per-call setup, which matters every few epochs.
+    probability = keras.ops.convert_to_numpy(model(points, training=False)).reshape(size, size)
+    return Boundary(axis, axis.copy(), probability.astype("float32"), epoch)
+
+
+def accuracy_of(model, x: np.ndarray, y: np.ndarray) -> float:
+    """The share of points whose predicted class (probability > 0.5) matches the label."""
+    import keras
+
+    probability = keras.ops.convert_to_numpy(model(x, training=False)).ravel()
+    return float(np.mean((probability > 0.5) == (y > 0.5)))
+
+
+def boundary_every(epochs: int) -> int:
+    """How often (in epochs) to redraw the boundary: about 20 redraws per run, at most every epoch."""
+    return max(1, epochs // 20)
+
+
+def train_playground(
+    settings: PlaygroundSettings,
+    data: PlaygroundData,
+    record: RunRecord | None = None,
+    stop_flag: StopFlag | None = None,
+) -> RunRecord:
+    """Train the settings' network on ``data`` and return the run.
+
+    The history holds train and test ("val_") loss and accuracy per epoch; ``record.extra`` gets
+    ``"boundary"`` (a :class:`Boundary`, refreshed every :func:`boundary_every` epochs while
+    training and once at the end) and ``"test_accuracy"`` (of the final weights).
+    """
+    from core.networks import build_dense_model, make_optimizer
+
+    record = record or RunRecord(kind="playground")
+    seed_everything(settings.seed)
+    model = build_dense_model(settings.network, seed=settings.seed)
+    model.compile(optimizer=make_optimizer(settings.optimizer), loss=LOSS, metrics=METRICS)
+    every = boundary_every(settings.epochs)
+
+    def on_epoch(epoch: int, logs: dict[str, float]) -> None:
+        if epoch % every == 0:
+            record.extra["boundary"] = boundary_of(model, epoch)
+
+    fit_live(
+        model,
+        data.x_train,
+        data.y_train,
+        epochs=settings.epochs,
+        batch_size=settings.batch_size,
+        record=record,
+        stop_flag=stop_flag,
+        on_epoch=on_epoch,
+        validation_data=(data.x_test, data.y_test),
+    )
+    # The last redraw may be a few epochs old, or the run stopped mid-epoch: draw the final weights.
+    record.extra["boundary"] = boundary_of(model, record.epochs_done)
+    record.extra["test_accuracy"] = accuracy_of(model, data.x_test, data.y_test)
+    return record
+
+
+def compare_linear_relu(settings: PlaygroundSettings, data: PlaygroundData) -> dict[str, RunRecord]:
+    """Train the same architecture twice on the same data: every hidden layer linear, then ReLU.
+
+    Returns ``{"linear": record, "relu": record}``; each record has ``extra["boundary"]`` and
+    ``extra["test_accuracy"]``.
+    """
+    return {
+        activation: train_playground(
+            settings.with_activation(activation), data, RunRecord(kind=f"playground-{activation}")
+        )
+        for activation in ("linear", "relu")
+    }
+
+
+def playground_code(settings: PlaygroundSettings) -> str:
+    """Standalone Python (scikit-learn + Keras) that makes the data and trains this network."""
+    model = keras_code(settings.network, settings.optimizer, LOSS, METRICS)
+    model = model.removeprefix("import keras\n\n")
+    fit = (
+        "history = model.fit(\n"
+        "    x_train,\n"
+        "    y_train,\n"
+        f"    epochs={settings.epochs},\n"
+        f"    batch_size={settings.batch_size},\n"
+        "    validation_data=(x_test, y_test),\n"
+        ")\n"
+        "test_loss, test_accuracy = model.evaluate(x_test, y_test)\n"
+    )
+    return (
+        "import keras\n"
+        + _DATA_IMPORTS
+        + "\n"
+        + f"keras.utils.set_random_seed({settings.seed})\n"
+        + _data_code(settings.data)
+        + "\n"
+        + model
+        + "\n"
+        + fit
+    )

@@ -1,0 +1,343 @@
+"""Stock price regression: last prices (X) -> the next price (Y), with the mean squared error.
+
+The split is by time: the last part of the series is the test set, the validation set is the end
+of the training period, and scaling is fitted on the training part only, so no future price
+leaks into training. A naive forecast, "tomorrow = today", is the baseline to beat.
+Keras is imported inside the functions: importing this module stays cheap.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from core.datasets import DataError, lagged_windows
+from core.networks import (
+    ACTIVATIONS,
+    OPTIMIZERS,
+    DenseLayer,
+    NetworkSpec,
+    OptimizerSpec,
+    build_dense_model,
+    keras_code,
+    make_optimizer,
+)
+from core.training import RunRecord, StopFlag, fit_live, seed_everything
+
+Target = Literal["price", "change"]
+TARGETS = {
+    "price": "the next price (scaled)",
+    "change": "the change from the last price (scaled)",
+}
+# Fewer training windows than this cannot teach a network anything worth comparing.
+MIN_TRAIN_SAMPLES = 10
+MIN_VALIDATION_SAMPLES = 2
+
+
+@dataclass(frozen=True)
+class RegressionSettings:
+    """Everything one run of the stock page depends on."""
+
+    ticker: str = "GOOG"
+    window: int = 5
+    hidden_units: int = 16
+    hidden_layers: int = 1
+    activation: str = "relu"
+    target: Target = "price"
+    optimizer: str = "adam"
+    learning_rate: float = 0.01
+    epochs: int = 100
+    batch_size: int = 16
+    test_fraction: float = 0.2
+    validation_fraction: float = 0.2
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        if self.window < 1:
+            raise ValueError("The window must be at least 1 price.")
+        if not 1 <= self.hidden_units <= 4096 or not 0 <= self.hidden_layers <= 8:
+            raise ValueError("Use 1-4096 units per layer and 0-8 hidden layers.")
+        if self.activation not in ACTIVATIONS:
+            raise ValueError(f"Unknown activation {self.activation!r}.")
+        if self.target not in TARGETS:
+            raise ValueError(f"Unknown target {self.target!r}.")
+        if self.optimizer not in OPTIMIZERS:
+            raise ValueError(f"Unknown optimizer {self.optimizer!r}.")
+        if not 0 < self.learning_rate <= 100:
+            raise ValueError("The learning rate must be in (0, 100].")
+        if self.epochs < 1 or self.batch_size < 1:
+            raise ValueError("Epochs and batch size must be at least 1.")
+        if not 0 < self.test_fraction < 1 or not 0 < self.validation_fraction < 1:
+            raise ValueError("The test and validation fractions must be between 0 and 1.")
+
+    def network(self) -> NetworkSpec:
+        """The Dense network: ``window`` inputs -> hidden layers -> one linear output."""
+        hidden = tuple(
+            DenseLayer(self.hidden_units, self.activation) for _ in range(self.hidden_layers)
+        )
+        return NetworkSpec(self.window, hidden, 1, "linear")
+
+    def optimizer_spec(self) -> OptimizerSpec:
+        return OptimizerSpec(self.optimizer, self.learning_rate)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class WindowSplit:
+    """(X, y) windows split by time: train, then validation, then test; dates are target dates."""
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    dates_train: pd.DatetimeIndex
+    x_val: np.ndarray
+    y_val: np.ndarray
+    dates_val: pd.DatetimeIndex
+    x_test: np.ndarray
+    y_test: np.ndarray
+    dates_test: pd.DatetimeIndex
+
+
+def count_test_days(n_days: int, test_fraction: float = 0.2) -> int:
+    """How many of the last days form the test set (at least one)."""
+    return max(1, round(n_days * test_fraction))
+
+
+def chronological_split(
+    prices: pd.Series, window: int, test_fraction: float = 0.2, validation_fraction: float = 0.2
+) -> WindowSplit:
+    """A price series -> windows whose targets fall in train, validation or test periods.
+
+    The test set is every window whose target is one of the last ``test_fraction`` of the days;
+    its inputs may reach back into the training period, as they would on the day of a forecast.
+    The validation set is the last ``validation_fraction`` of the remaining windows. Nothing is
+    shuffled. Raises :class:`DataError` when too few training windows are left.
+    """
+    series = prices.dropna()
+    x, y = lagged_windows(series.to_numpy(dtype=float), window)
+    dates = pd.DatetimeIndex(series.index[window:])
+    n_test = count_test_days(len(series), test_fraction)
+    n_before = len(y) - n_test
+    n_val = max(MIN_VALIDATION_SAMPLES, round(n_before * validation_fraction))
+    n_train = n_before - n_val
+    if n_train < MIN_TRAIN_SAMPLES:
+        raise DataError(
+            f"A window of {window} prices leaves {max(n_train, 0)} training windows out of "
+            f"{len(series)} prices; at least {MIN_TRAIN_SAMPLES} are needed.",
+            "Use a shorter window or a smaller test or validation share.",
+        )
+    cut_val, cut_test = n_train, n_before
+    return WindowSplit(
+        x[:cut_val],
+        y[:cut_val],
+        dates[:cut_val],
+        x[cut_val:cut_test],
+        y[cut_val:cut_test],
+        dates[cut_val:cut_test],
+        x[cut_test:],
+        y[cut_test:],
+        dates[cut_test:],
+    )
+
+
+def mse(y_true, y_pred) -> float:
+    """The talk's loss: (1/n) Σ (Yi - Ŷi)², for two equal-length sequences."""
+    true = np.asarray(y_true, dtype=float)
+    pred = np.asarray(y_pred, dtype=float)
+    if true.shape != pred.shape or true.size == 0:
+        raise ValueError("mse needs two non-empty arrays of the same shape")
+    return float(np.mean((true - pred) ** 2))
+
+
+def naive_forecast(x: np.ndarray) -> np.ndarray:
+    """The baseline "tomorrow = today": each window's last price."""
+    return np.asarray(x, dtype=float)[:, -1].copy()
+
+
+@dataclass(frozen=True)
+class Scaler:
+    """Standardisation fitted on training prices only: (price - mean) / std."""
+
+    mean: float
+    std: float
+
+    @classmethod
+    def fit(cls, x_train: np.ndarray, y_train: np.ndarray) -> Scaler:
+        values = np.concatenate([np.ravel(x_train), np.ravel(y_train)])
+        std = float(values.std())
+        return cls(float(values.mean()), std if std > 0 else 1.0)
+
+
+def model_inputs(
+    x: np.ndarray, y: np.ndarray | None, scaler: Scaler, target: Target
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Prices -> what the network sees: scaled windows and the scaled target."""
+    xs = ((x - scaler.mean) / scaler.std).astype("float32")
+    if y is None:
+        return xs, None
+    # "change" measures the move from the last price, so the baseline is an output of zero.
+    origin = x[:, -1] if target == "change" else scaler.mean
+    ys = (y - origin) / scaler.std
+    return xs, ys.astype("float32").reshape(-1, 1)
+
+
+def to_prices(output: np.ndarray, x: np.ndarray, scaler: Scaler, target: Target) -> np.ndarray:
+    """The network's scaled output -> prices, so MSEs are in price units."""
+    out = np.ravel(output).astype(float) * scaler.std
+    return out + (x[:, -1] if target == "change" else scaler.mean)
+
+
+@dataclass(frozen=True)
+class RegressionResult:
+    """Test-period predictions and both test MSEs, in price units."""
+
+    dates: pd.DatetimeIndex
+    actual: np.ndarray
+    network: np.ndarray
+    baseline: np.ndarray
+    network_mse: float
+    baseline_mse: float
+
+    def table(self) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "actual": self.actual,
+                "network": self.network,
+                "baseline (last price)": self.baseline,
+            },
+            index=pd.Index(self.dates, name="date"),
+        )
+
+
+def verdict(network_mse: float, baseline_mse: float) -> str:
+    """One plain sentence naming the model with the lower test MSE."""
+    if not math.isfinite(network_mse):
+        return (
+            "The network's test MSE is not a number, so the baseline wins by default: "
+            "lower the learning rate and train again."
+        )
+    if math.isclose(network_mse, baseline_mse, rel_tol=1e-9, abs_tol=0.0):
+        return f"A tie: the network and the baseline have the same test MSE ({network_mse:.4g})."
+    ratio = max(network_mse, baseline_mse) / max(min(network_mse, baseline_mse), 1e-300)
+    if network_mse < baseline_mse:
+        return (
+            f"The network wins: its test MSE ({network_mse:.4g}) is lower than the baseline's "
+            f"({baseline_mse:.4g}), {ratio:.2f}x lower."
+        )
+    return (
+        f'The baseline wins: "tomorrow = today" has the lower test MSE ({baseline_mse:.4g}, '
+        f"against {network_mse:.4g} for the network, {ratio:.2f}x higher). The network did "
+        "not beat simply repeating the last price."
+    )
+
+
+def train_regression(
+    settings: RegressionSettings,
+    prices: pd.Series,
+    record: RunRecord | None = None,
+    stop_flag: StopFlag | None = None,
+) -> RunRecord:
+    """Train the network on ``prices`` live; the record's ``extra["result"]`` holds the test result.
+
+    The result is left out when training failed (a NaN or exploding loss): there is nothing
+    meaningful to compare then. A stopped run is still evaluated, with the weights it reached.
+    """
+    split = chronological_split(
+        prices, settings.window, settings.test_fraction, settings.validation_fraction
+    )
+    scaler = Scaler.fit(split.x_train, split.y_train)
+    x_train, y_train = model_inputs(split.x_train, split.y_train, scaler, settings.target)
+    x_val, y_val = model_inputs(split.x_val, split.y_val, scaler, settings.target)
+    x_test, _ = model_inputs(split.x_test, None, scaler, settings.target)
+
+    seed_everything(settings.seed)
+    model = build_dense_model(settings.network(), seed=settings.seed)
+    model.compile(optimizer=make_optimizer(settings.optimizer_spec()), loss="mse")
+    record = record or RunRecord(kind="stock regression")
+    record.extra["sizes"] = {
+        "train": len(split.y_train),
+        "validation": len(split.y_val),
+        "test": len(split.y_test),
+    }
+    fit_live(
+        model,
+        x_train,
+        y_train,
+        epochs=settings.epochs,
+        batch_size=settings.batch_size,
+        record=record,
+        stop_flag=stop_flag,
+        validation_data=(x_val, y_val),
+        shuffle=True,  # shuffles within the training period only; the split is already by time
+    )
+    if record.status == "failed":
+        return record
+    predicted = to_prices(model.predict(x_test, verbose=0), split.x_test, scaler, settings.target)
+    if not np.all(np.isfinite(predicted)):
+        record.finish("failed", "The network predicted NaN prices: is the learning rate too high?")
+        return record
+    baseline = naive_forecast(split.x_test)
+    record.extra["result"] = RegressionResult(
+        split.dates_test,
+        split.y_test,
+        predicted,
+        baseline,
+        mse(split.y_test, predicted),
+        mse(split.y_test, baseline),
+    )
+    return record
+
+
+def regression_code(settings: RegressionSettings) -> str:
+    """A stand-alone script doing what the page ran, with these settings filled in."""
+    model = keras_code(settings.network(), settings.optimizer_spec(), "mse", [])
+    model = model.replace("import keras\n\n", "")
+    if settings.target == "change":
+        target_lines = (
+            "y_train_s = (y_train - x_train[:, -1]) / std  # the change from the last price\n"
+            "y_val_s = (y_val - x_val[:, -1]) / std"
+        )
+        back = (
+            "pred = model.predict((x_test - mean) / std, verbose=0).ravel() * std + x_test[:, -1]"
+        )
+    else:
+        target_lines = "y_train_s = (y_train - mean) / std\ny_val_s = (y_val - mean) / std"
+        back = "pred = model.predict((x_test - mean) / std, verbose=0).ravel() * std + mean"
+    return f'''import keras
+import numpy as np
+import plotly.data
+
+keras.utils.set_random_seed({settings.seed})
+prices = plotly.data.stocks()["{settings.ticker}"].to_numpy(dtype=float)
+window = {settings.window}
+# X = the last {settings.window} prices, y = the next one
+x = np.lib.stride_tricks.sliding_window_view(prices[:-1], window)
+y = prices[window:]
+
+# Split by time: the last {settings.test_fraction:.0%} of the days are the test set
+n_test = max(1, round(len(prices) * {settings.test_fraction}))
+n_before = len(y) - n_test
+n_val = max({MIN_VALIDATION_SAMPLES}, round(n_before * {settings.validation_fraction}))
+n_train = n_before - n_val
+x_train, y_train = x[:n_train], y[:n_train]
+x_val, y_val = x[n_train:n_before], y[n_train:n_before]
+x_test, y_test = x[n_before:], y[n_before:]
+
+# Scaling fitted on the training part only
+values = np.concatenate([x_train.ravel(), y_train])
+mean, std = values.mean(), values.std()
+{target_lines}
+
+{model}
+model.fit((x_train - mean) / std, y_train_s, epochs={settings.epochs},
+          batch_size={settings.batch_size}, validation_data=((x_val - mean) / std, y_val_s),
+          callbacks=[keras.callbacks.TerminateOnNaN()], verbose=0)
+
+{back}
+baseline = x_test[:, -1]  # tomorrow = today
+network_mse = np.mean((y_test - pred) ** 2)
+baseline_mse = np.mean((y_test - baseline) ** 2)
+print(f"test MSE: network {{network_mse:.4g}}, baseline {{baseline_mse:.4g}}")
+'''

@@ -1,0 +1,231 @@
+"""Overfitting and early stopping: a network too big for 30 noisy points, and three remedies."""
+
+import streamlit as st
+
+from core import overfitting as ov
+from core.figures.optimization import fitted_curves_figure
+from core.figures.training import curves_figure
+from core.training import RunRecord
+from pages.widgets import require_navigation, run_live_training, show_code, show_run_status
+
+require_navigation()
+
+st.title("Overfitting and early stopping")
+st.markdown(
+    "A network with far more weights than data points can learn the noise along with the "
+    "pattern: its training loss keeps falling while its loss on points it has never seen "
+    "(the validation set) turns and rises. The talk's remedy: "
+    "**stop training before the network starts to overfit**. Keras does that with an "
+    "`EarlyStopping` callback that watches the validation loss and, with "
+    "`restore_best_weights=True`, rolls back to the best epoch."
+)
+
+with st.form("overfit_settings"):
+    cols = st.columns(4)
+    noise = cols[0].slider("Noise (sd)", 0.0, 1.0, 0.3, 0.05, key="of_noise")
+    units = cols[1].select_slider("Units per layer", [8, 16, 32, 64, 128, 256], 128, key="of_units")
+    layers = cols[2].slider("Hidden ReLU layers", 1, 4, 2, key="of_layers")
+    epochs = cols[3].number_input("Epochs", 1, 2000, 150, 10, key="of_epochs")
+    cols = st.columns(4)
+    learning_rate = cols[0].select_slider(
+        "Learning rate (Adam)", [0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0], 0.01, key="of_lr"
+    )
+    batch_size = cols[1].number_input("Batch size", 1, 30, 5, key="of_batch")
+    patience = cols[2].number_input("Patience (epochs)", 1, 500, 15, key="of_patience")
+    seed = cols[3].number_input("Seed", 0, 10_000, 0, key="of_seed")
+    cols = st.columns(4)
+    variant = cols[0].radio(
+        "Train with",
+        list(ov.VARIANTS),
+        index=1,
+        format_func=ov.VARIANTS.get,
+        key="of_variant",
+        horizontal=True,
+    )
+    l2 = cols[2].select_slider("L2 factor", [0.0001, 0.001, 0.01, 0.1], 0.01, key="of_l2")
+    dropout = cols[3].slider("Dropout rate", 0.05, 0.8, 0.2, 0.05, key="of_dropout")
+    submitted = st.form_submit_button("Train", icon=":material/play_arrow:", type="primary")
+
+try:
+    settings = ov.OverfitSettings(
+        noise=float(noise),
+        units=int(units),
+        layers=int(layers),
+        epochs=int(epochs),
+        batch_size=int(batch_size),
+        learning_rate=float(learning_rate),
+        patience=int(patience),
+        l2=float(l2),
+        dropout=float(dropout),
+        seed=int(seed),
+    )
+except ValueError as error:
+    st.error(f"**These settings cannot run.** {error}", icon=":material/error:")
+    st.stop()
+
+data = ov.make_sine_data(settings)
+st.caption(
+    f"{settings.n_train} training and {settings.n_val} validation points of y = sin(x) + noise, "
+    f"for a network of {settings.layers} x {settings.units} ReLU units: "
+    f"{ov.parameter_count(settings):,} weights to fit {settings.n_train} points."
+)
+
+
+def draw(record: RunRecord, key_prefix: str) -> None:
+    """The loss curves so far, with early stopping's marks once the run has ended."""
+    st.plotly_chart(
+        curves_figure(
+            record.history,
+            total_epochs=record.total_epochs,
+            best_epoch=record.best_epoch,
+            stopped_epoch=record.stopped_epoch,
+            y_title="loss (MSE)",
+        ),
+        key=f"{key_prefix}_curves",
+    )
+
+
+def train(record: RunRecord, stop_flag) -> None:
+    result, _ = ov.train_variant(settings, variant, data, record=record, stop_flag=stop_flag)
+    record.extra.update(
+        prediction=result.prediction, train_mse=result.train_mse, val_mse=result.val_mse
+    )
+
+
+if submitted:
+    run_live_training(
+        train,
+        RunRecord(kind="overfitting", settings={"variant": variant, **settings.__dict__}),
+        draw,
+        key="of_run",
+    )
+
+record = st.session_state.get("of_run")
+if record is None:
+    st.info("Press **Train** to fit the network; the points are below.", icon=":material/info:")
+    st.plotly_chart(
+        fitted_curves_figure(
+            data.x_train.ravel(),
+            data.y_train.ravel(),
+            data.x_val.ravel(),
+            data.y_val.ravel(),
+            data.x_grid.ravel(),
+            data.y_true.ravel(),
+            {},
+        ),
+        key="of_points",
+    )
+else:
+    ran = record.settings
+    st.subheader(f"{ov.VARIANTS[ran['variant']]}: train and validation loss")
+    show_run_status(record)
+    draw(record, "of_final")
+    if record.history.get("val_loss"):
+        losses = record.history["val_loss"]
+        best = min(range(len(losses)), key=losses.__getitem__) + 1
+        st.caption(
+            f"Lowest validation loss {min(losses):.4f} at epoch {best}; "
+            f"last epoch's validation loss {losses[-1]:.4f}."
+            + (
+                " The training loss includes the L2 penalty and is measured with dropout on."
+                if ran["variant"] in ("l2", "dropout")
+                else ""
+            )
+        )
+        if ran["variant"] == "early_stopping" and record.stopped_epoch is None:
+            st.warning(
+                "Early stopping did not fire: the validation loss was still improving within "
+                "the patience window. Train longer or lower the patience.",
+                icon=":material/warning:",
+            )
+    if "prediction" in record.extra:
+        st.plotly_chart(
+            fitted_curves_figure(
+                data.x_train.ravel(),
+                data.y_train.ravel(),
+                data.x_val.ravel(),
+                data.y_val.ravel(),
+                data.x_grid.ravel(),
+                data.y_true.ravel(),
+                {f"fitted: {ov.VARIANTS[ran['variant']]}": record.extra["prediction"]},
+            ),
+            key="of_fit",
+        )
+        st.caption(
+            f"Final weights: train MSE {record.extra['train_mse']:.4f}, "
+            f"validation MSE {record.extra['val_mse']:.4f}."
+        )
+    with st.expander("Data: loss per epoch"):
+        st.dataframe(
+            {"epoch": list(range(1, record.epochs_done + 1)), **record.history}, hide_index=True
+        )
+
+show_code(ov.overfitting_code(settings, variant))
+
+# --- Comparison ---------------------------------------------------------------------------------
+st.header("Plain vs early stopping vs L2 vs dropout")
+st.markdown(
+    "The same network on the same data, trained four ways: as is; with early stopping; with an "
+    "L2 penalty on the weights (large weights cost loss, which smooths the curve); and with "
+    "dropout (random units switched off at each training step, so no unit can memorise a "
+    "point). The MSEs below are measured on the final weights, without dropout or penalty."
+)
+if st.button("Compare the four", key="of_compare", icon=":material/compare_arrows:"):
+    progress = st.progress(0.0, text="Starting…")
+    done: list[str] = []
+
+    def on_variant(name: str) -> None:
+        progress.progress(len(done) / len(ov.VARIANTS), text=f"Training: {ov.VARIANTS[name]}")
+        done.append(name)
+
+    results = ov.compare_variants(settings, on_variant)
+    progress.empty()
+    st.session_state["of_compare_results"] = (settings, results)
+
+stored = st.session_state.get("of_compare_results")
+if stored is not None:
+    ran_settings, results = stored
+    if ran_settings != settings:
+        st.caption("These results are for earlier settings; press the button to refresh them.")
+    for result in results:
+        if result.record.status == "failed":
+            st.error(f"**{ov.VARIANTS[result.variant]}**: {result.record.message}")
+    st.dataframe(
+        {
+            "variant": [ov.VARIANTS[r.variant] for r in results],
+            "epochs run": [r.record.epochs_done for r in results],
+            "final train MSE": [r.train_mse for r in results],
+            "final validation MSE": [r.val_mse for r in results],
+            "lowest val_loss (epoch)": [
+                f"{min(r.record.history['val_loss']):.4f} "
+                f"({r.record.history['val_loss'].index(min(r.record.history['val_loss'])) + 1})"
+                if r.record.history.get("val_loss")
+                else "-"
+                for r in results
+            ],
+        },
+        hide_index=True,
+    )
+    compare_data = ov.make_sine_data(ran_settings)
+    st.plotly_chart(
+        fitted_curves_figure(
+            compare_data.x_train.ravel(),
+            compare_data.y_train.ravel(),
+            compare_data.x_val.ravel(),
+            compare_data.y_val.ravel(),
+            compare_data.x_grid.ravel(),
+            compare_data.y_true.ravel(),
+            {ov.VARIANTS[r.variant]: r.prediction for r in results},
+        ),
+        key="of_compare_fits",
+    )
+    with st.expander("Data: the fitted curves"):
+        st.dataframe(
+            {
+                "x": compare_data.x_grid.ravel(),
+                "sin(x)": compare_data.y_true.ravel(),
+                **{ov.VARIANTS[r.variant]: r.prediction for r in results},
+            },
+            hide_index=True,
+            height=300,
+        )

@@ -1,0 +1,176 @@
+"""Stock price regression: last prices -> the next price, against "tomorrow = today"."""
+
+from dataclasses import asdict
+
+import pandas as pd
+import streamlit as st
+
+from core import datasets
+from core.datasets import DataError
+from core.figures.regression import mse_bars, predictions_figure
+from core.figures.training import curves_figure
+from core.networks import ACTIVATIONS, OPTIMIZERS
+from core.regression import (
+    TARGETS,
+    RegressionSettings,
+    chronological_split,
+    regression_code,
+    train_regression,
+    verdict,
+)
+from core.training import RunRecord
+from pages.widgets import (
+    require_navigation,
+    run_live_training,
+    show_code,
+    show_data_error,
+    show_run_status,
+)
+
+require_navigation()
+
+RUN_KEY = "stock_run"
+
+st.title("Stock price regression")
+st.markdown(
+    "The talk's second example: **X** = the stock prices of the last week, **Y** = the price "
+    "for tomorrow. A network that outputs a number is trained with the mean squared error, "
+    "$\\frac{1}{n} \\sum_{i=1}^n (Y_i - \\hat{Y}_i)^2$. The honest question is whether it beats "
+    "the simplest forecast there is: *tomorrow's price = today's price*."
+)
+st.caption(
+    "Data: plotly's sample stock prices, 2018-2019. They hold one price per week, each "
+    'divided by the price of 2018-01-01, so a "day" below is one step of that series and '
+    "the MSE is in those units."
+)
+
+
+@st.cache_data(show_spinner=False)
+def load_prices() -> pd.DataFrame:
+    return datasets.stocks()
+
+
+prices = load_prices()
+
+with st.form("stock_settings"):
+    left, middle, right = st.columns(3)
+    ticker = left.selectbox("Ticker", list(prices.columns), key="stock_ticker")
+    window = left.slider("Window: the last N prices", 1, 30, 5, key="stock_window")
+    target = left.radio(
+        "The network predicts", list(TARGETS), format_func=TARGETS.get, key="stock_target"
+    )
+    layers = middle.slider("Hidden layers", 0, 3, 1, key="stock_layers")
+    units = middle.slider("Units per hidden layer", 1, 128, 16, key="stock_units")
+    activation = middle.selectbox("Activation", ACTIVATIONS, key="stock_activation")
+    optimizer = right.selectbox(
+        "Optimizer", list(OPTIMIZERS), index=3, format_func=OPTIMIZERS.get, key="stock_optimizer"
+    )
+    rate = right.select_slider(
+        "Learning rate",
+        [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0],
+        value=0.01,
+        key="stock_rate",
+    )
+    epochs = right.number_input("Epochs", 1, 1000, 50, key="stock_epochs")
+    batch = right.select_slider("Batch size", [4, 8, 16, 32, 64], value=16, key="stock_batch")
+    submitted = st.form_submit_button("Train", icon=":material/play_arrow:", type="primary")
+
+try:
+    settings = RegressionSettings(
+        ticker=ticker,
+        window=int(window),
+        hidden_units=int(units),
+        hidden_layers=int(layers),
+        activation=activation,
+        target=target,
+        optimizer=optimizer,
+        learning_rate=float(rate),
+        epochs=int(epochs),
+        batch_size=int(batch),
+    )
+    split = chronological_split(prices[ticker], settings.window)
+except DataError as error:
+    show_data_error(error)
+    st.stop()
+except ValueError as error:
+    st.error(f"**These settings cannot be used:** {error}", icon=":material/error:")
+    st.stop()
+
+n_days = len(prices[ticker].dropna())
+st.markdown(
+    f"**Split by time, never shuffled across it.** {n_days} prices give "
+    f"{len(split.y_train) + len(split.y_val) + len(split.y_test)} windows: "
+    f"**{len(split.y_train)} to train** (up to {split.dates_train[-1]:%Y-%m-%d}), "
+    f"**{len(split.y_val)} to validate** (the end of the training period, to "
+    f"{split.dates_val[-1]:%Y-%m-%d}) and **{len(split.y_test)} to test** (the last 20% of the "
+    f"days, from {split.dates_test[0]:%Y-%m-%d}). Scaling is fitted on the training windows only."
+)
+
+
+def draw(record: RunRecord, key_prefix: str) -> None:
+    st.plotly_chart(
+        curves_figure(
+            record.history, total_epochs=record.total_epochs, y_title="MSE (scaled prices)"
+        ),
+        key=f"{key_prefix}_curves",
+    )
+
+
+if submitted:
+    run_live_training(
+        lambda record, stop: train_regression(settings, prices[ticker], record, stop),
+        RunRecord(kind="stock regression", settings=asdict(settings)),
+        draw,
+        key=RUN_KEY,
+    )
+
+record: RunRecord | None = st.session_state.get(RUN_KEY)
+if record is None:
+    st.info("Choose the settings and press **Train**.", icon=":material/info:")
+else:
+    shown = RegressionSettings(**record.settings)
+    show_run_status(record)
+    if shown != settings:
+        st.caption("The results below are from the last run; the settings above have changed.")
+    st.subheader("Training curves")
+    draw(record, "stock_final")
+    with st.expander("Curve data"):
+        st.dataframe(pd.DataFrame(record.history).rename_axis("epoch").rename(lambda i: i + 1))
+    result = record.extra.get("result")
+    if result is not None:
+        st.subheader("Test period: network against the baseline")
+        winner_is_network = result.network_mse < result.baseline_mse
+        message = verdict(result.network_mse, result.baseline_mse)
+        if winner_is_network:
+            st.success(message, icon=":material/trending_up:")
+        else:
+            st.warning(message, icon=":material/balance:")
+        a, b = st.columns(2)
+        a.metric("Network test MSE", f"{result.network_mse:.4g}")
+        b.metric('Baseline "tomorrow = today" test MSE', f"{result.baseline_mse:.4g}")
+        st.plotly_chart(mse_bars(result.network_mse, result.baseline_mse), key="stock_mse_bars")
+        series = prices[shown.ticker].dropna()
+        st.plotly_chart(
+            predictions_figure(
+                series.index,
+                series.to_numpy(),
+                result.dates,
+                result.network,
+                result.baseline,
+                shown.ticker,
+            ),
+            key="stock_predictions",
+        )
+        with st.expander("Test predictions as a table"):
+            table = result.table()
+            table.index = table.index.strftime("%Y-%m-%d")
+            table["network error²"] = (table["actual"] - table["network"]) ** 2
+            table["baseline error²"] = (table["actual"] - table["baseline (last price)"]) ** 2
+            st.dataframe(table, width="stretch")
+        st.caption(
+            "Why the baseline is hard to beat: from one week to the next, a price mostly moves "
+            "by chance, so the last price already carries most of what the past can say. A "
+            "network with a few dozen training windows tends to learn a smoothed version of it, "
+            "which lags behind the moves."
+        )
+    show_code(regression_code(shown))

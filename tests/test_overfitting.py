@@ -1,0 +1,100 @@
+"""Overfitting: early stopping fires and restores the best weights; plain training overfits."""
+
+import math
+
+import numpy as np
+import pytest
+
+from core import overfitting as ov
+from tests.test_pages import open_page
+
+FAST = ov.OverfitSettings(epochs=100, patience=5)
+
+
+def test_data_is_seeded_noisy_sine():
+    data = ov.make_sine_data(FAST)
+    again = ov.make_sine_data(FAST)
+    assert data.x_train.shape == (30, 1) and data.x_val.shape == (30, 1)
+    np.testing.assert_array_equal(data.y_train, again.y_train)
+    residual = data.y_train - np.sin(data.x_train)
+    assert 0.15 < residual.std() < 0.45  # noise sd 0.3
+    assert ov.parameter_count(FAST) == 2 * 128 + 128 * 128 + 128 + 129
+
+
+def test_early_stopping_fires_and_restores_the_best_weights():
+    data = ov.make_sine_data(FAST)
+    result, model = ov.train_variant(FAST, "early_stopping", data)
+    record = result.record
+    val_loss = record.history["val_loss"]
+    assert record.status == "complete"
+    assert record.stopped_epoch is not None and record.stopped_epoch < FAST.epochs
+    assert record.epochs_done == record.stopped_epoch
+    best = int(np.argmin(val_loss)) + 1
+    assert record.best_epoch == best
+    assert record.stopped_epoch == best + FAST.patience
+    _, val = ov.datasets(FAST, data)
+    assert model.evaluate(val, verbose=0) == pytest.approx(min(val_loss), abs=1e-5)
+    assert result.val_mse == pytest.approx(min(val_loss), abs=1e-5)
+    assert "Early stopping ended training" in record.message
+
+
+def test_plain_training_overfits():
+    result, _ = ov.train_variant(FAST, "plain")
+    val_loss = result.record.history["val_loss"]
+    assert result.record.epochs_done == FAST.epochs
+    assert val_loss[-1] > min(val_loss)
+    # The training loss ends below the validation loss: the net fits points it has seen better.
+    assert result.train_mse < result.val_mse
+
+
+def test_comparison_trains_all_four_on_the_same_data():
+    settings = ov.OverfitSettings(epochs=8, patience=2, units=32)
+    seen = []
+    results = ov.compare_variants(settings, seen.append)
+    assert seen == list(ov.VARIANTS)
+    assert [r.variant for r in results] == list(ov.VARIANTS)
+    for result in results:
+        assert len(result.prediction) == 200
+        assert math.isfinite(result.train_mse) and math.isfinite(result.val_mse)
+    models = {r.variant: r for r in results}
+    assert models["plain"].record.epochs_done == 8
+    # Same seed, same data: only the variant differs, so the curves differ.
+    assert models["l2"].prediction != models["plain"].prediction
+    assert models["dropout"].prediction != models["plain"].prediction
+
+
+@pytest.mark.parametrize("variant", list(ov.VARIANTS))
+def test_show_the_code_runs(variant, capsys):
+    settings = ov.OverfitSettings(epochs=3, units=16, patience=1)
+    code = ov.overfitting_code(settings, variant)
+    namespace: dict = {}
+    exec(code, namespace)
+    np.testing.assert_array_equal(namespace["x_train"], ov.make_sine_data(settings).x_train)
+    assert len(namespace["history"].history["val_loss"]) <= 3
+    assert "lowest validation loss" in capsys.readouterr().out
+    assert ("EarlyStopping" in code) == (variant == "early_stopping")
+    assert ("L2(" in code) == (variant == "l2")
+    assert ("Dropout(" in code) == (variant == "dropout")
+
+
+def test_bad_settings_are_refused():
+    with pytest.raises(ValueError, match="batch size"):
+        ov.OverfitSettings(batch_size=31)
+    with pytest.raises(ValueError, match="variant"):
+        ov.network_spec(FAST, "magic")
+
+
+def test_page_renders_trains_and_compares():
+    at = open_page("pages/overfitting.py")
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == "Overfitting and early stopping"
+    at.number_input(key="of_epochs").set_value(4)
+    at.select_slider(key="of_units").set_value(16)
+    at.button[0].click().run()  # the form's Train button
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Complete" in s.value for s in at.success)
+    assert any("Final weights" in c.value for c in at.caption)
+    at.button(key="of_compare").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    variants = [d.value for d in at.dataframe if "variant" in d.value.columns]
+    assert variants and list(variants[0]["variant"]) == list(ov.VARIANTS.values())
