@@ -193,7 +193,7 @@ def fit_live(
         return record
     if stop_flag.is_set() and done < epochs:
         record.stopped_epoch = done
-        record.finish("stopped", f"Stopped by request after {done} of {epochs} epochs.")
+        record.finish("stopped", "Stopped by request.")
     elif early and early[0].stopped_epoch > 0:
         stopper = early[0]
         record.stopped_epoch = stopper.stopped_epoch + 1

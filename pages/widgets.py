@@ -107,6 +107,7 @@ def run_live_training(
     draw: Callable[[RunRecord, str], None],
     key: str,
     poll_seconds: float = 0.25,
+    redraw_seconds: float = 1.0,
 ) -> RunRecord:
     """Run ``train(record, stop_flag)`` in a worker thread while this script draws its progress.
 
@@ -140,28 +141,31 @@ def run_live_training(
     progress = st.progress(0.0, text="Starting…")
     live = st.empty()
     worker = threading.Thread(target=work, name=f"train-{key}", daemon=True)
+    # Streamlit may start the next run of the page before this one has finished unwinding,
+    # so the record carries its worker and flag for show_run_status() to settle.
+    record._live_worker = worker
+    record._live_stop = stop_flag
     worker.start()
     shown = -1
+    drawn_at = 0.0
     try:
         while worker.is_alive():
             done = record.epochs_done
             if done != shown:
                 shown = done
-                total = max(record.total_epochs, 1)
+                total = max(record.total_epochs, 1)  # set by the worker once fit starts
                 progress.progress(min(done / total, 1.0), text=f"Epoch {done} of {total}")
-                with live.container():
-                    draw(record, f"{key}_live_{done}")
+                # A chart needs a moment to draw in the browser; redrawing it at every fast
+                # epoch would leave it blank most of the time.
+                if time.monotonic() - drawn_at >= redraw_seconds:
+                    drawn_at = time.monotonic()
+                    with live.container():
+                        draw(record, f"{key}_live_{done}")
             time.sleep(poll_seconds)
     finally:
         if worker.is_alive():
-            # This script was interrupted mid-training: stop at the end of the current batch.
-            stop_flag.request()
-            worker.join(timeout=60)
-            if record.status == "running":
-                record.finish(
-                    "stopped",
-                    f"Stopped after {record.epochs_done} of {record.total_epochs} epochs.",
-                )
+            # This script was interrupted mid-training (Stop, another page, a changed widget).
+            _stop_run(record)
     worker.join()
     stop_slot.empty()
     progress.empty()
@@ -169,8 +173,33 @@ def run_live_training(
     return record
 
 
+def settle_run(record: RunRecord) -> RunRecord:
+    """Make sure ``record`` has ended: a run still training from an interrupted script is
+    stopped at the end of its current batch and marked stopped, never complete."""
+    worker = getattr(record, "_live_worker", None)
+    if worker is not None and worker.is_alive():
+        with st.spinner("Stopping the previous run at the end of its current batch…"):
+            _stop_run(record)
+    elif record.status == "running":
+        _stop_run(record)
+    return record
+
+
+def _stop_run(record: RunRecord) -> None:
+    """Set the run's stop flag, wait for its batch to end, and never leave it "running"."""
+    stop_flag = getattr(record, "_live_stop", None)
+    worker = getattr(record, "_live_worker", None)
+    if stop_flag is not None:
+        stop_flag.request()
+    if worker is not None:
+        worker.join(timeout=60)
+    if record.status == "running":
+        record.finish("stopped", "Stopped when the page was left or its settings changed.")
+
+
 def show_run_status(record: RunRecord) -> None:
     """How the run ended, in words: complete, stopped (partial curves) or failed (with advice)."""
+    settle_run(record)
     done = f"{record.epochs_done} of {record.total_epochs} epochs in {record.duration:.1f} s"
     if record.status == "failed":
         st.error(f"**Training failed** after {done}. {record.message}", icon=":material/error:")

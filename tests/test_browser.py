@@ -144,3 +144,43 @@ def test_text_page_upload_error_then_good_file(app_url, page, tmp_path):
     page.get_by_text("Read 3 documents").wait_for(timeout=30_000)
     page.get_by_text("7 terms").wait_for(timeout=30_000)
     assert_no_exception(page)
+
+
+def set_number(page, label: str, value: int) -> None:
+    field = page.get_by_label(label, exact=True)
+    field.fill(str(value))
+    field.blur()
+
+
+def test_training_runs_live_then_stops_on_request(app_url, page):
+    page.goto(f"{app_url}/playground")
+    page.get_by_role("heading", name="Playground", level=1).wait_for(timeout=60_000)
+    wait_idle(page)
+
+    # A short run completes, with its curves and boundary drawn.
+    set_number(page, "Epochs", 8)
+    page.get_by_role("button", name=re.compile(r"Train$")).click()
+    done = page.locator('[data-testid="stAlertContentSuccess"]').filter(has_text="Complete")
+    done.first.wait_for(timeout=120_000)
+    wait_idle(page)
+    assert "8 of 8 epochs" in done.first.inner_text()
+    assert_no_exception(page)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "playground_trained.png"))
+
+    # A long run shows its progress while it trains, and Stop ends it as stopped, not complete.
+    set_number(page, "Epochs", 300)
+    page.get_by_role("button", name=re.compile(r"Train$")).click()
+    page.get_by_text(re.compile(r"Epoch [2-9]\d* of 300")).first.wait_for(timeout=120_000)
+    page.screenshot(path=str(SHOTS / "playground_training.png"))
+    page.get_by_role("button", name=re.compile("Stop training")).click()
+    stopped = page.locator('[data-testid="stAlertContentWarning"]').filter(has_text="Stopped")
+    stopped.first.wait_for(timeout=60_000)
+    wait_idle(page)
+    assert "of 300 epochs" in stopped.first.inner_text()
+    assert (
+        page.locator('[data-testid="stAlertContentSuccess"]').filter(has_text="Complete").count()
+        == 0
+    )
+    assert_no_exception(page)
+    page.screenshot(path=str(SHOTS / "playground_stopped.png"))
