@@ -27,6 +27,10 @@ SPEC = networks.NetworkSpec(
 
 
 def fresh_model():
+    import keras
+
+    # Without this, every model built in the process leaves state behind and later fits slow down.
+    keras.backend.clear_session()
     model = networks.build_dense_model(SPEC, seed=0)
     model.compile(
         optimizer=networks.make_optimizer(networks.OptimizerSpec("adam", 0.001)),

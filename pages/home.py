@@ -104,23 +104,11 @@ st.markdown(
 )
 
 st.subheader("Where to go next")
-NEXT = [
-    (
-        "pages/perceptron.py",
-        "The perceptron: ŷ = g(w0 + Σ xi·wi), slider by slider",
-        ":material/hub:",
-    ),
-    ("pages/activations.py", "Activation functions and their derivatives", ":material/show_chart:"),
-    (
-        "pages/playground.py",
-        "Playground: train a network, watch its boundary",
-        ":material/scatter_plot:",
-    ),
-    ("pages/gradient_descent.py", "Gradient descent, one step at a time", ":material/south_east:"),
-    ("pages/overfitting.py", "Overfitting and early stopping", ":material/stacked_line_chart:"),
-]
-for page, label, icon in NEXT:
-    st.page_link(page, label=label, icon=icon)
+st.page_link(
+    "pages/perceptron.py",
+    label="Neural networks, from one perceptron to a trained network",
+    icon=":material/hub:",
+)
 st.page_link(
     "pages/text_to_numbers.py",
     label="Text → numbers: tokens, bag of words, cosine",
