@@ -18,7 +18,7 @@ from core.images import (
 )
 from core.networks import ACTIVATIONS, OPTIMIZERS
 from core.training import RunRecord
-from pages.widgets import require_navigation, run_live_training, show_code, show_run_status
+from pages.widgets import require_navigation, run_live_training, show_code, show_last_run
 
 require_navigation()
 
@@ -115,13 +115,7 @@ if record is None:
     st.info("Choose the settings and press **Train**.", icon=":material/info:")
 else:
     shown = DigitsSettings(**record.settings)
-    show_run_status(record)
-    if shown != settings:
-        st.caption("The results below are from the last run; the settings above have changed.")
-    st.subheader("Training curves")
-    draw(record, "digits_final")
-    with st.expander("Curve data"):
-        st.dataframe(pd.DataFrame(record.history).rename_axis("epoch").rename(lambda i: i + 1))
+    show_last_run(record, shown != settings, draw, "digits_final")
     result = record.extra.get("result")
     if result is not None:
         wrong = result.misclassified

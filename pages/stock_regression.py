@@ -24,7 +24,7 @@ from pages.widgets import (
     run_live_training,
     show_code,
     show_data_error,
-    show_run_status,
+    show_last_run,
 )
 
 require_navigation()
@@ -129,13 +129,7 @@ if record is None:
     st.info("Choose the settings and press **Train**.", icon=":material/info:")
 else:
     shown = RegressionSettings(**record.settings)
-    show_run_status(record)
-    if shown != settings:
-        st.caption("The results below are from the last run; the settings above have changed.")
-    st.subheader("Training curves")
-    draw(record, "stock_final")
-    with st.expander("Curve data"):
-        st.dataframe(pd.DataFrame(record.history).rename_axis("epoch").rename(lambda i: i + 1))
+    show_last_run(record, shown != settings, draw, "stock_final")
     result = record.extra.get("result")
     if result is not None:
         st.subheader("Test period: network against the baseline")

@@ -213,3 +213,16 @@ def show_run_status(record: RunRecord) -> None:
             f"**Complete**: {done} on {record.device}. {record.message}".strip(),
             icon=":material/check_circle:",
         )
+
+
+def show_last_run(record: RunRecord, settings_changed: bool, draw, key: str) -> None:
+    """How the last run ended, a note when the settings moved on since, and its curves with data."""
+    import pandas as pd
+
+    show_run_status(record)
+    if settings_changed:
+        st.caption("The results below are from the last run; the settings above have changed.")
+    st.subheader("Training curves")
+    draw(record, key)
+    with st.expander("Curve data"):
+        st.dataframe(pd.DataFrame(record.history).rename_axis("epoch").rename(lambda i: i + 1))
