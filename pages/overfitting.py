@@ -100,17 +100,18 @@ if submitted:
         key="of_run",
     )
 
+# The training and validation points and the true function, as every chart here draws them.
+points = tuple(
+    a.ravel()
+    for a in (data.x_train, data.y_train, data.x_val, data.y_val, data.x_grid, data.y_true)
+)
+
 record = st.session_state.get("of_run")
 if record is None:
     st.info("Press **Train** to fit the network; the points are below.", icon=":material/info:")
     st.plotly_chart(
         fitted_curves_figure(
-            data.x_train.ravel(),
-            data.y_train.ravel(),
-            data.x_val.ravel(),
-            data.y_val.ravel(),
-            data.x_grid.ravel(),
-            data.y_true.ravel(),
+            *points,
             {},
         ),
         key="of_points",
@@ -141,12 +142,7 @@ else:
     if "prediction" in record.extra:
         st.plotly_chart(
             fitted_curves_figure(
-                data.x_train.ravel(),
-                data.y_train.ravel(),
-                data.x_val.ravel(),
-                data.y_val.ravel(),
-                data.x_grid.ravel(),
-                data.y_true.ravel(),
+                *points,
                 {f"fitted: {ov.VARIANTS[ran['variant']]}": record.extra["prediction"]},
             ),
             key="of_fit",
