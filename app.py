@@ -34,6 +34,16 @@ PAGES = {
     "Text": [
         st.Page("pages/text_to_numbers.py", title="Text → numbers", icon=":material/pin:"),
     ],
+    "Embeddings": [
+        st.Page(
+            "pages/word2vec_pairs.py", title="Skip-gram and CBOW pairs", icon=":material/link:"
+        ),
+        st.Page(
+            "pages/one_hot_vs_embedding.py",
+            title="One-hot versus embedding",
+            icon=":material/grid_on:",
+        ),
+    ],
 }
 
 navigation = st.navigation(PAGES)

@@ -19,6 +19,8 @@ PAGES = {
     "pages/overfitting.py": "Overfitting and early stopping",
     "pages/stock_regression.py": "Stock price regression",
     "pages/digits.py": "Image classification",
+    "pages/word2vec_pairs.py": "Skip-gram and CBOW pairs",
+    "pages/one_hot_vs_embedding.py": "One-hot versus embedding",
 }
 
 
