@@ -29,7 +29,7 @@ with right:
     st.info("Every deep-learning model is a machine-learning model, but not the other way round.")
 
 st.subheader("Learning maps an input X to an output Y")
-st.caption("Three examples from the talk. Each link opens a page with the real data.")
+st.caption("Three examples from the talk, each with its real data and a page that works with it.")
 EXAMPLES = [
     (
         ":material/mail: Spam detection",
