@@ -36,3 +36,23 @@ def frame_to_csv_bytes(frame) -> bytes:
         for idx, values in zip(frame.index, frame.itertuples(index=False), strict=True)
     )
     return to_csv_bytes(header, rows)
+
+
+def escape_table(data):
+    """A copy of a table for display, text cells, labels and headers escaped like :func:`escape_cell`.
+
+    Streamlit's dataframe toolbar can download any shown table as CSV without escaping it, so
+    tables holding users' text are shown escaped. Takes a pandas DataFrame or a dict of columns.
+    """
+    if isinstance(data, dict):
+        return {
+            escape_cell(str(name)): [escape_cell(value) for value in values]
+            for name, values in data.items()
+        }
+    frame = data.copy()
+    frame.columns = [escape_cell(c) for c in frame.columns]
+    frame.index = [escape_cell(i) for i in frame.index]
+    for column in frame.columns:
+        if frame[column].dtype == object or str(frame[column].dtype).startswith("str"):
+            frame[column] = frame[column].map(escape_cell)
+    return frame

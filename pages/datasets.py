@@ -3,7 +3,7 @@
 import streamlit as st
 
 from core import datasets
-from core.export import to_csv_bytes
+from core.export import escape_table, to_csv_bytes
 from core.figures import bar_chart, digits_figure, stock_window_figure
 from pages.widgets import require_navigation, upload_text
 
@@ -54,7 +54,10 @@ if choice == "spam":
     rows = [
         (t, y) for t, y, g in zip(data.texts, data.labels, data.groups, strict=True) if g == video
     ]
-    st.dataframe({"X: comment": [r[0] for r in rows], "Y: label": [r[1] for r in rows]}, height=320)
+    st.dataframe(
+        escape_table({"X: comment": [r[0] for r in rows], "Y: label": [r[1] for r in rows]}),
+        height=320,
+    )
     st.download_button(
         "Download these comments as CSV",
         to_csv_bytes(["text", "label"], rows),
@@ -115,7 +118,9 @@ elif choice == "corpora":
                 st.markdown(f"- {doc[:300]}…")
     polarity = datasets.pang_lee_polarity()
     with st.expander(f"Pang & Lee movie-review polarity: {len(polarity)} labelled sentences"):
-        st.dataframe({"X: sentence": polarity.texts, "Y: label": polarity.labels}, height=260)
+        st.dataframe(
+            escape_table({"X: sentence": polarity.texts, "Y: label": polarity.labels}), height=260
+        )
 
 else:
     st.subheader("Check your own file")
@@ -128,7 +133,8 @@ else:
         counts = uploaded.class_counts()
         st.plotly_chart(bar_chart(list(counts), list(counts.values()), "rows"), key="up_counts")
         st.dataframe(
-            {"X: text": uploaded.texts[:500], "Y: label": uploaded.labels[:500]}, height=300
+            escape_table({"X: text": uploaded.texts[:500], "Y: label": uploaded.labels[:500]}),
+            height=300,
         )
     elif uploaded is not None:
-        st.dataframe({"document": uploaded.documents[:500]}, height=300)
+        st.dataframe(escape_table({"document": uploaded.documents[:500]}), height=300)

@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from core import onehot
+from core.export import escape_table
 from core.figures import heatmap
 from core.figures.onehot import memory_figure, similarity_heatmap, word_arrows_figure
 from pages.widgets import require_navigation, show_code
@@ -61,7 +62,9 @@ st.plotly_chart(
     key="oh_onehot_matrix",
 )
 with st.expander("One-hot matrix data"):
-    st.dataframe(pd.DataFrame(one_hot.astype(int), index=list(words), columns=list(words)))
+    st.dataframe(
+        escape_table(pd.DataFrame(one_hot.astype(int), index=list(words), columns=list(words)))
+    )
 st.caption(
     "Row = the word's vector o_w. Every row has a single 1, in its own column, so any two "
     "different words share nothing."
@@ -99,7 +102,7 @@ if table.missing:
     )
 with st.expander("Similarity data"):
     st.markdown("**One-hot cosine**")
-    st.dataframe(pd.DataFrame(one_hot_cos, index=list(words), columns=list(words)))
+    st.dataframe(escape_table(pd.DataFrame(one_hot_cos, index=list(words), columns=list(words))))
     if emb_cos is not None:
         st.markdown("**Embedding cosine**")
         st.dataframe(

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from core import datasets, text
-from core.export import frame_to_csv_bytes
+from core.export import escape_table, frame_to_csv_bytes
 from core.figures import bar_chart, cosine_heatmap, heatmap
 from pages.widgets import chips, require_navigation, show_code, show_data_error, upload_text
 
@@ -181,7 +181,7 @@ st.markdown(
 )
 vocab = text.vocabulary_frame(bow)
 v1, v2 = st.columns([2, 3])
-v1.dataframe(vocab, hide_index=True, height=300)
+v1.dataframe(escape_table(vocab), hide_index=True, height=300)
 top = vocab.head(20)
 v2.plotly_chart(
     bar_chart(top["term"], top["total weight"], f"total {weighting} weight"), key="top_terms"
@@ -200,7 +200,7 @@ st.plotly_chart(
     key="dtm",
 )
 with st.expander("The numbers"):
-    st.dataframe(dtm)
+    st.dataframe(escape_table(dtm))
 st.download_button(
     "Download this table as CSV",
     frame_to_csv_bytes(dtm),

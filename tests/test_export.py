@@ -23,3 +23,15 @@ def test_frame_export_escapes_index_columns_and_cells():
     frame = pd.DataFrame({"=x": [1, 2]}, index=["@a", "b"])
     rows = list(csv.reader(io.StringIO(frame_to_csv_bytes(frame).decode())))
     assert rows == [["", "'=x"], ["'@a", "1"], ["b", "2"]]
+
+
+def test_escape_table_for_display():
+    from core.export import escape_table
+
+    shown = escape_table({"text": ["=1+1", "fine", 3], "@label": ["-x", "y", "z"]})
+    assert shown == {"text": ["'=1+1", "fine", 3], "'@label": ["'-x", "y", "z"]}
+    frame = pd.DataFrame({"=c": ["+a", "b"], "n": [-1, 2]}, index=["@r", "s"])
+    safe = escape_table(frame)
+    assert list(safe.columns) == ["'=c", "n"] and list(safe.index) == ["'@r", "s"]
+    assert safe["'=c"].tolist() == ["'+a", "b"] and safe["n"].tolist() == [-1, 2]
+    assert list(frame.columns) == ["=c", "n"]  # the original is left alone
