@@ -226,3 +226,67 @@ def show_last_run(record: RunRecord, settings_changed: bool, draw, key: str) -> 
     draw(record, key)
     with st.expander("Curve data"):
         st.dataframe(pd.DataFrame(record.history).rename_axis("epoch").rename(lambda i: i + 1))
+
+
+# ---------------------------------------------------------------- word vectors of this session
+
+VECTORS_KEY = "word_vectors"
+CURRENT_VECTORS_KEY = "word_vectors_current"
+
+
+def vector_sets() -> dict:
+    """This session's word vectors by name (trained or loaded); never shared between users."""
+    return st.session_state.setdefault(VECTORS_KEY, {})
+
+
+def add_vector_set(vector_set) -> str:
+    """Keep ``vector_set`` in this session under a unique name, make it the current one, and
+    return that name (a second model with the same settings gets " (2)", and so on)."""
+    sets = vector_sets()
+    name = base = vector_set.name
+    n = 2
+    while name in sets:
+        name = f"{base} ({n})"
+        n += 1
+    vector_set.name = name
+    sets[name] = vector_set
+    st.session_state[CURRENT_VECTORS_KEY] = name
+    return name
+
+
+def _train_quick_vectors() -> None:
+    from core.word2vec import quick_vector_set
+
+    with st.spinner("Training a small skip-gram model on the Lee corpus…"):
+        add_vector_set(quick_vector_set())
+
+
+def choose_vector_set(label: str = "Word vectors", key: str = "vectors_choice"):
+    """A select box over this session's vectors, defaulting to the latest trained or loaded.
+
+    With none yet, explains where vectors come from, offers a quick model, and returns ``None``.
+    """
+    sets = vector_sets()
+    if not sets:
+        st.info(
+            "No word vectors in this session yet. Train some on **Train word2vec**, load a "
+            "word2vec or GloVe file on **Import and export vectors**, or start with a small "
+            "model of the Lee news corpus (skip-gram, 50 dimensions, a few seconds).",
+            icon=":material/info:",
+        )
+        st.button(
+            "Train a quick model",
+            key=f"{key}_quick",
+            on_click=_train_quick_vectors,
+            icon=":material/bolt:",
+        )
+        return None
+    names = list(sets)
+    current = st.session_state.get(CURRENT_VECTORS_KEY)
+    index = names.index(current) if current in names else len(names) - 1
+    name = st.selectbox(label, names, index=index, key=key)
+    vector_set = sets[name]
+    st.caption(
+        f"{len(vector_set):,} words × {vector_set.dimension} dimensions · {vector_set.source}"
+    )
+    return vector_set
