@@ -1,0 +1,74 @@
+"""The command line: ``python -m core word2vec`` end to end, as a user would run it."""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from tests.conftest import ROOT
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "core", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_word2vec_json_on_lee_has_every_promised_field():
+    out = run_cli(
+        "word2vec", "--corpus", "lee", "--epochs", "2", "--vector-size", "20",
+        "--workers", "1", "--seed", "5", "--json",
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    summary = json.loads(out.stdout.strip().splitlines()[-1])
+    assert summary["vocab_size"] == 1831  # lee_background words seen 5 times or more
+    assert len(summary["epoch_losses"]) == 2 and all(x > 0 for x in summary["epoch_losses"])
+    assert summary["words_per_second"] > 0 and summary["seconds"] > 0
+    words_trained = summary["words_per_second"] * summary["train_seconds"]
+    assert words_trained == pytest.approx(2 * summary["corpus_words"], rel=1e-6)
+    evaluation = summary["evaluation"]
+    assert 0 <= evaluation["analogy_accuracy"] <= 1
+    for name in ("wordsim353", "simlex999"):
+        assert -1 <= evaluation[f"{name}_spearman"] <= 1
+        assert 0 <= evaluation[f"{name}_oov_share"] <= 1
+    assert "epoch 2/2" in out.stderr
+
+
+def test_word2vec_streams_a_file_and_writes_binary_vectors(tmp_path):
+    from gensim.models import KeyedVectors
+
+    corpus = tmp_path / "tiny.txt"
+    corpus.write_text("the cat sat on the mat\nthe dog sat on the log\n" * 50, encoding="utf-8")
+    out_path = tmp_path / "vectors.bin"
+    out = run_cli(
+        "word2vec", "--corpus", str(corpus), "--epochs", "1", "--vector-size", "8",
+        "--min-count", "1", "--workers", "1", "--out", str(out_path), "--no-eval", "--json",
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    summary = json.loads(out.stdout.strip().splitlines()[-1])
+    assert summary["vocab_size"] == 7 and "evaluation" not in summary
+    loaded = KeyedVectors.load_word2vec_format(str(out_path), binary=True)
+    assert sorted(loaded.index_to_key) == sorted(["the", "cat", "sat", "on", "mat", "dog", "log"])
+    assert np.all(np.isfinite(loaded.vectors))
+
+
+def test_word2vec_reports_an_empty_vocabulary_as_json_not_a_traceback(tmp_path):
+    corpus = tmp_path / "tiny.txt"
+    corpus.write_text("one two three\n", encoding="utf-8")
+    out = run_cli("word2vec", "--corpus", str(corpus), "--min-count", "9", "--json")
+    assert out.returncode == 2
+    assert "Traceback" not in out.stderr
+    error = json.loads(out.stdout.strip().splitlines()[-1])
+    assert "vocabulary is empty" in error["error"] and "min_count" in error["hint"]
+
+
+def test_impossible_settings_are_refused_by_name():
+    out = run_cli("word2vec", "--negative", "0", "--hs", "0", "--json")
+    assert out.returncode == 2
+    assert "nothing to train" in json.loads(out.stdout.strip().splitlines()[-1])["error"]
