@@ -1,0 +1,255 @@
+"""Import and export vectors: read word2vec or GloVe files, write word2vec and projector files."""
+
+import logging
+
+import pandas as pd
+import streamlit as st
+
+from core import vector_io
+from core.datasets import MAX_UPLOAD_MB, DataError
+from core.export import escape_table
+from core.word_vectors import VectorSet
+from pages.widgets import (
+    add_vector_set,
+    chips,
+    choose_vector_set,
+    require_navigation,
+    show_code,
+    show_data_error,
+    vector_sets,
+)
+
+log = logging.getLogger(__name__)
+
+UPLOAD_KEY = "io_upload"
+LOADED_KEY = "_io_loaded"
+CHECK_KEY = "_io_export_check"
+IMPORT_HELP = (
+    "word2vec text (a first line 'words dimensions', then one word and its numbers per line; "
+    "fastText .vec files are the same), word2vec binary (.bin) or GloVe text (no first line). "
+    f"Optionally gzipped (.gz). Up to {MAX_UPLOAD_MB} MB. gensim .model and other pickle files "
+    "are refused: opening them could run code."
+)
+
+require_navigation()
+
+st.title("Import and export vectors")
+st.markdown(
+    "Word vectors travel as plain files. **word2vec** files (text or binary) are what gensim, "
+    "fastText and most tools read and write; **GloVe** files are word2vec text without the "
+    "first line. Load one here to explore it on the other pages, or save vectors trained in "
+    "this session to use elsewhere."
+)
+
+
+# ------------------------------------------------------------------ import
+def read_upload(uploaded, format: str, max_words: int | None):
+    """Read the uploaded file once per (file, format, limit) and keep it in this session.
+
+    Returns ``(LoadedVectors or DataError, the vectors' name in this session)``. Reading the
+    same file again with other options replaces the vectors it gave before; a new file adds.
+    """
+    options = (uploaded.file_id, format, max_words)
+    memo = st.session_state.get(LOADED_KEY)
+    if memo is not None and memo[0] == options:
+        return memo[1], memo[2]
+    try:
+        result = vector_io.read_vectors(
+            uploaded.name, uploaded.getvalue(), format=format, max_words=max_words
+        )
+    except DataError as error:
+        result = error
+    except Exception as error:  # a bug of ours must not become a traceback on the page
+        log.exception("unexpected error while reading %s", uploaded.name)
+        result = DataError(
+            f"{uploaded.name} could not be read ({type(error).__name__}).",
+            "Check that it is a word2vec or GloVe file; if it is, please report it.",
+        )
+    # The vectors this same file gave with other options: replaced on success, kept on error.
+    name = memo[2] if memo is not None and memo[0][0] == uploaded.file_id else None
+    if isinstance(result, vector_io.LoadedVectors):
+        if name is not None:
+            vector_sets().pop(name, None)
+        name = add_vector_set(result.vector_set)
+    st.session_state[LOADED_KEY] = (options, result, name)
+    return result, name
+
+
+def show_loaded(loaded: vector_io.LoadedVectors, name: str) -> None:
+    """Size, format, warnings and a peek at the first words of what was read."""
+    vs = loaded.vector_set
+    st.success(
+        f"Loaded **{len(vs):,} words × {vs.dimension} dimensions** as *{name}* · "
+        f"{vs.source}. It is now the current vector set of the other word-vector pages.",
+        icon=":material/check_circle:",
+    )
+    for warning in loaded.warnings:
+        st.warning(warning, icon=":material/warning:")
+    st.markdown("**First words:** " + chips(vs.top_words(30), limit=30))
+    with st.expander("First rows of the file, as read"):
+        shown = min(8, vs.dimension)
+        words = vs.top_words(10)
+        frame = pd.DataFrame(
+            vs.vectors[words][:, :shown], index=words, columns=[f"v{i + 1}" for i in range(shown)]
+        )
+        st.dataframe(escape_table(frame.rename_axis("word")))
+        if vs.dimension > shown:
+            st.caption(f"The first {shown} of {vs.dimension} numbers of each vector.")
+
+
+st.header("Import word vectors")
+left, right = st.columns(2)
+chosen_format = left.selectbox(
+    "Format",
+    list(vector_io.FORMAT_NAMES),
+    format_func=vector_io.FORMAT_NAMES.get,
+    key="io_format",
+    help="Detection reads the first line: two numbers make it word2vec (binary if bytes that "
+    "are not text follow), anything else is read as GloVe.",
+)
+limit = right.number_input(
+    "Read only the first N words (0 reads them all)",
+    min_value=0,
+    max_value=vector_io.MAX_WORDS,
+    value=0,
+    step=1_000,
+    key="io_limit",
+    help="Vector files list the most frequent words first, so the first words are usually "
+    f"the useful ones. At most {vector_io.MAX_WORDS:,} words are read in any case.",
+)
+uploaded = st.file_uploader("Word vectors file", key=UPLOAD_KEY, help=IMPORT_HELP)
+if uploaded is not None:
+    outcome, loaded_name = read_upload(uploaded, chosen_format, int(limit) or None)
+    if isinstance(outcome, DataError):
+        show_data_error(outcome)
+        if vector_sets():
+            st.caption("The vectors already in this session are unchanged.")
+    else:
+        show_loaded(outcome, loaded_name)
+else:
+    st.caption(
+        "To get such a file from gensim: `model.wv.save_word2vec_format('vectors.txt')`. "
+        "GloVe's published vectors (glove.6B.50d.txt and others) load as they are."
+    )
+
+
+# ------------------------------------------------------------------ export
+def export_check(vs: VectorSet) -> DataError | list[tuple[str, str]]:
+    """Words that export renames (or why it cannot export), checked once per vector set."""
+    key = (vs.name, len(vs), vs.dimension)
+    memo = st.session_state.get(CHECK_KEY)
+    if memo is None or memo[0] != key:
+        try:
+            result: DataError | list[tuple[str, str]] = vector_io.renamed_words(vs)
+        except DataError as error:
+            result = error
+        memo = (key, result)
+        st.session_state[CHECK_KEY] = memo
+    return memo[1]
+
+
+def show_exports(vs: VectorSet) -> None:
+    """Download buttons; the files are only built when a button is clicked."""
+    check = export_check(vs)
+    if isinstance(check, DataError):
+        show_data_error(check)
+        return
+    if check:
+        examples = ", ".join(f"{old!r} → {new!r}" for old, new in check[:3])
+        st.info(
+            f"{len(check):,} word(s) contain spaces or control characters, which these formats "
+            f"cannot hold; they are written with _ instead ({examples}).",
+            icon=":material/info:",
+        )
+    stem = vector_io.export_file_stem(vs.name)
+
+    st.subheader("word2vec files")
+    left, right = st.columns(2)
+    left.download_button(
+        "word2vec text (.txt)",
+        data=lambda: vector_io.to_word2vec_text(vs),
+        file_name=f"{stem}.txt",
+        mime="text/plain",
+        on_click="ignore",
+        icon=":material/download:",
+        key="io_download_text",
+    )
+    right.download_button(
+        "word2vec binary (.bin)",
+        data=lambda: vector_io.to_word2vec_binary(vs),
+        file_name=f"{stem}.bin",
+        mime="application/octet-stream",
+        on_click="ignore",
+        icon=":material/download:",
+        key="io_download_binary",
+    )
+    st.caption(
+        f"All {len(vs):,} words, most frequent first. Read them back here, or in Python with "
+        f"`KeyedVectors.load_word2vec_format('{stem}.txt')` (add `binary=True` for the .bin). "
+        "The binary file is smaller and exact; the text file is readable and keeps every "
+        "float32 value exactly too."
+    )
+
+    st.subheader("Embedding Projector files")
+    if len(vs) > 1:
+        count = st.slider(
+            "Words to export (the most frequent first)",
+            min_value=1,
+            max_value=len(vs),
+            value=len(vs),
+            key=f"io_tsv_words_{vs.name}",
+        )
+    else:
+        count = 1
+    words = vs.top_words(count)
+    left, right = st.columns(2)
+    left.download_button(
+        "vectors.tsv",
+        data=lambda: vector_io.to_projector_tsv(vs, words)[0],
+        file_name=f"{stem}_vectors.tsv",
+        mime="text/tab-separated-values",
+        on_click="ignore",
+        icon=":material/download:",
+        key="io_download_vectors_tsv",
+    )
+    right.download_button(
+        "metadata.tsv",
+        data=lambda: vector_io.to_projector_tsv(vs, words)[1],
+        file_name=f"{stem}_metadata.tsv",
+        mime="text/tab-separated-values",
+        on_click="ignore",
+        icon=":material/download:",
+        key="io_download_metadata_tsv",
+    )
+    columns = (
+        "a word and its count per line, under a header" if vs.has_counts else "one word per line"
+    )
+    st.caption(
+        f"{count:,} words: vectors.tsv holds {vs.dimension} tab-separated numbers per line, "
+        f"metadata.tsv {columns}, in the same order."
+    )
+    st.info(
+        "If you use the TensorFlow Embedding Projector (the projector tab of TensorBoard, or "
+        "its web version at projector.tensorflow.org), choose **Load**, give it the vectors "
+        "file in step 1 and the metadata file in step 2. Large files make it slow: lower the "
+        "number of words above to keep the most frequent ones. This app stays offline: the "
+        "files are only saved to your computer.",
+        icon=":material/bubble_chart:",
+    )
+
+
+st.header("Export word vectors")
+export_set = choose_vector_set("Vectors to export", key="io_export_choice")
+if export_set is not None:
+    show_exports(export_set)
+
+show_code(
+    """
+from core import vector_io
+
+vs = vector_io.load_vectors("vectors.txt", open("vectors.txt", "rb").read())
+text = vector_io.to_word2vec_text(vs)              # bytes, gensim reads them back
+binary = vector_io.to_word2vec_binary(vs)
+vectors_tsv, metadata_tsv = vector_io.to_projector_tsv(vs, vs.top_words(5000))
+"""
+)
