@@ -1,0 +1,344 @@
+"""Classical baselines for the text classifier, and a fair comparison with the network.
+
+The baselines get exactly the features the Keras network gets (the same fitted
+:class:`~core.classifier.Featurizer`), standard scikit-learn settings and, like the network's
+default, balanced class weights where the model has them. Nothing is tuned for either side.
+
+A page's flow::
+
+    x_train, x_test, note = baseline_inputs(split, trained.featurizer)
+    results = run_baselines(x_train, split.y_train, x_test, split.y_test, split.label_names)
+    network = evaluate_network(trained, split.test_texts, split.y_test, threshold)
+    table = comparison_table(
+        network.metrics, (network.train_seconds, network.predict_seconds), results
+    )
+    verdict(table, "mcc")
+
+scikit-learn is imported inside the functions.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from core.metrics import METRIC_COLUMNS, Metrics, Prediction, classification_metrics
+
+if TYPE_CHECKING:
+    from core.classifier import Featurizer, TextSplit, TrainedClassifier
+
+NETWORK_NAME = "Keras network"
+TIE = 0.005  # differences up to this are ties in verdict()
+
+
+def _multinomial_nb(seed: int, class_weight: bool) -> Any:
+    """MultinomialNB(alpha=1.0): Laplace smoothing, class priors from the training data (it has
+    no class weights). Needs non-negative features: counts or TF-IDF."""
+    from sklearn.naive_bayes import MultinomialNB
+
+    return MultinomialNB(alpha=1.0)
+
+
+def _logistic_regression(seed: int, class_weight: bool) -> Any:
+    """LogisticRegression(C=1.0, lbfgs, max_iter=2000): scikit-learn's defaults, with enough
+    iterations to converge on tens of thousands of sparse columns."""
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(
+        C=1.0,
+        max_iter=2000,
+        class_weight="balanced" if class_weight else None,
+        random_state=seed,
+    )
+
+
+def _linear_svc(seed: int, class_weight: bool) -> Any:
+    """LinearSVC(C=1.0): scikit-learn's defaults (squared hinge, L2), more iterations so
+    dense inputs converge. No probabilities: it ranks texts by its decision function."""
+    from sklearn.svm import LinearSVC
+
+    return LinearSVC(
+        C=1.0,
+        max_iter=10_000,
+        class_weight="balanced" if class_weight else None,
+        random_state=seed,
+    )
+
+
+# name → factory(seed, class_weight) → an unfitted scikit-learn estimator
+BASELINES: dict[str, Callable[[int, bool], Any]] = {
+    "MultinomialNB": _multinomial_nb,
+    "LogisticRegression": _logistic_regression,
+    "LinearSVC": _linear_svc,
+}
+BASELINE_DESCRIPTIONS: dict[str, str] = {
+    "MultinomialNB": "naive Bayes over word weights (alpha=1.0)",
+    "LogisticRegression": "a linear model fitted by maximum likelihood (C=1.0)",
+    "LinearSVC": "a linear support vector machine (C=1.0)",
+}
+
+
+@dataclass(frozen=True, eq=False)
+class BaselineResult:
+    """One model's result on the test set. ``skipped`` holds the reason when the model could
+    not run on these features (then ``metrics`` and ``prediction`` are ``None``).
+    ``kind`` is ``"baseline"``, or ``"network"`` for :func:`evaluate_network`."""
+
+    name: str
+    metrics: Metrics | None
+    train_seconds: float
+    predict_seconds: float
+    prediction: Prediction | None
+    skipped: str | None = None
+    model: Any = None
+    kind: Literal["baseline", "network"] = "baseline"
+
+
+def baseline_inputs(split: TextSplit, featurizer: Featurizer) -> tuple[Any, Any, str]:
+    """The baselines' training and test inputs for ``split``, and a note for the page.
+
+    Sparse and dense features are the network's own (``featurizer.transform``). Token ids (the
+    ``embedding`` kind) are positions in a vocabulary, not features a linear model can weigh, so
+    then TF-IDF of the same tokens is fitted on the training texts instead, and the note says so.
+    """
+    from dataclasses import replace
+
+    from core.classifier import fit_featurizer
+
+    note = ""
+    if featurizer.input_kind == "sequence":
+        settings = replace(featurizer.settings, kind="tfidf", analyzer="word", ngram_range=(1, 1))
+        featurizer = fit_featurizer(settings, split.train_texts)
+        note = (
+            "The network reads token ids through an Embedding layer; ids are not features a "
+            "linear model can weigh, so the baselines get TF-IDF of the same words."
+        )
+    return featurizer.transform(split.train_texts), featurizer.transform(split.test_texts), note
+
+
+def _negative_entries(x: Any) -> bool:
+    values = x.data if hasattr(x, "tocsr") else np.asarray(x)
+    return bool(values.size) and float(values.min()) < 0
+
+
+def _full_columns(output: np.ndarray, classes: np.ndarray, n_classes: int, fill: float):
+    """Spread a model's per-class columns over all ``n_classes`` (a class absent from training
+    gets ``fill``)."""
+    if output.ndim == 1 or len(classes) == n_classes:
+        return output
+    full = np.full((len(output), n_classes), fill, dtype=np.float64)
+    full[:, classes] = output
+    return full
+
+
+def _predict(model: Any, x: Any, n_classes: int, threshold: float) -> Prediction:
+    classes = np.asarray(model.classes_)
+    if hasattr(model, "predict_proba"):
+        proba = _full_columns(model.predict_proba(x), classes, n_classes, 0.0)
+        return Prediction.from_proba(proba, threshold)
+    scores = np.asarray(model.decision_function(x), dtype=np.float64)
+    if scores.ndim == 1:  # scikit-learn's binary rule: classes_[1] when the margin is > 0
+        labels = classes[(scores > 0).astype(int)]
+    else:
+        labels = classes[scores.argmax(axis=1)]
+        scores = _full_columns(scores, classes, n_classes, scores.min() - 1.0)
+    return Prediction.from_scores(scores, labels, n_classes)
+
+
+def run_baselines(
+    x_train: Any,
+    y_train: np.ndarray,
+    x_test: Any,
+    y_test: np.ndarray,
+    label_names: Sequence[str],
+    names: Sequence[str] | None = None,
+    seed: int = 0,
+    class_weight: bool = True,
+    threshold: float = 0.5,
+) -> list[BaselineResult]:
+    """Fit each baseline in ``names`` (all of :data:`BASELINES` when ``None``) and score it.
+
+    ``x_train``/``x_test``: the network's features (CSR or dense float rows, see
+    :func:`baseline_inputs`); ``y_*``: class indices into ``label_names``. ``class_weight``
+    mirrors :class:`~core.classifier.ClassifierSettings.class_weight` ("balanced" weights).
+    ``threshold`` cuts P(positive) for the models with probabilities in a binary problem.
+    Fit time and predict time are wall-clock seconds. A model that cannot use these features
+    (MultinomialNB on negative values) comes back with ``skipped`` set instead of raising.
+    """
+    names = list(BASELINES) if names is None else list(names)
+    unknown = [n for n in names if n not in BASELINES]
+    if unknown:
+        raise ValueError(f"unknown baselines {unknown}; choose from {list(BASELINES)}")
+    if not hasattr(x_train, "tocsr") and np.issubdtype(np.asarray(x_train).dtype, np.integer):
+        raise ValueError("token ids are not features for these models; use baseline_inputs()")
+    y_train, y_test = np.asarray(y_train), np.asarray(y_test)
+    k = len(label_names)
+    results = []
+    for name in names:
+        if name == "MultinomialNB" and (_negative_entries(x_train) or _negative_entries(x_test)):
+            reason = (
+                "MultinomialNB needs non-negative features such as counts or TF-IDF; these "
+                "features have negative values (mean word2vec vectors do)."
+            )
+            results.append(BaselineResult(name, None, 0.0, 0.0, None, skipped=reason))
+            continue
+        model = BASELINES[name](seed, class_weight)
+        started = time.perf_counter()
+        try:
+            model.fit(x_train, y_train)
+        except ValueError as error:  # e.g. a single class in the training labels
+            results.append(BaselineResult(name, None, 0.0, 0.0, None, skipped=str(error)))
+            continue
+        train_seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        prediction = _predict(model, x_test, k, threshold)
+        predict_seconds = time.perf_counter() - started
+        metrics = classification_metrics(y_test, prediction, label_names)
+        results.append(
+            BaselineResult(name, metrics, train_seconds, predict_seconds, prediction, model=model)
+        )
+    return results
+
+
+def evaluate_network(
+    trained: TrainedClassifier,
+    texts: Sequence[str],
+    y_true: np.ndarray,
+    threshold: float = 0.5,
+    name: str = NETWORK_NAME,
+) -> BaselineResult:
+    """Score a trained network on ``texts`` like a baseline: its :class:`Metrics`, its training
+    time (``trained.timings["train"]``) and the seconds to predict from features.
+
+    Featurizing is left out of the predict time, as it is for the baselines; a one-row warm-up
+    call first keeps Keras's one-off graph building out of it too.
+    """
+    x = trained.featurizer.transform(list(texts))
+    trained.predict_proba_features(x[:1])
+    started = time.perf_counter()
+    proba = trained.predict_proba_features(x)
+    predict_seconds = time.perf_counter() - started
+    prediction = Prediction.from_proba(proba, threshold)
+    metrics = classification_metrics(y_true, prediction, trained.label_names)
+    return BaselineResult(
+        name,
+        metrics,
+        float(trained.timings.get("train", float("nan"))),
+        predict_seconds,
+        prediction,
+        model=trained,
+        kind="network",
+    )
+
+
+def comparison_table(
+    keras_metrics: Metrics,
+    keras_seconds: tuple[float, float] | Mapping[str, float],
+    baselines: Sequence[BaselineResult],
+    keras_name: str = NETWORK_NAME,
+) -> pd.DataFrame:
+    """One row per model (the network first), indexed by model name.
+
+    Columns: ``Kind`` (``network``/``baseline``), the headline measures (``Accuracy``,
+    ``Precision``, ``Recall``, ``F1``, ``MCC``, ``ROC-AUC``, ``PR-AUC``), ``Train s``,
+    ``Predict s`` and ``Note`` (why a model was skipped, or empty). ``keras_seconds`` is
+    ``(train, predict)`` or a mapping with ``train`` and ``predict`` keys. Skipped models have
+    NaN measures.
+    """
+    if isinstance(keras_seconds, Mapping):
+        keras_seconds = (
+            keras_seconds.get("train", float("nan")),
+            keras_seconds.get("predict", float("nan")),
+        )
+    rows = [_row(keras_name, "network", keras_metrics, *keras_seconds, "")]
+    for result in baselines:
+        rows.append(
+            _row(
+                result.name,
+                result.kind,
+                result.metrics,
+                result.train_seconds,
+                result.predict_seconds,
+                result.skipped or "",
+            )
+        )
+    table = pd.DataFrame(rows).set_index("model")
+    return table
+
+
+def _row(
+    name: str, kind: str, metrics: Metrics | None, train: float, predict: float, note: str
+) -> dict[str, Any]:
+    nan = float("nan")
+    values = metrics.headline() if metrics is not None else dict.fromkeys(METRIC_COLUMNS, nan)
+    skipped = metrics is None
+    return {
+        "model": name,
+        "Kind": kind,
+        **{METRIC_COLUMNS[k]: float(v) for k, v in values.items()},
+        "Train s": nan if skipped else float(train),
+        "Predict s": nan if skipped else float(predict),
+        "Note": note,
+    }
+
+
+def metric_column(metric: str) -> str:
+    """A measure's table column from its field name (``mcc``) or display name (``MCC``)."""
+    if metric in METRIC_COLUMNS:
+        return METRIC_COLUMNS[metric]
+    if metric in METRIC_COLUMNS.values():
+        return metric
+    raise ValueError(f"unknown metric {metric!r}; choose from {list(METRIC_COLUMNS)}")
+
+
+def verdict(table: pd.DataFrame, metric: str = "mcc", tie: float = TIE) -> str:
+    """One sentence on who scored highest on ``metric`` in a :func:`comparison_table`, and by
+    how much.
+
+    Models within ``tie`` of the best score are called a tie, never a win. When a network row
+    (``Kind`` = ``network``) neither wins nor is runner-up, its score and gap are added, so the
+    sentence never lets a baseline's win pass unmentioned. Skipped models (NaN) are left out.
+    """
+    column = metric_column(metric)
+    values = pd.to_numeric(table[column], errors="coerce").dropna()
+    if values.empty:
+        return f"No model has a {column} to compare."
+    ranked = values.sort_values(ascending=False, kind="stable")
+    if len(ranked) == 1:
+        return f"Only {ranked.index[0]} has a {column} ({ranked.iloc[0]:.3f}): nothing to compare."
+    best = float(ranked.iloc[0])
+    # A hair of slack so that a gap of exactly `tie` written in decimals still counts as a tie.
+    tied = [name for name, value in ranked.items() if best - value <= tie + 1e-9]
+    networks = list(table.index[table["Kind"] == "network"]) if "Kind" in table else []
+
+    def called(name: str) -> str:
+        return f"the {name}" if name in networks else str(name)
+
+    if len(tied) > 1:
+        listed = _join([f"{called(name)} ({ranked[name]:.3f})" for name in tied])
+        sentence = f"On {column}, {listed} tie: within {tie:g} of the best."
+        mentioned = set(tied)
+    else:
+        winner, runner_up = ranked.index[0], ranked.index[1]
+        second = float(ranked.iloc[1])
+        sentence = (
+            f"On {column}, {called(winner)} wins with {best:.3f}, {best - second:.3f} ahead "
+            f"of {called(runner_up)} ({second:.3f})."
+        )
+        mentioned = {winner, runner_up}
+    for name in networks:
+        if name in mentioned or name not in ranked:
+            continue
+        sentence += f" The {name} scored {ranked[name]:.3f}, {best - ranked[name]:.3f} behind."
+    return sentence
+
+
+def _join(items: list[str]) -> str:
+    if len(items) <= 2:
+        return " and ".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]

@@ -1,0 +1,514 @@
+"""Why did the classifier say that? Class probabilities for one text and each word's share.
+
+Two ways to give every word of a text a number, both about one target class (by default the
+class the model predicts):
+
+* **Occlusion**: take the word out of the text, run the model again and see how far the
+  target probability falls. ``contribution = p(full text) − p(text without the word)``: positive
+  means the word pushed towards the target class. Every variant goes through the model in one
+  ``predict`` call. Works for every feature kind, because the changed text goes through the
+  same featurizer as any other text.
+* **Gradient × input**: one backward pass. The gradient of the target probability with respect
+  to the model's input, times the input, says how much each input number adds to the output to
+  first order. Input numbers are then shared out among the words that produced them (the rules
+  are in :func:`gradient_x_input`).
+
+Words are found with the featurizer's own tokenizer and kept with their character span in the
+original text, so :func:`highlight_html` can colour the text exactly as it was typed. Keras is
+imported inside the functions, and the backward pass uses the running Keras backend's own
+automatic differentiation (TensorFlow, JAX or PyTorch).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from core.datasets import DataError
+from core.text import REGEXP_PATTERN, _stem_function, stop_words, tokenize
+
+if TYPE_CHECKING:
+    from core.classifier import Featurizer, TrainedClassifier
+
+# Occlusion runs the model once per word; past this the page would wait for long.
+MAX_WORDS = 500
+MAX_CHARS = 20_000
+
+# Background colours of highlighted words: semi-transparent so the theme's text colour reads
+# on them in light and dark mode alike.
+TOWARDS_RGB = (231, 111, 81)  # warm: pushes towards the target class
+AGAINST_RGB = (42, 157, 143)  # teal: pushes away from it
+MIN_ALPHA, MAX_ALPHA = 0.12, 0.75
+
+_WORD = re.compile(REGEXP_PATTERN)
+
+
+@dataclass(frozen=True)
+class WordContribution:
+    """One occurrence of a word in the text and how much it moved the target probability.
+
+    ``word`` is the text as typed, ``text[start:end]``; ``term`` is what the model sees for it
+    (lower-cased, stemmed…); ``known`` says whether the model's vocabulary has any feature for
+    it (an unknown word can still matter to n-grams or to an ``Embedding`` model's OOV row).
+    """
+
+    position: int
+    word: str
+    term: str
+    start: int
+    end: int
+    contribution: float
+    known: bool
+
+
+@dataclass(frozen=True)
+class WordSpan:
+    """A word of the text as typed (``text[start:end]``) and the term the model sees for it."""
+
+    start: int
+    end: int
+    word: str
+    term: str
+
+
+# ---------------------------------------------------------------- probabilities
+
+
+def _check_text(text: str) -> None:
+    if not isinstance(text, str) or not text.strip():
+        raise DataError("There is no text to classify.", "Type or paste a sentence or two.")
+    if len(text) > MAX_CHARS:
+        raise DataError(
+            f"The text has {len(text):,} characters; at most {MAX_CHARS:,} are explained.",
+            "Paste a shorter passage.",
+        )
+
+
+def class_probabilities(trained: TrainedClassifier, text: str) -> list[tuple[str, float]]:
+    """The model's probability for every class of ``text``, most likely first.
+
+    Returns ``(label, probability)`` pairs that sum to 1. Raises :class:`DataError` for blank
+    text.
+    """
+    _check_text(text)
+    probabilities = trained.predict_proba([text])[0]
+    order = np.argsort(-probabilities, kind="stable")
+    return [(trained.label_names[i], float(probabilities[i])) for i in order]
+
+
+def _target_index(trained: TrainedClassifier, target: int | str | None, p: np.ndarray) -> int:
+    """The class to explain: given by index or label, else the predicted one."""
+    if target is None:
+        return int(np.argmax(p))
+    if isinstance(target, str):
+        if target not in trained.label_names:
+            raise DataError(
+                f"{target!r} is not a class of this model.",
+                f"Pick one of {list(trained.label_names)}.",
+            )
+        return trained.label_names.index(target)
+    if not 0 <= int(target) < len(trained.label_names):
+        raise ValueError(f"target must be from 0 to {len(trained.label_names) - 1}")
+    return int(target)
+
+
+# ---------------------------------------------------------------- words with spans
+
+
+def _lowered_with_offsets(text: str) -> tuple[str, list[int]] | None:
+    """``text.lower()`` and, per lowered character, the index of the original one it came from.
+
+    ``None`` when lower-casing the whole string and each character apart disagree in length,
+    which would make the offsets wrong.
+    """
+    lowered = text.lower()
+    offsets: list[int] = []
+    for index, char in enumerate(text):
+        offsets.extend([index] * len(char.lower()))
+    return (lowered, offsets) if len(offsets) == len(lowered) else None
+
+
+def _regexp_spans(text: str) -> list[tuple[int, int]]:
+    return [match.span() for match in _WORD.finditer(text)]
+
+
+# Treebank-style tokenizers write a double quote as two backticks or two single quotes.
+_QUOTE_TOKENS = ("``", "''")
+
+
+def _find_token(searched: str, token: str, cursor: int) -> tuple[int, int]:
+    """Where ``token`` starts in ``searched`` from ``cursor`` on, and how many characters it
+    covers there; ``(-1, 0)`` when it is not there."""
+    if not token:
+        return -1, 0
+    found = [(searched.find(token, cursor), len(token))]
+    if token in _QUOTE_TOKENS:
+        found.append((searched.find('"', cursor), 1))
+    found = [(start, length) for start, length in found if start >= 0]
+    return min(found) if found else (-1, 0)
+
+
+def _token_spans(featurizer: Featurizer, text: str) -> list[tuple[int, int, str]]:
+    """The featurizer's tokens of ``text`` (before stop words and stemming) with their spans.
+
+    The tokenizer runs on the lower-cased text when the featurizer lower-cases, as the
+    analyzer does, and each token is found again in that text from where the last one ended.
+    Treebank's quote tokens are matched to the double quote they replace; any other token
+    that is not a substring of the text cannot be highlighted and is left out.
+    """
+    settings = featurizer.settings.text
+    lower = settings.lowercase
+    mapped = _lowered_with_offsets(text) if lower else (text, list(range(len(text))))
+    if mapped is None:  # rare Unicode: fall back to the regexp words, which lowercase cleanly
+        return [(s, e, text[s:e].lower()) for s, e in _regexp_spans(text)]
+    searched, offsets = mapped
+    tokens = tokenize(searched, settings.tokenizer)
+    spans, cursor = [], 0
+    for token in tokens:
+        found, length = _find_token(searched, token, cursor)
+        if found < 0:
+            continue
+        end = found + length
+        spans.append((offsets[found], offsets[end - 1] + 1, token))
+        cursor = end
+    return spans
+
+
+def words_of(featurizer: Featurizer, text: str) -> list[WordSpan]:
+    """The words the model sees in ``text``, in order, each with its span in ``text``.
+
+    For word features (every kind but ``char_wb`` n-grams) these are exactly the tokens of
+    ``featurizer.tokens(text)``: the same tokenizer, lower-casing, stop-word removal and
+    stemming, so position ``i`` here is token ``i`` there. Character n-gram features have no
+    words of their own, so their words are the app's regexp words (letters, digits and inner
+    apostrophes).
+    """
+    if featurizer.settings.kind in ("tfidf", "bow") and featurizer.settings.analyzer == "char_wb":
+        lower = featurizer.settings.text.lowercase
+        return [
+            WordSpan(s, e, text[s:e], text[s:e].lower() if lower else text[s:e])
+            for s, e in _regexp_spans(text)
+        ]
+    settings = featurizer.settings.text
+    stops = stop_words() if settings.remove_stop_words else None
+    stem = _stem_function(settings.stemmer)
+    words = []
+    for start, end, token in _token_spans(featurizer, text):
+        if stops is not None and token.lower() in stops:
+            continue
+        words.append(WordSpan(start, end, text[start:end], stem(token) if stem else token))
+    return words
+
+
+def _checked_words(featurizer: Featurizer, text: str) -> list[WordSpan]:
+    _check_text(text)
+    words = words_of(featurizer, text)
+    if not words:
+        raise DataError(
+            "The text has no words the model reads.",
+            "Type words with letters or digits"
+            + (" that are not stop words." if featurizer.settings.text.remove_stop_words else "."),
+        )
+    if len(words) > MAX_WORDS:
+        raise DataError(
+            f"The text has {len(words):,} words; at most {MAX_WORDS} are explained.",
+            "Paste a shorter passage.",
+        )
+    return words
+
+
+def _known(featurizer: Featurizer, words: Sequence[WordSpan]) -> list[bool]:
+    """Whether the model has any feature for each word on its own."""
+    kind = featurizer.settings
+    if kind.kind in ("tfidf", "bow") and kind.analyzer == "char_wb":
+        rows = featurizer.transform([w.word for w in words])
+        return [bool(n) for n in np.diff(rows.indptr)]
+    vocabulary = set(featurizer.vocabulary)
+    return [w.term in vocabulary for w in words]
+
+
+def _without(text: str, word: WordSpan) -> str:
+    # A space, not nothing, so the words on either side never run together.
+    return text[: word.start] + " " + text[word.end :]
+
+
+def _contributions(words: Sequence[WordSpan], values: Sequence[float], known: Sequence[bool]):
+    return [
+        WordContribution(i, w.word, w.term, w.start, w.end, float(v), bool(k))
+        for i, (w, v, k) in enumerate(zip(words, values, known, strict=True))
+    ]
+
+
+# ---------------------------------------------------------------- occlusion
+
+
+def occlusion(
+    trained: TrainedClassifier, text: str, target: int | str | None = None
+) -> list[WordContribution]:
+    """Each word occurrence's effect on the target class, by taking it out of the text.
+
+    ``target`` is a class index or label; by default the predicted class. For every word the
+    variant text has that word's characters replaced by a space (other occurrences of the same
+    word stay), and ``contribution = p(target | text) − p(target | variant)``. The full text and
+    all variants go through the model in one ``predict`` call. A word the model never learned
+    gives 0 with bag-of-words features, but may not with n-grams (removing it joins its
+    neighbours into a new bigram) or an ``Embedding`` model (the average runs over one fewer
+    position).
+
+    Raises :class:`DataError` for blank text, text without words, or more than
+    :data:`MAX_WORDS` words.
+    """
+    words = _checked_words(trained.featurizer, text)
+    variants = [text, *(_without(text, w) for w in words)]
+    p = trained.predict_proba(variants)
+    index = _target_index(trained, target, p[0])
+    values = p[0, index] - p[1:, index]
+    return _contributions(words, values, _known(trained.featurizer, words))
+
+
+# ---------------------------------------------------------------- gradient × input
+
+
+def _gradient(function: Callable[[Any], Any], x: np.ndarray) -> np.ndarray:
+    """d function(x) / dx for a scalar ``function`` written with Keras layers and ``keras.ops``,
+    using the automatic differentiation of whichever backend Keras runs on."""
+    import keras
+
+    backend = keras.backend.backend()
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        tensor = tf.convert_to_tensor(x)
+        with tf.GradientTape() as tape:
+            tape.watch(tensor)
+            value = function(tensor)
+        return np.asarray(tape.gradient(value, tensor), dtype=np.float64)
+    if backend == "jax":
+        import jax
+
+        return np.asarray(jax.grad(function)(jax.numpy.asarray(x)), dtype=np.float64)
+    if backend == "torch":
+        import torch
+
+        tensor = torch.tensor(x, requires_grad=True)
+        function(tensor).backward()
+        return tensor.grad.detach().cpu().numpy().astype(np.float64)
+    raise DataError(
+        f"Gradients are not available on the {backend!r} Keras backend.",
+        "Use occlusion instead, or run with KERAS_BACKEND=tensorflow or jax.",
+    )
+
+
+def _head(trained: TrainedClassifier, first_layer: int, target: int) -> Callable[[Any], Any]:
+    """The target probability computed from the output of layer ``first_layer - 1`` onwards
+    (dropout off). A binary model's single sigmoid is p(class 1); class 0 is 1 − p."""
+    import keras
+
+    layers = trained.model.layers[first_layer:]
+    binary = trained.net.n_classes == 2
+
+    def head(h, mask=None):
+        for layer in layers:
+            if mask is not None and layer.name == "pooling":
+                h = layer(h, mask=mask)
+                mask = None
+            else:
+                h = layer(h, training=False)
+        p = h[:, 0] if binary else h[:, target]
+        if binary and target == 0:
+            p = 1.0 - p
+        return keras.ops.sum(keras.ops.cast(p, "float32"))
+
+    return head
+
+
+def _share_sparse(
+    featurizer: Featurizer, text: str, words: Sequence[WordSpan], per_column: np.ndarray
+) -> np.ndarray:
+    """Share each feature column's gradient × input among the words that produced it."""
+    settings = featurizer.settings
+    index = {term: j for j, term in enumerate(featurizer.vocabulary)}
+    low, high = settings.ngram_range
+    # Occurrences per column, each a tuple of the word positions (or character spans) it covers.
+    occurrences: dict[int, list[tuple[int, ...]]] = defaultdict(list)
+    if settings.analyzer == "word":
+        terms = [w.term for w in words]
+        for n in range(low, high + 1):
+            for i in range(len(terms) - n + 1):
+                j = index.get(" ".join(terms[i : i + n]))
+                if j is not None:
+                    occurrences[j].append(tuple(range(i, i + n)))
+    else:
+        for j, covered in _char_ngram_occurrences(text, settings, index, words):
+            occurrences[j].append(covered)
+    shares = np.zeros(len(words))
+    for j, places in occurrences.items():
+        value = per_column[j] / len(places)
+        for covered in places:
+            if covered:
+                shares[list(covered)] += value / len(covered)
+    return shares
+
+
+def _char_ngram_occurrences(text: str, settings, index: dict[str, int], words: Sequence[WordSpan]):
+    """``(column, word positions)`` for every character n-gram that scikit-learn's ``char_wb``
+    analyzer takes from ``text``: n-grams of each whitespace-separated chunk padded with one
+    space on each side. An n-gram belongs to the words whose characters it overlaps; one made
+    of punctuation and padding alone belongs to none."""
+    low, high = settings.ngram_range
+    if settings.text.lowercase:
+        mapped = _lowered_with_offsets(text)
+        if mapped is None:
+            return
+        searched, offsets = mapped
+    else:
+        searched, offsets = text, list(range(len(text)))
+    owner = np.full(len(text), -1)
+    for position, word in enumerate(words):
+        owner[word.start : word.end] = position
+    for chunk in re.finditer(r"\S+", searched):
+        padded = " " + chunk.group() + " "
+        # Original character index of each padded character; padding has none.
+        origin = [-1] + offsets[chunk.start() : chunk.end()] + [-1]
+        for n in range(low, high + 1):
+            starts = range(max(len(padded) - n + 1, 1))
+            for s in starts:
+                j = index.get(padded[s : s + n])
+                if j is None:
+                    continue
+                covered = {int(owner[o]) for o in origin[s : s + n] if o >= 0 and owner[o] >= 0}
+                yield j, tuple(sorted(covered))
+            if len(padded) <= n:  # scikit-learn takes a chunk no longer than n once, then stops
+                break
+
+
+def gradient_x_input(
+    trained: TrainedClassifier, text: str, target: int | str | None = None
+) -> list[WordContribution]:
+    """Each word occurrence's gradient × input for the target class (default: predicted).
+
+    How input numbers become word numbers, per feature kind:
+
+    * **TF-IDF / bag of words**: ``g_j × x_j`` for every feature column ``j`` of the text.
+      A column's value is split equally among its occurrences in the text, and each
+      occurrence's share equally among the words it spans: a unigram gives all to its word, a
+      bigram half to each of its two words. A ``char_wb`` n-gram goes to the words whose
+      characters it overlaps; n-grams of punctuation alone are left out.
+    * **Mean word2vec**: the input is ``x = Σ v_w / n`` over the ``n`` known words, so
+      ``g · x`` splits exactly into ``g · v_w / n`` per known word (the chain rule through the
+      mean); unknown words get 0.
+    * **Embedding layer**: the gradient with respect to the embedded sequence, dotted with the
+      embedding at each position. Words past ``sequence_length`` are cut off by the model and
+      get 0.
+
+    Gradient × input is a first-order estimate: for a network with ReLU layers it need not add
+    up to the change in probability, unlike occlusion, which measures it. Raises
+    :class:`DataError` as :func:`occlusion` does.
+    """
+    featurizer = trained.featurizer
+    words = _checked_words(featurizer, text)
+    p = trained.predict_proba([text])[0]
+    index = _target_index(trained, target, p)
+    kind = featurizer.input_kind
+    known = _known(featurizer, words)
+    if kind == "sparse":
+        x = np.asarray(featurizer.transform([text]).toarray(), dtype=np.float32)
+        per_column = (_gradient(_head(trained, 0, index), x) * x)[0]
+        values = _share_sparse(featurizer, text, words, per_column)
+    elif kind == "dense":
+        x = featurizer.transform([text])
+        gradient = _gradient(_head(trained, 0, index), x)[0]
+        lookup = featurizer._index()
+        values = np.zeros(len(words))
+        n_known = sum(known)
+        for i, word in enumerate(words):
+            if known[i]:
+                values[i] = gradient @ featurizer.word_vectors[lookup[word.term]] / n_known
+    else:
+        values = _embedding_gradient_x_input(trained, text, index, len(words))
+    return _contributions(words, values, known)
+
+
+def _embedding_gradient_x_input(
+    trained: TrainedClassifier, text: str, target: int, n_words: int
+) -> np.ndarray:
+    import keras
+
+    ids = trained.featurizer.transform([text])
+    embedding = trained.model.get_layer("embedding")
+    embedded = np.asarray(keras.ops.convert_to_numpy(embedding(ids)), dtype=np.float32)
+    mask = keras.ops.not_equal(keras.ops.convert_to_tensor(ids), 0)
+    first = trained.model.layers.index(embedding) + 1
+    head = _head(trained, first, target)
+    gradient = _gradient(lambda e: head(e, mask=mask), embedded)
+    per_position = (gradient * embedded).sum(axis=-1)[0]
+    values = np.zeros(n_words)
+    shown = min(n_words, len(per_position))
+    values[:shown] = per_position[:shown]
+    return values
+
+
+# ---------------------------------------------------------------- display
+
+
+def _background(value: float, max_abs: float) -> str:
+    if not max_abs or value == 0:
+        return "transparent"
+    strength = min(abs(value) / max_abs, 1.0)
+    alpha = MIN_ALPHA + (MAX_ALPHA - MIN_ALPHA) * strength
+    r, g, b = TOWARDS_RGB if value > 0 else AGAINST_RGB
+    return f"rgba({r}, {g}, {b}, {alpha:.2f})"
+
+
+def highlight_html(
+    text: str, contributions: Sequence[WordContribution], max_abs: float | None = None
+) -> str:
+    """``text`` as HTML, each explained word on a background whose colour says its direction
+    (warm: towards the target class, teal: against) and whose strength says its size relative
+    to ``max_abs`` (default: the largest absolute contribution). Hovering a word shows its
+    number. Every piece of ``text`` is HTML-escaped, so typed markup shows as text; line breaks
+    are kept."""
+    if max_abs is None:
+        max_abs = max((abs(c.contribution) for c in contributions), default=0.0)
+    parts, cursor = [], 0
+    for c in sorted(contributions, key=lambda c: c.start):
+        if c.start < cursor:  # overlapping spans cannot both be wrapped
+            continue
+        parts.append(html.escape(text[cursor : c.start]))
+        title = html.escape(f"{c.term}: {c.contribution:+.4f}", quote=True)
+        parts.append(
+            f'<span title="{title}" style="background-color: {_background(c.contribution, max_abs)};'
+            f' border-radius: 0.25em; padding: 0 0.1em;">{html.escape(text[c.start : c.end])}</span>'
+        )
+        cursor = c.end
+    parts.append(html.escape(text[cursor:]))
+    return '<div style="white-space: pre-wrap; line-height: 1.9;">' + "".join(parts) + "</div>"
+
+
+def contributions_frame(contributions: Sequence[WordContribution]):
+    """One row per word occurrence, in text order: the word, the term the model sees, whether
+    the model knows it, and its contribution. Show it through ``core.export.escape_table``."""
+    import pandas as pd
+
+    return pd.DataFrame(
+        {
+            "position": [c.position for c in contributions],
+            "word": [c.word for c in contributions],
+            "term": [c.term for c in contributions],
+            "known": [c.known for c in contributions],
+            "contribution": [c.contribution for c in contributions],
+        }
+    )
+
+
+def top_contributions(
+    contributions: Sequence[WordContribution], n: int = 10
+) -> list[WordContribution]:
+    """The ``n`` word occurrences with the largest absolute contribution, largest first."""
+    return sorted(contributions, key=lambda c: -abs(c.contribution))[:n]
