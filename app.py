@@ -43,10 +43,42 @@ PAGES = {
             title="One-hot versus embedding",
             icon=":material/grid_on:",
         ),
+        st.Page(
+            "pages/word2vec_train.py", title="Train word2vec", icon=":material/model_training:"
+        ),
+        st.Page(
+            "pages/word_vectors_explore.py", title="Explore word vectors", icon=":material/explore:"
+        ),
+        st.Page(
+            "pages/word_vectors_evaluate.py",
+            title="Evaluate word vectors",
+            icon=":material/fact_check:",
+        ),
+        st.Page(
+            "pages/word_vectors_projection.py",
+            title="Project word vectors",
+            icon=":material/bubble_chart:",
+        ),
+        st.Page(
+            "pages/word_vectors_io.py",
+            title="Import and export vectors",
+            icon=":material/import_export:",
+        ),
+    ],
+    "Classifier": [
+        st.Page(
+            "pages/classifier_train.py",
+            title="Train a text classifier",
+            icon=":material/psychology:",
+        ),
+        st.Page("pages/classifier_try.py", title="Try your own text", icon=":material/edit_note:"),
+        st.Page(
+            "pages/classifier_bundles.py", title="Save and load models", icon=":material/save:"
+        ),
     ],
 }
 
-navigation = st.navigation(PAGES)
+navigation = st.navigation(PAGES, expanded=True)
 
 with st.sidebar:
     st.caption(

@@ -290,3 +290,28 @@ def choose_vector_set(label: str = "Word vectors", key: str = "vectors_choice"):
         f"{len(vector_set):,} words × {vector_set.dimension} dimensions · {vector_set.source}"
     )
     return vector_set
+
+
+# ---------------------------------------------------------------- classifier of this session
+
+CLASSIFIER_KEY = "classifier_current"
+
+
+@st.cache_resource(show_spinner=False)
+def _training_device() -> str:
+    from core.training import training_device
+
+    return training_device()
+
+
+def show_device_in_sidebar() -> None:
+    """Where Keras trains on this server (GPU or CPU), in the sidebar of the training pages.
+
+    Called at the end of a page, so importing the Keras backend never delays what is above it.
+    """
+    st.sidebar.caption(f"**Training device:** {_training_device()}")
+
+
+def current_classifier():
+    """This session's last trained or imported classifier, or ``None``."""
+    return st.session_state.get(CLASSIFIER_KEY)

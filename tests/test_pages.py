@@ -21,6 +21,14 @@ PAGES = {
     "pages/digits.py": "Image classification",
     "pages/word2vec_pairs.py": "Skip-gram and CBOW pairs",
     "pages/one_hot_vs_embedding.py": "One-hot versus embedding",
+    "pages/word2vec_train.py": "Train word2vec",
+    "pages/word_vectors_explore.py": "Explore word vectors",
+    "pages/word_vectors_evaluate.py": "Evaluate word vectors",
+    "pages/word_vectors_projection.py": "Project word vectors",
+    "pages/word_vectors_io.py": "Import and export vectors",
+    "pages/classifier_train.py": "Train a text classifier",
+    "pages/classifier_try.py": "Try your own text",
+    "pages/classifier_bundles.py": "Save and load models",
 }
 
 

@@ -1,0 +1,93 @@
+"""Save and load models: a classifier as a safe bundle (our JSON spec plus weights)."""
+
+import streamlit as st
+
+from core.bundle import export_bundle, export_keras, import_bundle
+from core.datasets import MAX_UPLOAD_MB, DataError
+from pages.widgets import CLASSIFIER_KEY, current_classifier, require_navigation, show_data_error
+
+IMPORTED_KEY = "bundle_imported"
+
+require_navigation()
+
+st.title("Save and load models")
+st.markdown(
+    "A trained classifier leaves the app as a **bundle**: a zip holding `spec.json` (the "
+    "layers, the vocabulary and tokenizer settings, the class names and the library versions) "
+    "and the weights as plain arrays. Loading one never runs code from the file: the archive's "
+    "size, members and compression ratio are checked before anything is unpacked, the spec is "
+    "checked against our schema (Dense layers only), the network is rebuilt by the app's own "
+    "builder, and only then are the weights, checked shape by shape, put into it."
+)
+
+st.header("Save the current classifier")
+trained = current_classifier()
+if trained is None:
+    st.info(
+        "No classifier in this session yet: train one, or load a bundle below.",
+        icon=":material/info:",
+    )
+    st.page_link(
+        "pages/classifier_train.py", label="Train a text classifier", icon=":material/psychology:"
+    )
+else:
+    st.caption(
+        f"{trained.featurizer.settings.kind} features ({trained.net.input_dim:,} inputs), "
+        f"{len(trained.net.hidden)} hidden layer(s), classes: {', '.join(trained.label_names)}."
+    )
+    left, right = st.columns(2)
+    with left:
+        # Built only when clicked: a bundle of a large vocabulary takes a moment to write.
+        st.download_button(
+            "Download the bundle (.zip)",
+            data=lambda: export_bundle(trained),
+            file_name="deep-text-lab-classifier.zip",
+            mime="application/zip",
+            icon=":material/download:",
+            key="bundle_download",
+        )
+        st.caption("Loads back here, on any server running this app.")
+    with right:
+        st.download_button(
+            "Download the Keras model (.keras)",
+            data=lambda: export_keras(trained),
+            file_name="classifier.keras",
+            mime="application/octet-stream",
+            icon=":material/download:",
+            key="keras_download",
+        )
+        st.caption(
+            "For use in Keras outside the app; it holds the network only, without the text "
+            "features. This app never loads `.keras` files: they can carry code."
+        )
+
+st.header("Load a bundle")
+uploaded = st.file_uploader(
+    "A Deep Text Lab bundle (.zip)",
+    key="bundle_upload",
+    help=f"Up to {MAX_UPLOAD_MB} MB. Keras .keras or .h5 files and pickles are refused.",
+)
+if uploaded is not None:
+    memo = st.session_state.get(IMPORTED_KEY)
+    if memo is None or memo[0] != uploaded.file_id:
+        try:
+            result = import_bundle(uploaded.getvalue(), uploaded.name)
+        except DataError as error:
+            result = error
+        st.session_state[IMPORTED_KEY] = memo = (uploaded.file_id, result)
+        if not isinstance(result, DataError):
+            st.session_state[CLASSIFIER_KEY] = result
+    result = memo[1]
+    if isinstance(result, DataError):
+        show_data_error(result)
+        if trained is not None:
+            st.caption("The classifier already in this session is unchanged.")
+    else:
+        st.success(
+            f"Loaded **{uploaded.name}**: {result.featurizer.settings.kind} features, classes "
+            f"{', '.join(result.label_names)}. It is now this session's classifier.",
+            icon=":material/check_circle:",
+        )
+        st.page_link(
+            "pages/classifier_try.py", label="Try it on your own text", icon=":material/edit_note:"
+        )

@@ -1,0 +1,99 @@
+"""Try your own text: the classifier's probabilities and each word's part in them."""
+
+import streamlit as st
+
+from core.contributions import (
+    class_probabilities,
+    contributions_frame,
+    gradient_x_input,
+    highlight_html,
+    occlusion,
+)
+from core.datasets import DataError
+from core.export import escape_table
+from core.figures.contributions import contributions_figure, probabilities_figure
+from pages.widgets import current_classifier, require_navigation, show_data_error
+
+EXAMPLES = {
+    "spam": "Check out my channel and subscribe for free gift cards!! http://example.com",
+    "not spam": "This song reminds me of summer 2012, still love it",
+}
+METHODS = {
+    "occlusion": "Occlusion: remove the word, see the probability change",
+    "gradient": "Gradient × input: a first-order estimate from one backward pass",
+}
+
+require_navigation()
+
+st.title("Try your own text")
+st.markdown(
+    "Type a message and see what the classifier makes of it: the probability of each class, "
+    "and which words pushed it there. **Occlusion** removes one word at a time and measures "
+    "how far the probability moves. **Gradient × input** asks the network, in one backward "
+    "pass (the `GradientTape` of the talk), how sensitive the output is to each input and "
+    "multiplies by the input; it is quicker and only a local estimate."
+)
+
+trained = current_classifier()
+if trained is None:
+    st.info(
+        "No classifier in this session yet. Train one first (it takes under a minute), or "
+        "load a saved bundle.",
+        icon=":material/info:",
+    )
+    st.page_link(
+        "pages/classifier_train.py",
+        label="Train a text classifier",
+        icon=":material/model_training:",
+    )
+    st.page_link(
+        "pages/classifier_bundles.py", label="Save and load models", icon=":material/save:"
+    )
+    st.stop()
+
+st.caption(
+    f"Model: {trained.featurizer.settings.kind} features, {len(trained.net.hidden)} hidden "
+    f"layer(s), classes {', '.join(trained.label_names)}. {trained.record.message}"
+)
+with st.form("try_text"):
+    default = EXAMPLES.get(trained.label_names[-1], EXAMPLES["spam"])
+    text = st.text_area("Your text", default, height=100, max_chars=20_000, key="try_text")
+    left, right = st.columns(2)
+    method = left.radio("Explain with", list(METHODS), format_func=METHODS.get, key="try_method")
+    target_label = right.selectbox(
+        "Explain the probability of",
+        ["the predicted class", *trained.label_names],
+        key="try_target",
+    )
+    st.form_submit_button("Classify", type="primary", icon=":material/play_arrow:")
+
+try:
+    probabilities = class_probabilities(trained, text)
+    target = None if target_label == "the predicted class" else target_label
+    explain = occlusion if method == "occlusion" else gradient_x_input
+    contributions = explain(trained, text, target=target)
+except DataError as error:
+    show_data_error(error)
+    st.stop()
+
+predicted, confidence = probabilities[0]
+explained = target or predicted
+st.subheader(f"Predicted: {predicted} ({confidence:.1%})")
+probability_col, words_col = st.columns([1, 1.4])
+with probability_col:
+    st.plotly_chart(probabilities_figure(probabilities), key="try_probabilities")
+with words_col:
+    st.plotly_chart(contributions_figure(contributions, explained), key="try_contributions")
+
+st.markdown(
+    f"Words shaded **warm** push the text towards *{explained}*; **teal** ones push it away. "
+    "The stronger the shade, the larger the effect; hover a word for its number."
+)
+st.html(highlight_html(text, contributions))
+if method == "gradient":
+    st.caption(
+        "Gradient × input values are a linear estimate: they need not add up to the actual "
+        "change in probability, and can disagree with occlusion beyond the strongest words."
+    )
+with st.expander("The numbers"):
+    st.dataframe(escape_table(contributions_frame(contributions)), hide_index=True)

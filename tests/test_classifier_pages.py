@@ -1,0 +1,96 @@
+"""The classifier pages through app.py's navigation: train, try your own text, save and load."""
+
+import pytest
+
+from core.bundle import export_bundle
+from core.classifier import ClassifierSettings, split_by_group, train_classifier
+from core.datasets import youtube_spam
+from core.networks import DenseLayer
+from pages.widgets import CLASSIFIER_KEY
+from tests.conftest import ROOT
+from tests.hostile_files import hostile_files
+from tests.test_pages import open_page
+
+
+@pytest.fixture(scope="module")
+def trained():
+    split = split_by_group(youtube_spam(), "Shakira")
+    return train_classifier(split, ClassifierSettings(hidden=(DenseLayer(8),), epochs=3, seed=1))
+
+
+def texts(at) -> str:
+    return " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
+
+
+def test_training_page_trains_then_compares_with_baselines():
+    at = open_page("pages/classifier_train.py")
+    assert not at.exception
+    at.number_input(key="clf_units_1").set_value(8)
+    at.number_input(key="clf_epochs").set_value(3)
+    at.button[0].click()  # the form's Train button
+    at.run(timeout=300)
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Complete" in s.value or "Stopped" in s.value for s in [*at.success, *at.warning])
+    labels = [m.label for m in at.metric]
+    assert {"Accuracy", "MCC", "ROC-AUC", "PR-AUC"} <= set(labels)
+    page = texts(at)
+    # The verdict names a winner in words, whoever it is.
+    assert "LinearSVC" in page and "MCC" in page
+    assert at.session_state[CLASSIFIER_KEY].label_names == ("not spam", "spam")
+    # Moving the threshold re-cuts the results without retraining.
+    before = [m.value for m in at.metric]
+    at.slider(key="clf_threshold").set_value(0.9).run()
+    assert not at.exception
+    assert [m.value for m in at.metric] != before
+
+
+def test_impossible_split_on_an_upload_gets_a_message():
+    at = open_page("pages/classifier_train.py")
+    at.radio(key="clf_dataset").set_value("Upload a file").run()
+    data = hostile_files()["one_class.csv"]
+    at.file_uploader(key="clf_upload").set_value(("one.csv", data, "text/csv")).run()
+    assert not at.exception
+    assert at.error, "a one-class file must be explained"
+
+
+def test_try_page_needs_a_model_then_explains_words(trained):
+    at = open_page("pages/classifier_try.py")
+    assert not at.exception
+    assert "No classifier" in at.info[0].value
+    at = open_page("pages/classifier_try.py")
+    at.session_state[CLASSIFIER_KEY] = trained
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.subheader[0].value.startswith("Predicted: spam")
+    at.text_area(key="try_text").set_value("   ")
+    at.button[0].click().run()
+    assert not at.exception and at.error  # blank text is explained, not a traceback
+    at.text_area(key="try_text").set_value("I love this song <b>so much</b>")
+    at.radio(key="try_method").set_value("gradient")
+    at.button[0].click().run()
+    assert not at.exception
+    assert at.subheader[0].value.startswith("Predicted:")
+
+
+def test_bundle_page_loads_a_bundle_and_refuses_a_keras_file(trained, tmp_path):
+    at = open_page("pages/classifier_bundles.py")
+    assert not at.exception
+    bundle = export_bundle(trained)
+    at.file_uploader(key="bundle_upload").set_value(("model.zip", bundle, "application/zip"))
+    at.run()
+    assert not at.exception
+    assert "Loaded" in at.success[0].value
+    loaded = at.session_state[CLASSIFIER_KEY]
+    assert loaded.predict(["subscribe to my channel"]) == trained.predict(
+        ["subscribe to my channel"]
+    )
+    at.file_uploader(key="bundle_upload").set_value(("x.zip", b"PK\x05\x06" + b"\0" * 18, "x"))
+    at.run()
+    assert not at.exception and at.error
+    assert at.session_state[CLASSIFIER_KEY] is loaded  # nothing lost
+
+
+def test_pages_listed_in_the_navigation():
+    listed = (ROOT / "app.py").read_text()
+    for page in ("classifier_train", "classifier_try", "classifier_bundles"):
+        assert f'"pages/{page}.py"' in listed
