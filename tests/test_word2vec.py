@@ -168,3 +168,48 @@ def test_code_sample_compiles_with_the_changed_settings():
     code = word2vec_code(Word2VecSettings(epochs=1, vector_size=10, workers=1), "lee")
     assert "epochs=1" in code and "vector_size=10" in code
     compile(code, "<code>", "exec")
+
+
+# ---------------------------------------------------------------- the Train word2vec page
+
+
+def test_train_page_trains_live_and_keeps_the_vectors():
+    from tests.test_pages import open_page
+
+    at = open_page("pages/word2vec_train.py")
+    assert not at.exception
+    at.slider(key="w2v_dim").set_value(20)
+    at.slider(key="w2v_epochs").set_value(3)
+    at.button[0].click().run(timeout=180)
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Complete" in at.success[0].value
+    sets = at.session_state["word_vectors"]
+    (name,) = sets
+    assert name.startswith("skip-gram d20 w5")
+    assert at.session_state["word_vectors_current"] == name
+    assert {m.label for m in at.metric} >= {"Vocabulary", "Words per second"}
+    record = at.session_state["word2vec_run"]
+    assert len(record.history["loss"]) == 3
+
+
+def test_train_page_explains_an_empty_vocabulary():
+    from tests.test_pages import open_page
+
+    at = open_page("pages/word2vec_train.py")
+    at.number_input(key="w2v_min_count").set_value(100_000)
+    at.button[0].click().run(timeout=180)
+    assert not at.exception
+    assert "vocabulary is empty" in at.error[0].value
+    assert "Lower min_count" in at.error[0].value
+    assert "word_vectors" not in at.session_state or not at.session_state["word_vectors"]
+
+
+def test_train_page_reads_an_upload():
+    from tests.test_pages import open_page
+
+    at = open_page("pages/word2vec_train.py")
+    at.radio(key="w2v_corpus").set_value("Upload a file").run()
+    corpus = ("the cat sat on the mat\nthe dog sat on the log\n" * 20).encode()
+    at.file_uploader(key="w2v_upload").set_value(("tiny.txt", corpus, "text/plain")).run()
+    assert not at.exception
+    assert any("40 documents" in c.value for c in at.caption)

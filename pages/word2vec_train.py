@@ -1,0 +1,262 @@
+"""Train word2vec: gensim on a bundled or uploaded corpus, with the loss of every epoch live."""
+
+import pandas as pd
+import streamlit as st
+
+from core.datasets import GENSIM_CORPORA, Corpus, DataError, LabelledText, gensim_corpus
+from core.figures.training import curves_figure
+from core.training import RunRecord, StopFlag
+from core.word2vec import Word2VecSettings, corpus_sentences, train_vector_set, word2vec_code
+from pages.widgets import (
+    add_vector_set,
+    require_navigation,
+    run_live_training,
+    show_code,
+    show_data_error,
+    show_run_status,
+    upload_text,
+)
+
+RUN_KEY = "word2vec_run"
+TRAIN_REQUEST = "word2vec_train_requested"
+UPLOAD = "Upload a file"
+SAMPLE_VALUES = [0.0, 1e-5, 1e-4, 1e-3, 1e-2]
+
+
+def request_training() -> None:
+    st.session_state[TRAIN_REQUEST] = True
+
+
+@st.cache_data(show_spinner="Tokenizing the corpus…", max_entries=8)
+def tokenized(documents: tuple[str, ...]) -> list[list[str]]:
+    # Keyed by the documents themselves, so one user's upload can only answer the same text.
+    return corpus_sentences(documents)
+
+
+require_navigation()
+
+st.title("Train word2vec")
+st.markdown(
+    "Word2vec learns a vector for each word from the words around it. **Skip-gram** predicts the "
+    "neighbours of a word from the word; **CBOW** predicts a word from its neighbours (see "
+    "*Skip-gram and CBOW pairs* for the examples each one builds). Training here is gensim's "
+    "`Word2Vec`, one epoch at a time, so you see the loss of every epoch as it comes and can stop "
+    "between epochs. The vectors stay in your session for the explore, evaluate, project and "
+    "export pages."
+)
+
+corpus_name = st.radio(
+    "Corpus", [*GENSIM_CORPORA, UPLOAD], horizontal=True, key="w2v_corpus", index=0
+)
+if corpus_name == UPLOAD:
+    data = upload_text(
+        "A text file (one sentence or document per line) or a labelled file (its text column)",
+        key="w2v_upload",
+    )
+    if data is None:
+        st.stop()
+    corpus = data if isinstance(data, Corpus) else Corpus(data.texts, data.source, data.format)
+    if isinstance(data, LabelledText):
+        st.caption("A labelled file: word2vec trains on its text column; labels are not used.")
+    label = "upload"
+else:
+    corpus = gensim_corpus(corpus_name)
+    label = GENSIM_CORPORA[corpus_name].removesuffix(".cor")
+
+sentences = tokenized(corpus.documents)
+n_words = sum(len(s) for s in sentences)
+st.caption(
+    f"{len(sentences):,} documents · {n_words:,} tokens (lower-cased words, numbers and "
+    "inner apostrophes)."
+)
+
+defaults = Word2VecSettings()
+with st.form("w2v_settings"):
+    model_col, objective_col, run_col = st.columns(3, gap="medium")
+    with model_col:
+        st.markdown("**Model**")
+        sg = st.radio(
+            "Architecture (sg)",
+            [1, 0],
+            format_func={1: "Skip-gram (sg=1)", 0: "CBOW (sg=0)"}.get,
+            key="w2v_sg",
+        )
+        vector_size = st.slider("Vector size", 10, 300, defaults.vector_size, 10, key="w2v_dim")
+        window = st.slider("Window", 1, 15, defaults.window, key="w2v_window")
+        min_count = st.number_input(
+            "min_count (ignore rarer words)", 1, 100_000, defaults.min_count, key="w2v_min_count"
+        )
+    with objective_col:
+        st.markdown("**Objective**")
+        objective = st.radio(
+            "Output layer",
+            ["negative", "hs"],
+            format_func={
+                "negative": "Negative sampling",
+                "hs": "Hierarchical softmax (hs=1)",
+            }.get,
+            key="w2v_objective",
+        )
+        negative = st.slider(
+            "Negative samples per pair", 1, 25, defaults.negative, key="w2v_negative"
+        )
+        sample = st.select_slider(
+            "sample (down-sample frequent words)",
+            SAMPLE_VALUES,
+            defaults.sample,
+            format_func=lambda v: "off" if v == 0 else f"{v:g}",
+            key="w2v_sample",
+        )
+    with run_col:
+        st.markdown("**Run**")
+        epochs = st.slider("Epochs", 1, 100, 10, key="w2v_epochs")
+        workers = st.slider("Worker threads", 1, 8, 1, key="w2v_workers")
+        seed = st.number_input("Seed", 0, 2**31 - 1, defaults.seed, key="w2v_seed")
+        st.caption(
+            "One worker gives the same vectors for the same seed and an exact loss; more "
+            "workers are faster, but gensim then under-counts the loss."
+        )
+    st.form_submit_button(
+        "Train", type="primary", icon=":material/play_arrow:", on_click=request_training
+    )
+submitted = st.session_state.pop(TRAIN_REQUEST, False)
+
+try:
+    settings = Word2VecSettings(
+        vector_size=int(vector_size),
+        window=int(window),
+        min_count=int(min_count),
+        sg=int(sg),
+        negative=int(negative) if objective == "negative" else 0,
+        hs=1 if objective == "hs" else 0,
+        sample=float(sample),
+        epochs=int(epochs),
+        workers=int(workers),
+        seed=int(seed),
+    )
+except ValueError as error:
+    st.error(f"These settings cannot be used: {error}", icon=":material/error:")
+    st.stop()
+
+
+def draw(record: RunRecord, key_prefix: str) -> None:
+    history = record.history
+    loss_col, speed_col = st.columns([2, 1])
+    with loss_col:
+        st.plotly_chart(
+            curves_figure(
+                history,
+                keys=("loss",),
+                total_epochs=record.total_epochs,
+                y_title="loss of the epoch (gensim)",
+            ),
+            key=f"{key_prefix}_loss",
+        )
+    with speed_col:
+        if history.get("words_per_second"):
+            st.metric("Words per second (last epoch)", f"{history['words_per_second'][-1]:,.0f}")
+            st.metric("Epochs done", f"{record.epochs_done} of {record.total_epochs}")
+
+
+def train(record: RunRecord, stop_flag: StopFlag) -> None:
+    run_settings: Word2VecSettings = record.extra["settings"]
+    record.total_epochs = run_settings.epochs
+    record.device = f"CPU ({run_settings.workers} worker{'s' * (run_settings.workers > 1)})"
+
+    def on_epoch(epoch: int, result) -> None:
+        seconds = result.epoch_seconds[-1]
+        record.add_epoch(
+            {
+                "loss": result.epoch_losses[-1],
+                "words_per_second": result.epoch_words[-1] / seconds if seconds else 0.0,
+            }
+        )
+
+    try:
+        vector_set, result = train_vector_set(
+            record.extra["sentences"],
+            record.extra["label"],
+            run_settings,
+            should_stop=stop_flag.is_set,
+            on_epoch=on_epoch,
+        )
+    except DataError as error:
+        record.extra["error"] = error
+        record.finish("failed", f"{error.message} {error.hint}")
+        return
+    record.extra["vector_set"] = vector_set
+    record.extra["result"] = result
+    if result.stopped:
+        vector_set.name += f" (stopped at epoch {record.epochs_done})"
+        record.finish(
+            "stopped",
+            f"Stopped after epoch {record.epochs_done}; the vectors so far are kept.",
+        )
+    else:
+        record.finish(
+            "complete",
+            f"{result.vocab_size:,} words in the vocabulary, "
+            f"{result.words_per_second:,.0f} words per second.",
+        )
+
+
+if submitted:
+    new_record = RunRecord(
+        kind="word2vec",
+        settings={"corpus": label, **settings.gensim_kwargs()},
+        extra={"settings": settings, "sentences": sentences, "label": label},
+    )
+    record = run_live_training(train, new_record, draw, key=RUN_KEY)
+    if record.extra.get("vector_set") is not None and not record.extra.get("kept"):
+        add_vector_set(record.extra["vector_set"])
+        record.extra["kept"] = True
+
+record: RunRecord | None = st.session_state.get(RUN_KEY)
+if record is None:
+    st.info(
+        "Pick the settings and press **Train**. The defaults train a skip-gram model of the "
+        "Lee news corpus in a few seconds.",
+        icon=":material/info:",
+    )
+else:
+    error = record.extra.get("error")
+    if error is not None:
+        show_data_error(error)
+    else:
+        show_run_status(record)
+    vector_set = record.extra.get("vector_set")
+    if vector_set is not None:
+        result = record.extra["result"]
+        cols = st.columns(4)
+        cols[0].metric("Vocabulary", f"{result.vocab_size:,} words")
+        cols[1].metric("Dimensions", result.settings.vector_size)
+        cols[2].metric("Words per second", f"{result.words_per_second:,.0f}")
+        cols[3].metric("Training time", f"{result.train_seconds:.1f} s")
+        st.markdown(
+            f"Saved in this session as **{vector_set.name}**. Next: look up neighbours and "
+            "analogies, evaluate it, project it, or export it."
+        )
+        link_cols = st.columns(4)
+        link_cols[0].page_link(
+            "pages/word_vectors_explore.py", label="Explore", icon=":material/explore:"
+        )
+        link_cols[1].page_link(
+            "pages/word_vectors_evaluate.py", label="Evaluate", icon=":material/fact_check:"
+        )
+        link_cols[2].page_link(
+            "pages/word_vectors_projection.py", label="Project", icon=":material/bubble_chart:"
+        )
+        link_cols[3].page_link(
+            "pages/word_vectors_io.py", label="Export", icon=":material/import_export:"
+        )
+    if record.history.get("loss"):
+        st.subheader("Loss per epoch")
+        draw(record, "w2v_final")
+        st.caption(
+            "gensim's loss is the summed error of the epoch's training examples, so it scales "
+            "with the corpus; compare its shape, not its size, across corpora."
+        )
+        with st.expander("Curve data"):
+            st.dataframe(pd.DataFrame(record.history).rename_axis("epoch").rename(lambda i: i + 1))
+
+show_code(word2vec_code(settings, label if corpus_name != UPLOAD else "path/to/your.txt"))
