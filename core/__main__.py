@@ -2,6 +2,7 @@
 
     python -m core word2vec --corpus lee --sg 1 --epochs 5 --json
     python -m core word2vec --corpus big.txt --out vectors.txt --workers 4
+    python -m core classify --train train.csv --test test.tsv --features tfidf --json
 
 With ``--json`` the last line of output is one JSON object; progress goes to stderr.
 """
@@ -97,6 +98,91 @@ def run_word2vec(args: argparse.Namespace) -> dict:
     return summary
 
 
+def read_labelled(path: str):
+    """A labelled file in any format the app reads (CSV, TSV, fastText), or ``youtube``."""
+    from core.datasets import LabelledText, parse_upload, youtube_spam
+
+    if path == "youtube":
+        return youtube_spam()
+    file = Path(path)
+    if not file.is_file():
+        raise DataError(
+            f"No file at {path}.", "Give the path of a labelled CSV, TSV or fastText file."
+        )
+    data = parse_upload(file.name, file.read_bytes(), want="labelled")
+    assert isinstance(data, LabelledText)
+    return data
+
+
+def run_classify(args: argparse.Namespace) -> dict:
+    from dataclasses import replace
+
+    from core.classifier import (
+        ClassifierSettings,
+        FeatureSettings,
+        TextSplit,
+        label_order,
+        stratified_split,
+        train_classifier,
+    )
+    from core.classifier_report import compare_with_baselines
+
+    defaults = ClassifierSettings()
+    settings = replace(
+        defaults,
+        features=FeatureSettings(kind=args.features),
+        epochs=args.epochs if args.epochs is not None else defaults.epochs,
+        seed=args.seed if args.seed is not None else defaults.seed,
+    )
+    started = time.perf_counter()
+    train = read_labelled(args.train)
+    if args.test:
+        test = read_labelled(args.test)
+        unseen = sorted(set(test.labels) - set(train.labels))
+        if unseen:
+            raise DataError(
+                f"The test file has labels the training file lacks: {unseen}.",
+                "Use the same label names in both files.",
+            )
+        split = TextSplit(
+            train.texts, train.labels, test.texts, test.labels,
+            label_order(train.labels), f"trained on {args.train}, tested on {args.test}",
+        )  # fmt: skip
+    else:
+        split = stratified_split(train, args.test_share, seed=settings.seed)
+    read_seconds = time.perf_counter() - started
+
+    def report(epoch: int, logs: dict) -> None:
+        shown = ", ".join(f"{k} {v:.4f}" for k, v in logs.items())
+        print(f"epoch {epoch}: {shown}", file=sys.stderr)
+
+    trained = train_classifier(split, settings, on_epoch=report)
+    if trained.record.status == "failed":
+        raise DataError(trained.record.message)
+    comparison = compare_with_baselines(trained, split, settings.seed)
+    summary = comparison.as_json()
+    return {
+        "train": args.train,
+        "test": args.test or f"stratified {args.test_share:.0%} of the training file",
+        "classes": list(split.label_names),
+        "train_texts": len(split.train_texts),
+        "test_texts": len(split.test_texts),
+        "features": args.features,
+        "inputs": trained.net.input_dim,
+        "epochs_run": trained.record.epochs_done,
+        "status": trained.record.status,
+        "message": trained.record.message,
+        **summary,
+        "device": trained.record.device,
+        "timings": {
+            "read": read_seconds,
+            "vectorize": trained.timings["vectorize"],
+            "train": trained.timings["train"],
+            "predict": comparison.network.predict_seconds,
+        },
+    }
+
+
 def build_parser() -> argparse.ArgumentParser:
     from core.word2vec import Word2VecSettings
 
@@ -130,6 +216,22 @@ def build_parser() -> argparse.ArgumentParser:
     w2v.add_argument("--no-eval", action="store_true", help="skip the evaluation sets")
     w2v.add_argument("--json", action="store_true", help="end with one JSON object")
     w2v.set_defaults(run=run_word2vec)
+
+    from core.classifier import FEATURE_KINDS
+
+    classify = commands.add_parser(
+        "classify", help="train the Keras text classifier and score it against baselines"
+    )
+    classify.add_argument(
+        "--train", required=True, help="labelled file (CSV, TSV, fastText) or youtube"
+    )
+    classify.add_argument("--test", help="labelled test file; without it, a stratified split")
+    classify.add_argument("--test-share", type=float, default=0.25)
+    classify.add_argument("--features", choices=list(FEATURE_KINDS), default="tfidf")
+    classify.add_argument("--epochs", type=int, help="at most this many (early stopping)")
+    classify.add_argument("--seed", type=int)
+    classify.add_argument("--json", action="store_true", help="end with one JSON object")
+    classify.set_defaults(run=run_classify)
     return parser
 
 

@@ -72,3 +72,72 @@ def test_impossible_settings_are_refused_by_name():
     out = run_cli("word2vec", "--negative", "0", "--hs", "0", "--json")
     assert out.returncode == 2
     assert "nothing to train" in json.loads(out.stdout.strip().splitlines()[-1])["error"]
+
+
+# ---------------------------------------------------------------- classify
+
+
+def write_youtube_files(folder):
+    """Four videos as a CSV training file and the fifth as a UCI-style TSV test file."""
+    import csv
+
+    from core.datasets import youtube_spam
+
+    data = youtube_spam()
+    rows = list(zip(data.texts, data.labels, data.groups, strict=True))
+    train, test = folder / "train.csv", folder / "test.tsv"
+    with open(train, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["text", "label"])
+        writer.writerows([t, label] for t, label, g in rows if g != "Shakira")
+    with open(test, "w", encoding="utf-8") as handle:
+        for text, label, group in rows:
+            if group == "Shakira":
+                handle.write(f"{label}\t{' '.join(text.split())}\n")
+    return train, test
+
+
+def test_classify_json_has_the_model_the_baselines_the_device_and_timings(tmp_path):
+    train, test = write_youtube_files(tmp_path)
+    out = run_cli(
+        "classify", "--train", str(train), "--test", str(test), "--epochs", "3", "--seed", "1",
+        "--json",
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr[-2000:]
+    summary = json.loads(out.stdout.strip().splitlines()[-1])
+    assert summary["classes"] == ["not spam", "spam"]
+    assert summary["test_texts"] == 370  # the Shakira video's comments
+    for key in ("accuracy", "f1", "mcc", "roc_auc"):
+        assert 0 <= summary["model"][key] <= 1
+    assert summary["model"]["mcc"] > 0.6
+    names = [b["name"] for b in summary["baselines"]]
+    assert names == ["MultinomialNB", "LogisticRegression", "LinearSVC"]
+    assert all(b["mcc"] > 0.6 for b in summary["baselines"])
+    assert summary["device"].startswith(("CPU", "GPU"))
+    assert set(summary["timings"]) >= {"vectorize", "train", "predict"}
+    assert summary["epochs_run"] <= 3
+
+
+def test_classify_splits_a_single_fasttext_file_with_three_classes(tmp_path):
+    lines = [
+        f"__label__{colour} {colour} {colour} sample {i}"
+        for i in range(40)
+        for colour in ("red", "green", "blue")
+    ]
+    path = tmp_path / "colours.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    out = run_cli("classify", "--train", str(path), "--epochs", "20", "--features", "bow", "--json")
+    assert out.returncode == 0, out.stderr[-2000:]
+    summary = json.loads(out.stdout.strip().splitlines()[-1])
+    assert summary["classes"] == ["blue", "green", "red"]
+    assert summary["model"]["accuracy"] == pytest.approx(1.0)
+
+
+def test_classify_refuses_test_labels_that_training_lacks(tmp_path):
+    train = tmp_path / "a.csv"
+    train.write_text("text,label\n" + "".join(f"x{i},a\ny{i},b\n" for i in range(10)))
+    test = tmp_path / "b.csv"
+    test.write_text("text,label\n" + "".join(f"x{i},a\nz{i},c\n" for i in range(10)))
+    out = run_cli("classify", "--train", str(train), "--test", str(test), "--json")
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert "['c']" in json.loads(out.stdout.strip().splitlines()[-1])["error"]
