@@ -529,6 +529,21 @@ def make_net(
     )
 
 
+def data_parallel_devices() -> list[str]:
+    """The GPUs to spread each batch over with ``keras.distribution.DataParallel``.
+
+    Only on the JAX backend and only with two or more GPUs; otherwise an empty list. On
+    TensorFlow, ``MirroredStrategy`` fails on sparse input and multi-worker training fails in
+    ``fit`` (keras-team/keras#20585), so TensorFlow trains on one device.
+    """
+    import keras
+
+    if keras.backend.backend() != "jax":
+        return []
+    gpus = [d for d in keras.distribution.list_devices() if d.lower().startswith(("gpu", "cuda"))]
+    return gpus if len(gpus) > 1 else []
+
+
 def train_classifier(
     split: TextSplit,
     settings: ClassifierSettings = ClassifierSettings(),
@@ -558,6 +573,10 @@ def train_classifier(
     record.settings = record.settings or {"features": settings.features.kind}
     record.extra["input_shape"] = (len(split.train_texts), net.input_dim)
 
+    devices = data_parallel_devices()
+    if devices and keras.distribution.distribution() is None:
+        keras.distribution.set_distribution(keras.distribution.DataParallel(devices=devices))
+        record.extra["data_parallel"] = len(devices)
     model = build_classifier_model(
         net, seed=settings.seed, mixed_precision=settings.mixed_precision
     )

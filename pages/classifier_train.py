@@ -183,7 +183,7 @@ with st.form("clf_settings"):
         )
         seed = st.number_input("Seed", 0, 10_000, defaults.seed, key="clf_seed")
         mixed = st.checkbox(
-            "Mixed precision (float16, GPUs only)", False, key="clf_mixed",
+            "Mixed precision (GPU)", False, key="clf_mixed",
             help="Computes the hidden layers in float16. It pays off on GPUs with tensor cores; "
             "on a CPU it only slows training down.",
         )  # fmt: skip

@@ -38,7 +38,7 @@ EXAMPLES = [
         "cross-entropy (a classification loss)",
         "See the spam comments",
         "spam",
-        ("pages/text_to_numbers.py", "Turn messages into numbers"),
+        ("pages/classifier_train.py", "Train a classifier on it"),
     ),
     (
         ":material/trending_up: Stock price prediction",
@@ -115,9 +115,14 @@ st.page_link(
     icon=":material/pin:",
 )
 st.page_link(
-    "pages/datasets.py",
-    label="Datasets: the X and Y of every example, and your file",
-    icon=":material/dataset:",
+    "pages/word2vec_train.py",
+    label="Word embeddings: train word2vec, explore and project the vectors",
+    icon=":material/model_training:",
+)
+st.page_link(
+    "pages/classifier_train.py",
+    label="A text classifier on your data, against classical ML",
+    icon=":material/psychology:",
 )
 
 # The browser fetches plotly.js (several MB) when it meets its first chart, and holds back
