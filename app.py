@@ -76,6 +76,9 @@ PAGES = {
             "pages/classifier_bundles.py", title="Save and load models", icon=":material/save:"
         ),
     ],
+    "Lab": [
+        st.Page("pages/runs.py", title="Runs", icon=":material/compare_arrows:"),
+    ],
 }
 
 navigation = st.navigation(PAGES, expanded=True)

@@ -92,9 +92,7 @@ class ThresholdView:
     proba: np.ndarray  # (n, k)
 
 
-def view_at_threshold(
-    proba: np.ndarray, split: TextSplit, threshold: float = 0.5
-) -> ThresholdView:
+def view_at_threshold(proba: np.ndarray, split: TextSplit, threshold: float = 0.5) -> ThresholdView:
     """Measures, confusion matrix and curves of probabilities ``proba`` at ``threshold``.
 
     In a multi-class problem the threshold does not apply (the most probable class wins).

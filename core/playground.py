@@ -252,6 +252,7 @@ def train_playground(
     # The last redraw may be a few epochs old, or the run stopped mid-epoch: draw the final weights.
     record.extra["boundary"] = boundary_of(model, record.epochs_done)
     record.extra["test_accuracy"] = accuracy_of(model, data.x_test, data.y_test)
+    record.metrics = {"test accuracy": record.extra["test_accuracy"]}
     return record
 
 

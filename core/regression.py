@@ -287,6 +287,8 @@ def train_regression(
         mse(split.y_test, predicted),
         mse(split.y_test, baseline),
     )
+    result = record.extra["result"]
+    record.metrics = {"test MSE": result.network_mse, "baseline MSE": result.baseline_mse}
     return record
 
 

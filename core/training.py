@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
@@ -61,6 +62,8 @@ class RunRecord:
     duration: float = 0.0
     best_epoch: int | None = None  # 1-based, set when early stopping restored the best weights
     stopped_epoch: int | None = None  # 1-based, the last epoch that ran when it ended early
+    metrics: dict[str, float] = field(default_factory=dict)  # final results, by display name
+    run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:8])
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property

@@ -1,5 +1,7 @@
 """Train a text classifier: a Keras network on your labelled text, judged against classical ML."""
 
+from dataclasses import asdict
+
 import pandas as pd
 import streamlit as st
 
@@ -266,7 +268,11 @@ def train(record: RunRecord, stop_flag: StopFlag) -> None:
     if record.status == "failed":
         return
     record.extra["trained"] = trained
-    record.extra["comparison"] = compare_with_baselines(trained, run_split, run_settings.seed)
+    comparison = compare_with_baselines(trained, run_split, run_settings.seed)
+    record.extra["comparison"] = comparison
+    record.metrics = {
+        METRIC_COLUMNS[name]: value for name, value in comparison.network.metrics.headline().items()
+    }
 
 
 if submitted:
@@ -275,7 +281,7 @@ if submitted:
         vectors = vector_sets()[word_vector_choice].vectors
     new_record = RunRecord(
         kind="classifier",
-        settings={"data": dataset, "split": split.description, "features": kind},
+        settings={"data": dataset, "split": split.description, **asdict(settings)},
         extra={"settings": settings, "split": split, "word_vectors": vectors},
     )
     new_record.total_epochs = settings.epochs

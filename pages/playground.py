@@ -1,5 +1,7 @@
 """Playground: build a small dense network, train it live in Keras, watch the decision boundary."""
 
+from dataclasses import asdict
+
 import pandas as pd
 import streamlit as st
 
@@ -184,7 +186,7 @@ def train(record: RunRecord, stop_flag: StopFlag) -> None:
 if submitted:
     new_record = RunRecord(
         kind="playground",
-        settings={"dataset": settings.data.name, "epochs": settings.epochs},
+        settings=asdict(settings),
         extra={"settings": settings, "data": data},
     )
     run_live_training(train, new_record, draw, key=RUN_KEY)

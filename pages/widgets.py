@@ -120,6 +120,7 @@ def run_live_training(
     """
     stop_flag = StopFlag()
     st.session_state[key] = record
+    register_run(record)
 
     def work() -> None:
         try:
@@ -315,3 +316,22 @@ def show_device_in_sidebar() -> None:
 def current_classifier():
     """This session's last trained or imported classifier, or ``None``."""
     return st.session_state.get(CLASSIFIER_KEY)
+
+
+# ---------------------------------------------------------------- runs of this session
+
+RUNS_KEY = "runs"
+
+
+def session_runs() -> list[RunRecord]:
+    """Every training run of this session, oldest first (the Runs page compares them)."""
+    return st.session_state.setdefault(RUNS_KEY, [])
+
+
+def register_run(record: RunRecord) -> None:
+    """Add ``record`` to this session's runs once; it fills in as training goes on."""
+    runs = session_runs()
+    if all(r.run_id != record.run_id for r in runs):
+        record.extra.setdefault("number", st.session_state.get("runs_counter", 0) + 1)
+        st.session_state["runs_counter"] = record.extra["number"]
+        runs.append(record)

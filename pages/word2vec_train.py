@@ -186,6 +186,11 @@ def train(record: RunRecord, stop_flag: StopFlag) -> None:
         return
     record.extra["vector_set"] = vector_set
     record.extra["result"] = result
+    record.metrics = {
+        "vocabulary": result.vocab_size,
+        "words per second": result.words_per_second,
+        **({"final loss": result.epoch_losses[-1]} if result.epoch_losses else {}),
+    }
     if result.stopped:
         vector_set.name += f" (stopped at epoch {record.epochs_done})"
         record.finish(

@@ -29,6 +29,7 @@ PAGES = {
     "pages/classifier_train.py": "Train a text classifier",
     "pages/classifier_try.py": "Try your own text",
     "pages/classifier_bundles.py": "Save and load models",
+    "pages/runs.py": "Runs",
 }
 
 

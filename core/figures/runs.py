@@ -1,0 +1,41 @@
+"""Runs overlaid: one curve per selected run, so their training can be compared by eye."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import plotly.graph_objects as go
+
+from core.figures.common import PALETTE
+
+EXTRA_COLOURS = ["#264653", "#E9C46A", "#9B2226", "#3A86FF", "#8338EC", "#06D6A0"]
+
+
+def runs_overlay_figure(
+    curves: Mapping[str, Sequence[float]], y_title: str = "loss", dashed: Sequence[str] = ()
+) -> go.Figure:
+    """``curves`` maps a trace name (``#2 playground · val_loss``) to its per-epoch values.
+
+    Epochs count from 1. Names listed in ``dashed`` are drawn dashed (validation curves).
+    """
+    colours = PALETTE + EXTRA_COLOURS
+    fig = go.Figure()
+    run_colour: dict[str, str] = {}
+    for name, values in curves.items():
+        run = name.split(" · ")[0]
+        colour = run_colour.setdefault(run, colours[len(run_colour) % len(colours)])
+        fig.add_trace(
+            go.Scatter(
+                x=list(range(1, len(values) + 1)),
+                y=list(values),
+                mode="lines+markers" if len(values) < 40 else "lines",
+                name=name,
+                line={"color": colour, "width": 2, "dash": "dash" if name in dashed else "solid"},
+            )
+        )
+    fig.update_xaxes(title="epoch")
+    fig.update_yaxes(title=y_title)
+    fig.update_layout(
+        height=380, margin={"l": 0, "r": 0, "t": 30, "b": 0}, legend={"orientation": "h", "y": -0.2}
+    )
+    return fig

@@ -1,0 +1,125 @@
+"""Runs: every training of this session, overlaid and compared, exportable and deletable."""
+
+import streamlit as st
+
+from core.export import escape_table
+from core.figures.runs import runs_overlay_figure
+from core.runs import differing_settings, run_label, runs_csv, runs_frame, runs_json
+from pages.widgets import require_navigation, session_runs, settle_run
+
+require_navigation()
+
+st.title("Runs")
+st.markdown(
+    "Every training of this session is a run: the playground, word2vec, the classifier and the "
+    "other training pages add one each time you press Train. Pick runs to overlay their curves "
+    "and compare their settings and results; the settings that differ are highlighted. Runs "
+    "live in your browser session only: nobody else sees them, and they are gone when the "
+    "session ends, unless you export them."
+)
+
+runs = session_runs()
+for record in runs:
+    settle_run(record)  # a run left mid-training is stopped and marked so, never complete
+if not runs:
+    st.info(
+        "No runs yet. Train something, for example on the Playground, then come back.",
+        icon=":material/info:",
+    )
+    st.page_link("pages/playground.py", label="Playground", icon=":material/scatter_plot:")
+    st.stop()
+
+labels = {
+    record.run_id: run_label(record, record.extra.get("number", i + 1))
+    for i, record in enumerate(runs)
+}
+chosen = st.multiselect(
+    "Runs to compare",
+    list(labels),
+    default=list(labels)[-3:],
+    format_func=labels.get,
+    key="runs_selected",
+)
+selected = [r for r in runs if r.run_id in chosen]
+if not selected:
+    st.info("Pick at least one run above.", icon=":material/info:")
+    st.stop()
+numbers = [r.extra.get("number", i + 1) for i, r in enumerate(selected)]
+
+curve_names = sorted({name for r in selected for name in r.history})
+default_curves = [n for n in ("loss", "val_loss") if n in curve_names] or curve_names[:1]
+shown = st.multiselect("Curves", curve_names, default=default_curves, key="runs_curves")
+curves = {
+    f"{labels[r.run_id]} · {name}": r.history[name]
+    for r in selected
+    for name in shown
+    if r.history.get(name)
+}
+if curves:
+    st.plotly_chart(
+        runs_overlay_figure(
+            curves,
+            y_title=", ".join(shown),
+            dashed=[name for name in curves if name.split(" · ")[1].startswith("val_")],
+        ),
+        key="runs_overlay",
+    )
+    with st.expander("Curve data"):
+        import pandas as pd
+
+        st.dataframe(
+            pd.DataFrame({k: pd.Series(v) for k, v in curves.items()})
+            .rename_axis("epoch")
+            .rename(lambda i: i + 1)
+        )
+
+frame = runs_frame(selected, numbers)
+differing = differing_settings(frame)
+st.subheader("Settings and results")
+if len(selected) > 1:
+    st.caption(
+        f"{len(differing)} setting(s) differ between these runs, highlighted."
+        if differing
+        else "These runs share every setting."
+    )
+table = escape_table(frame)
+styled = table.style.apply(
+    lambda column: (
+        ["background-color: rgba(244, 162, 97, 0.35)"] * len(column)
+        if column.name in differing
+        else [""] * len(column)
+    )
+)
+st.dataframe(styled)
+
+left, middle, right = st.columns(3)
+left.download_button(
+    "Runs as CSV",
+    runs_csv(selected, numbers),
+    file_name="runs.csv",
+    mime="text/csv",
+    icon=":material/download:",
+    key="runs_csv",
+)
+middle.download_button(
+    "Runs as JSON (with curves)",
+    runs_json(selected, numbers),
+    file_name="runs.json",
+    mime="application/json",
+    icon=":material/download:",
+    key="runs_json",
+)
+
+
+def delete_selected() -> None:
+    keep = [r for r in session_runs() if r.run_id not in set(chosen)]
+    st.session_state["runs"] = keep
+    st.session_state.pop("runs_selected", None)
+
+
+right.button(
+    f"Delete the {len(selected)} selected run(s)",
+    on_click=delete_selected,
+    icon=":material/delete:",
+    key="runs_delete",
+)

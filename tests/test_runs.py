@@ -1,0 +1,79 @@
+"""Runs: the table, the differing settings, exports, and the Runs page with real training."""
+
+import json
+
+from core.networks import DenseLayer
+from core.runs import (
+    differing_settings,
+    final_metrics,
+    flatten_settings,
+    runs_csv,
+    runs_frame,
+    runs_json,
+)
+from core.training import RunRecord
+from tests.test_pages import open_page
+
+
+def record(kind="playground", lr=0.01, status="complete", **extra) -> RunRecord:
+    run = RunRecord(
+        kind=kind,
+        settings={"optimizer": {"name": "adam", "learning_rate": lr}, "hidden": (DenseLayer(8),)},
+        status=status,
+        device="CPU (tensorflow)",
+        **extra,
+    )
+    run.add_epoch({"loss": 1.0, "val_loss": 1.2})
+    run.add_epoch({"loss": 0.5, "val_loss": 0.9})
+    return run
+
+
+def test_flatten_settings_uses_dotted_keys_and_compact_lists():
+    flat = flatten_settings({"a": {"b": 1, "c": {"d": "x"}}, "layers": (DenseLayer(4, "tanh"),)})
+    assert flat["a.b"] == 1 and flat["a.c.d"] == "x"
+    assert json.loads(flat["layers"]) == [
+        {"units": 4, "activation": "tanh", "dropout": 0.0, "l2": 0.0}
+    ]
+
+
+def test_frame_lists_each_run_and_the_settings_that_differ():
+    runs = [record(lr=0.01), record(lr=0.1), record(lr=0.1, status="stopped")]
+    frame = runs_frame(runs, [1, 2, 3])
+    assert list(frame.index) == ["#1 playground", "#2 playground", "#3 playground"]
+    assert frame.loc["#3 playground", "status"] == "stopped"
+    assert differing_settings(frame) == ["setting: optimizer.learning_rate"]
+    assert differing_settings(runs_frame(runs[1:], [2, 3])) == []
+
+
+def test_final_metrics_prefer_the_runs_own():
+    plain = record()
+    assert final_metrics(plain) == {"final loss": 0.5, "final val_loss": 0.9}
+    plain.metrics = {"test accuracy": 0.75}
+    assert final_metrics(plain) == {"test accuracy": 0.75}
+
+
+def test_exports_hold_settings_metrics_and_curves_and_escape_formulas():
+    runs = [record(), record(kind="=cmd|' /C calc'!A0")]
+    document = json.loads(runs_json(runs))
+    assert [r["kind"] for r in document["runs"]] == ["playground", "=cmd|' /C calc'!A0"]
+    assert document["runs"][0]["curves"]["loss"] == [1.0, 0.5]
+    assert document["runs"][0]["settings"]["optimizer"]["learning_rate"] == 0.01
+    text = runs_csv(runs).decode("utf-8")
+    assert "'=cmd" in text and "\n=cmd" not in text
+
+
+def test_runs_page_compares_two_real_trainings_and_deletes():
+    at = open_page("pages/playground.py")
+    at.number_input(key="epochs").set_value(2)
+    at.button[0].click().run(timeout=120)
+    at.select_slider(key="learning_rate").set_value(0.1)
+    at.button[0].click().run(timeout=120)
+    assert not at.exception
+    at.switch_page("pages/runs.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "1 setting(s) differ" in " ".join(c.value for c in at.caption)
+    assert len(at.session_state["runs"]) == 2
+    at.button(key="runs_delete").click().run()
+    assert not at.exception
+    assert at.session_state["runs"] == []
+    assert "No runs yet" in at.info[0].value
