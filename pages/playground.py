@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from core.figures.playground import boundary_figure, loss_curves_figure
+from core.links import Field
 from core.networks import ACTIVATIONS, OPTIMIZERS, DenseLayer, OptimizerSpec
 from core.playground import (
     DATASETS,
@@ -18,7 +19,14 @@ from core.playground import (
     train_playground,
 )
 from core.training import RunRecord, StopFlag
-from pages.widgets import require_navigation, run_live_training, show_code, show_run_status
+from pages.widgets import (
+    linked_settings,
+    require_navigation,
+    run_live_training,
+    show_code,
+    show_run_status,
+    update_link,
+)
 
 MAX_LAYERS = 4
 LEARNING_RATES = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0]
@@ -48,6 +56,29 @@ st.markdown(
 )
 
 defaults = PlaygroundSettings()
+# Every setting travels in the page's address, so a copied link opens the same experiment.
+FIELDS = {
+    "dataset": Field("choice", defaults.data.name, options=tuple(DATASETS)),
+    "noise": Field("float", defaults.data.noise, 0.0, 0.5),
+    "n_samples": Field("int", defaults.data.n_samples, 100, 2000),
+    "test_fraction": Field("float", defaults.data.test_fraction, 0.1, 0.5),
+    "seed": Field("int", defaults.seed, 0, 10_000),
+    "layers": Field("int", len(defaults.hidden), 0, MAX_LAYERS),
+    **{f"units_{i}": Field("int", 8, 1, 64) for i in range(1, MAX_LAYERS + 1)},
+    **{
+        f"activation_{i}": Field("choice", "relu", options=tuple(ACTIVATIONS))
+        for i in range(1, MAX_LAYERS + 1)
+    },
+    "dropout": Field("float", 0.0, 0.0, 0.5),
+    "l2": Field("choice", 0.0, options=tuple(L2_VALUES)),
+    "optimizer": Field("choice", defaults.optimizer.name, options=tuple(OPTIMIZERS)),
+    "learning_rate": Field(
+        "choice", defaults.optimizer.learning_rate, options=tuple(LEARNING_RATES)
+    ),
+    "batch_size": Field("int", defaults.batch_size, 1, 1024),
+    "epochs": Field("int", defaults.epochs, 1, 300),
+}
+link = linked_settings(FIELDS, note_upload=False)
 with st.form("settings"):
     data_col, net_col, fit_col = st.columns([1, 1.6, 1], gap="medium")
     with data_col:
@@ -56,43 +87,52 @@ with st.form("settings"):
             "Dataset",
             list(DATASETS),
             format_func=DATASETS.get,
-            index=list(DATASETS).index(defaults.data.name),
+            index=list(DATASETS).index(link["dataset"]),
             key="dataset",
         )
-        noise = st.slider("Noise", 0.0, 0.5, defaults.data.noise, 0.05, key="noise")
-        n_samples = st.slider("Points", 100, 2000, defaults.data.n_samples, 50, key="n_samples")
+        noise = st.slider("Noise", 0.0, 0.5, link["noise"], 0.05, key="noise")
+        n_samples = st.slider("Points", 100, 2000, link["n_samples"], 50, key="n_samples")
         test_fraction = st.slider(
-            "Test share", 0.1, 0.5, defaults.data.test_fraction, 0.05, key="test_fraction"
+            "Test share", 0.1, 0.5, link["test_fraction"], 0.05, key="test_fraction"
         )
-        seed = st.number_input("Seed", 0, 10_000, defaults.seed, key="seed")
+        seed = st.number_input("Seed", 0, 10_000, link["seed"], key="seed")
     with net_col:
         st.markdown("**Network** (2 inputs → hidden layers → 1 sigmoid unit)")
-        n_layers = st.slider("Hidden layers", 0, MAX_LAYERS, len(defaults.hidden), key="layers")
+        n_layers = st.slider("Hidden layers", 0, MAX_LAYERS, link["layers"], key="layers")
         st.caption("Units and activation per hidden layer; layers past the count above are unused.")
         layer_cols = st.columns(MAX_LAYERS)
         layer_widgets = []
         for index, column in enumerate(layer_cols, start=1):
             with column:
                 st.caption(f"Layer {index}")
-                units = st.number_input("Units", 1, 64, 8, key=f"units_{index}")
-                activation = st.selectbox("Activation", ACTIVATIONS, key=f"activation_{index}")
+                units = st.number_input(
+                    "Units", 1, 64, link[f"units_{index}"], key=f"units_{index}"
+                )
+                activation = st.selectbox(
+                    "Activation",
+                    ACTIVATIONS,
+                    index=ACTIVATIONS.index(link[f"activation_{index}"]),
+                    key=f"activation_{index}",
+                )
                 layer_widgets.append((int(units), activation))
-        dropout = st.slider("Dropout after each hidden layer", 0.0, 0.5, 0.0, 0.05, key="dropout")
-        l2 = st.select_slider("L2 penalty per hidden layer", L2_VALUES, 0.0, key="l2")
+        dropout = st.slider(
+            "Dropout after each hidden layer", 0.0, 0.5, link["dropout"], 0.05, key="dropout"
+        )
+        l2 = st.select_slider("L2 penalty per hidden layer", L2_VALUES, link["l2"], key="l2")
     with fit_col:
         st.markdown("**Training**")
         optimizer = st.selectbox(
             "Optimizer",
             list(OPTIMIZERS),
             format_func=OPTIMIZERS.get,
-            index=list(OPTIMIZERS).index(defaults.optimizer.name),
+            index=list(OPTIMIZERS).index(link["optimizer"]),
             key="optimizer",
         )
         learning_rate = st.select_slider(
-            "Learning rate", LEARNING_RATES, defaults.optimizer.learning_rate, key="learning_rate"
+            "Learning rate", LEARNING_RATES, link["learning_rate"], key="learning_rate"
         )
-        batch_size = st.number_input("Batch size", 1, 1024, defaults.batch_size, key="batch_size")
-        epochs = st.number_input("Epochs", 1, 300, defaults.epochs, key="epochs")
+        batch_size = st.number_input("Batch size", 1, 1024, link["batch_size"], key="batch_size")
+        epochs = st.number_input("Epochs", 1, 300, link["epochs"], key="epochs")
     st.form_submit_button(
         "Train",
         icon=":material/play_arrow:",
@@ -100,6 +140,25 @@ with st.form("settings"):
         on_click=request,
         args=(TRAIN_REQUEST,),
     )
+update_link(
+    {
+        "dataset": dataset,
+        "noise": noise,
+        "n_samples": n_samples,
+        "test_fraction": test_fraction,
+        "seed": int(seed),
+        "layers": n_layers,
+        **{f"units_{i}": u for i, (u, _) in enumerate(layer_widgets, start=1)},
+        **{f"activation_{i}": a for i, (_, a) in enumerate(layer_widgets, start=1)},
+        "dropout": dropout,
+        "l2": l2,
+        "optimizer": optimizer,
+        "learning_rate": learning_rate,
+        "batch_size": int(batch_size),
+        "epochs": int(epochs),
+    },
+    FIELDS,
+)
 submitted = st.session_state.pop(TRAIN_REQUEST, False)
 
 try:

@@ -1,0 +1,87 @@
+"""Shareable links: settings in the URL's query parameters, validated, never raising."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core.links import Field, encode_params, parse_params
+from core.playground import PlaygroundSettings
+from tests.conftest import ROOT
+
+FIELDS = {
+    "epochs": Field("int", 40, 1, 300),
+    "noise": Field("float", 0.1, 0.0, 0.5),
+    "optimizer": Field("choice", "adam", options=("sgd", "adam")),
+    "rate": Field("choice", 0.01, options=(0.001, 0.01, 0.1)),
+    "shuffle": Field("bool", True),
+}
+
+
+def test_valid_parameters_become_typed_values():
+    values, problems = parse_params(
+        {"epochs": "7", "noise": "0.25", "optimizer": "sgd", "rate": "0.1", "shuffle": "false"},
+        FIELDS,
+    )
+    assert values == {"epochs": 7, "noise": 0.25, "optimizer": "sgd", "rate": 0.1, "shuffle": False}
+    assert problems == []
+
+
+@pytest.mark.parametrize(
+    "name,raw,reason",
+    [
+        ("epochs", "7.5", "whole number"),
+        ("epochs", "100000", "outside"),
+        ("epochs", "seven", "could not convert"),
+        ("noise", "nan", "finite"),
+        ("noise", "1e999", "finite"),
+        ("optimizer", "<script>", "expected one of"),
+        ("rate", "0.02", "expected one of"),
+        ("shuffle", "maybe", "true or false"),
+        ("epochs", "9" * 500, "too long"),
+    ],
+)
+def test_tampered_parameters_fall_back_to_defaults_with_a_reason(name, raw, reason):
+    values, problems = parse_params({name: raw}, FIELDS)
+    assert values[name] == FIELDS[name].default
+    assert len(problems) == 1 and reason in problems[0] and name in problems[0]
+
+
+def test_unknown_names_are_ignored_and_defaults_stay_out_of_links():
+    values, problems = parse_params({"utm_source": "x"}, FIELDS)
+    assert problems == [] and values == {n: f.default for n, f in FIELDS.items()}
+    assert encode_params(values, FIELDS) == {}
+    changed = {**values, "epochs": 9, "noise": 0.3}
+    assert encode_params(changed, FIELDS) == {"epochs": "9", "noise": "0.3"}
+    assert parse_params(encode_params(changed, FIELDS), FIELDS)[0] == changed
+
+
+def playground_with(params: dict) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.switch_page("pages/playground.py")
+    for name, value in params.items():
+        at.query_params[name] = value
+    return at.run()
+
+
+def test_a_link_opens_the_playground_with_its_settings():
+    at = playground_with({"epochs": "7", "dataset": "xor", "units_1": "5"})
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.number_input(key="epochs").value == 7
+    assert at.selectbox(key="dataset").value == "xor"
+    assert at.number_input(key="units_1").value == 5
+    assert not at.warning
+
+
+def test_a_tampered_link_warns_and_uses_defaults():
+    at = playground_with({"epochs": "-3", "dataset": "../../etc/passwd", "noise": "x"})
+    assert not at.exception
+    text = at.warning[0].value
+    assert "epochs=-3" in text and "noise=x" in text and "dataset=" in text
+    assert at.number_input(key="epochs").value == PlaygroundSettings().epochs
+
+
+def test_changed_settings_are_written_back_to_the_address():
+    at = playground_with({})
+    at.number_input(key="epochs").set_value(12)
+    at.button[0].click()  # submitting the form applies the new value
+    at.run(timeout=120)
+    assert at.query_params["epochs"] == "12"
