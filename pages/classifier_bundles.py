@@ -3,10 +3,21 @@
 import streamlit as st
 
 from core.bundle import export_bundle, export_keras, import_bundle
+from core.classifier import FEATURE_KINDS
 from core.datasets import MAX_UPLOAD_MB, DataError
 from pages.widgets import CLASSIFIER_KEY, current_classifier, require_navigation, show_data_error
 
 IMPORTED_KEY = "bundle_imported"
+
+
+def describe(trained) -> str:
+    """A classifier in one line: its features, inputs, hidden layers and classes."""
+    kind = trained.featurizer.settings.kind
+    return (
+        f"{FEATURE_KINDS.get(kind, kind)} features ({trained.net.input_dim:,} inputs), "
+        f"{len(trained.net.hidden)} hidden layer(s), classes: {' · '.join(trained.label_names)}"
+    )
+
 
 require_navigation()
 
@@ -21,45 +32,9 @@ st.markdown(
 )
 
 st.header("Save the current classifier")
-trained = current_classifier()
-if trained is None:
-    st.info(
-        "No classifier in this session yet: train one, or load a bundle below.",
-        icon=":material/info:",
-    )
-    st.page_link(
-        "pages/classifier_train.py", label="Train a text classifier", icon=":material/psychology:"
-    )
-else:
-    st.caption(
-        f"{trained.featurizer.settings.kind} features ({trained.net.input_dim:,} inputs), "
-        f"{len(trained.net.hidden)} hidden layer(s), classes: {', '.join(trained.label_names)}."
-    )
-    left, right = st.columns(2)
-    with left:
-        # Built only when clicked: a bundle of a large vocabulary takes a moment to write.
-        st.download_button(
-            "Download the bundle (.zip)",
-            data=lambda: export_bundle(trained),
-            file_name="deep-text-lab-classifier.zip",
-            mime="application/zip",
-            icon=":material/download:",
-            key="bundle_download",
-        )
-        st.caption("Loads back here, on any server running this app.")
-    with right:
-        st.download_button(
-            "Download the Keras model (.keras)",
-            data=lambda: export_keras(trained),
-            file_name="classifier.keras",
-            mime="application/octet-stream",
-            icon=":material/download:",
-            key="keras_download",
-        )
-        st.caption(
-            "For use in Keras outside the app; it holds the network only, without the text "
-            "features. This app never loads `.keras` files: they can carry code."
-        )
+# Filled in after the upload below is read, so that a bundle loaded in this run is the one
+# described and downloaded here.
+save_section = st.container()
 
 st.header("Load a bundle")
 uploaded = st.file_uploader(
@@ -67,6 +42,7 @@ uploaded = st.file_uploader(
     key="bundle_upload",
     help=f"Up to {MAX_UPLOAD_MB} MB. Keras .keras or .h5 files and pickles are refused.",
 )
+previous = current_classifier()
 if uploaded is not None:
     memo = st.session_state.get(IMPORTED_KEY)
     if memo is None or memo[0] != uploaded.file_id:
@@ -80,14 +56,53 @@ if uploaded is not None:
     result = memo[1]
     if isinstance(result, DataError):
         show_data_error(result)
-        if trained is not None:
+        if previous is not None:
             st.caption("The classifier already in this session is unchanged.")
     else:
         st.success(
-            f"Loaded **{uploaded.name}**: {result.featurizer.settings.kind} features, classes "
-            f"{', '.join(result.label_names)}. It is now this session's classifier.",
+            f"Loaded **{uploaded.name}**: {describe(result)}. It is now this session's classifier.",
             icon=":material/check_circle:",
         )
         st.page_link(
             "pages/classifier_try.py", label="Try it on your own text", icon=":material/edit_note:"
         )
+
+trained = current_classifier()
+with save_section:
+    if trained is None:
+        st.info(
+            "No classifier in this session yet: train one, or load a bundle below.",
+            icon=":material/info:",
+        )
+        st.page_link(
+            "pages/classifier_train.py",
+            label="Train a text classifier",
+            icon=":material/psychology:",
+        )
+    else:
+        st.caption(describe(trained) + ".")
+        left, right = st.columns(2)
+        with left:
+            # Built only when clicked: a bundle of a large vocabulary takes a moment to write.
+            st.download_button(
+                "Download the bundle (.zip)",
+                data=lambda: export_bundle(trained),
+                file_name="deep-text-lab-classifier.zip",
+                mime="application/zip",
+                icon=":material/download:",
+                key="bundle_download",
+            )
+            st.caption("Loads back here, on any server running this app.")
+        with right:
+            st.download_button(
+                "Download the Keras model (.keras)",
+                data=lambda: export_keras(trained),
+                file_name="classifier.keras",
+                mime="application/octet-stream",
+                icon=":material/download:",
+                key="keras_download",
+            )
+            st.caption(
+                "For use in Keras outside the app; it holds the network only, without the text "
+                "features. This app never loads `.keras` files: they can carry code."
+            )

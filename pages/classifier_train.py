@@ -15,7 +15,7 @@ from core.classifier import (
 )
 from core.classifier_report import compare_with_baselines, view_at_threshold
 from core.datasets import YOUTUBE_VIDEOS, DataError, LabelledText, pang_lee_polarity, youtube_spam
-from core.export import escape_table
+from core.export import escape_cell, escape_table
 from core.figures.classifier import (
     confusion_figure,
     metrics_bar_figure,
@@ -48,6 +48,15 @@ ON_THE_FLY = "Train word2vec on the training texts"
 
 def request_training() -> None:
     st.session_state[TRAIN_REQUEST] = True
+
+
+def decimals(frame: pd.DataFrame, digits: int = 3) -> dict:
+    """A column_config showing every float column of ``frame`` with ``digits`` decimals."""
+    return {
+        column: st.column_config.NumberColumn(format=f"%.{digits}f")
+        for column in frame.columns
+        if pd.api.types.is_float_dtype(frame[column])
+    }
 
 
 require_navigation()
@@ -165,6 +174,7 @@ with st.form("clf_settings"):
                 activation = st.selectbox("Activation", ACTIVATIONS, key=f"clf_act_{index}")
                 dropout = st.slider("Dropout", 0.0, 0.8, 0.5, 0.1, key=f"clf_drop_{index}")
                 layer_widgets.append((int(units), activation, float(dropout)))
+        st.caption("Layers beyond the number of hidden layers chosen above are left out.")
     with training_col:
         st.markdown("**Training**")
         optimizer = st.selectbox(
@@ -228,8 +238,12 @@ except ValueError as error:
 
 
 def draw(record: RunRecord, key_prefix: str) -> None:
-    loss_col, accuracy_col = st.columns(2)
     history = record.history
+    if not history.get("loss"):
+        # Vectorizing comes first: an empty chart would only show meaningless default axes.
+        st.caption("Turning the texts into features; the curves start after the first epoch.")
+        return
+    loss_col, accuracy_col = st.columns(2)
     with loss_col:
         st.plotly_chart(
             curves_figure(
@@ -285,9 +299,7 @@ if submitted:
         extra={"settings": settings, "split": split, "word_vectors": vectors},
     )
     new_record.total_epochs = settings.epochs
-    finished = run_live_training(train, new_record, draw, key=RUN_KEY)
-    if finished.extra.get("trained") is not None:
-        st.session_state[CLASSIFIER_KEY] = finished.extra["trained"]
+    run_live_training(train, new_record, draw, key=RUN_KEY)
 
 record: RunRecord | None = st.session_state.get(RUN_KEY)
 if record is None:
@@ -305,6 +317,11 @@ else:
     show_run_status(record)
 trained = record.extra.get("trained")
 comparison = record.extra.get("comparison")
+# Handed to the other pages here, after the run has settled: Stop reruns the page before the
+# training run's own script gets past run_live_training.
+if trained is not None and not record.extra.get("kept"):
+    st.session_state[CLASSIFIER_KEY] = trained
+    record.extra["kept"] = True
 if trained is None or comparison is None:
     if record.history.get("loss"):
         draw(record, "clf_partial")
@@ -365,24 +382,42 @@ with confusion_tab:
     st.plotly_chart(confusion_figure(view.confusion), key="clf_confusion")
     with st.expander("Confusion matrix as a table"):
         st.dataframe(escape_table(view.confusion))
-    st.dataframe(escape_table(view.metrics.per_class_table()))
+    st.markdown("**Per class**, at this threshold")
+    per_class = escape_table(view.metrics.per_class_table())
+    st.dataframe(per_class, column_config=decimals(per_class))
 with versus_tab:
     st.markdown(f"**{comparison.verdict}**")
+    slider_note = (
+        f"The threshold slider above ({view.threshold:.2f}) does not apply here. "
+        if view.threshold is not None and abs(view.threshold - 0.5) > 1e-9
+        else ""
+    )
     st.caption(
         "All four models learned from the same training texts and features and are scored on "
         "the same test texts at a 0.5 threshold (LinearSVC at its own decision boundary). "
+        + slider_note
         + comparison.note
     )
     st.plotly_chart(metrics_bar_figure(comparison.table), key="clf_versus")
-    st.dataframe(comparison.table.drop(columns=["Note"], errors="ignore"))
+    versus_table = comparison.table.drop(columns=["Note"], errors="ignore")
+    st.dataframe(versus_table, column_config=decimals(versus_table))
 with mistakes_tab:
     mistakes = misclassified(
         run_split.test_texts, run_split.y_test, proba, run_split.label_names, view.threshold
     )
-    st.markdown(
-        f"**{len(mistakes):,} of {len(run_split.test_texts):,} test texts are misclassified** "
-        "at this threshold, the most confident mistakes first."
+    # The table holds at most a few hundred rows; the confusion matrix counts every mistake.
+    n_wrong = int(view.confusion.to_numpy().sum() - view.confusion.to_numpy().trace())
+    listed = (
+        "" if len(mistakes) == n_wrong else f" The {len(mistakes):,} most confident are listed."
     )
+    st.markdown(
+        f"**{n_wrong:,} of {len(run_split.test_texts):,} test texts are misclassified** "
+        f"at this threshold, the most confident mistakes first.{listed}"
+    )
+    if run_split.binary:
+        positive = escape_cell(f"p({run_split.label_names[1]})")
+        if positive not in mistakes.columns:  # a class may be called "predicted"
+            mistakes = mistakes.rename(columns={"p(positive)": positive})
     st.dataframe(mistakes, height=400)
 with training_tab:
     draw(record, "clf_final")

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from core.classifier import FEATURE_KINDS
 from core.contributions import (
     class_probabilities,
     contributions_frame,
@@ -51,9 +52,11 @@ if trained is None:
     )
     st.stop()
 
+kind = trained.featurizer.settings.kind
+origin = trained.record.message
 st.caption(
-    f"Model: {trained.featurizer.settings.kind} features, {len(trained.net.hidden)} hidden "
-    f"layer(s), classes {', '.join(trained.label_names)}. {trained.record.message}"
+    f"Model: {FEATURE_KINDS.get(kind, kind)} features, {len(trained.net.hidden)} hidden "
+    f"layer(s), classes: {' · '.join(trained.label_names)}. {origin[:1].upper()}{origin[1:]}"
 )
 with st.form("try_text"):
     default = EXAMPLES.get(trained.label_names[-1], EXAMPLES["spam"])

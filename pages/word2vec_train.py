@@ -141,6 +141,10 @@ except ValueError as error:
 
 def draw(record: RunRecord, key_prefix: str) -> None:
     history = record.history
+    if not history.get("loss"):
+        # Before the first epoch an empty chart would show meaningless default axes.
+        st.caption("Building the vocabulary; the loss curve starts after the first epoch.")
+        return
     loss_col, speed_col = st.columns([2, 1])
     with loss_col:
         st.plotly_chart(
@@ -211,10 +215,7 @@ if submitted:
         settings={"corpus": label, **settings.gensim_kwargs()},
         extra={"settings": settings, "sentences": sentences, "label": label},
     )
-    record = run_live_training(train, new_record, draw, key=RUN_KEY)
-    if record.extra.get("vector_set") is not None and not record.extra.get("kept"):
-        add_vector_set(record.extra["vector_set"])
-        record.extra["kept"] = True
+    run_live_training(train, new_record, draw, key=RUN_KEY)
 
 record: RunRecord | None = st.session_state.get(RUN_KEY)
 if record is None:
@@ -230,12 +231,21 @@ else:
     else:
         show_run_status(record)
     vector_set = record.extra.get("vector_set")
+    # Kept here, after the run has settled: Stop reruns the page before the training run's
+    # own script gets past run_live_training, so that run never reaches this point.
+    if vector_set is not None and not record.extra.get("kept"):
+        add_vector_set(vector_set)
+        record.extra["kept"] = True
     if vector_set is not None:
         result = record.extra["result"]
         cols = st.columns(4)
         cols[0].metric("Vocabulary", f"{result.vocab_size:,} words")
         cols[1].metric("Dimensions", result.settings.vector_size)
-        cols[2].metric("Words per second", f"{result.words_per_second:,.0f}")
+        cols[2].metric(
+            "Words per second",
+            f"{result.words_per_second:,.0f}",
+            help="Over the whole run: corpus words × epochs ÷ training time.",
+        )
         cols[3].metric("Training time", f"{result.train_seconds:.1f} s")
         st.markdown(
             f"Saved in this session as **{vector_set.name}**. Next: look up neighbours and "

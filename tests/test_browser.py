@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.hostile_files import hostile_files, utf16_corpus
+from tests.hostile_files import hostile_files, hostile_vector_files, utf16_corpus
 from tests.streamlit_server import CHROMIUM, launch_chromium, running_app, wait_idle
 from tests.test_pages import PAGES
 
@@ -184,3 +184,151 @@ def test_training_runs_live_then_stops_on_request(app_url, page):
     )
     assert_no_exception(page)
     page.screenshot(path=str(SHOTS / "playground_stopped.png"))
+
+
+# ---------------------------------------------------------------- embeddings and classifier
+
+
+def set_slider(page, label: str, value: float) -> None:
+    """Move a slider with the keyboard until it shows ``value`` (inside a form: no rerun)."""
+    thumb = page.locator(f'input[type="range"][aria-label="{label}"]')
+    thumb.focus()
+    for _ in range(500):
+        current = float(thumb.get_attribute("value"))
+        if abs(current - value) < 1e-9:
+            break
+        page.keyboard.press("ArrowRight" if current < value else "ArrowLeft")
+    assert float(thumb.get_attribute("value")) == value, label
+    thumb.blur()
+
+
+def open_from_sidebar(page, title: str) -> None:
+    """Follow a sidebar link: the session, and its vectors and classifier, come along."""
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=title).click()
+    page.get_by_role("heading", name=title, level=1).wait_for(timeout=60_000)
+    wait_idle(page)
+
+
+def test_word2vec_stops_on_request_and_keeps_the_vectors(app_url, page):
+    page.goto(f"{app_url}/word2vec_train")
+    page.get_by_role("heading", name="Train word2vec", level=1).wait_for(timeout=60_000)
+    wait_idle(page)
+    set_slider(page, "Epochs", 60)
+    set_slider(page, "Vector size", 50)
+    page.get_by_role("button", name=re.compile(r"Train$")).click()
+    page.get_by_text(re.compile(r"Epoch [1-9]\d* of 60")).first.wait_for(timeout=120_000)
+    page.get_by_role("button", name=re.compile("Stop training")).click()
+
+    stopped = page.locator('[data-testid="stAlertContentWarning"]').filter(has_text="Stopped")
+    stopped.first.wait_for(timeout=60_000)
+    wait_idle(page)
+    assert "of 60 epochs" in stopped.first.inner_text()
+    assert "60 of 60" not in stopped.first.inner_text()
+    assert (
+        page.locator('[data-testid="stAlertContentSuccess"]').filter(has_text="Complete").count()
+        == 0
+    )
+    saved = page.get_by_text("Saved in this session as")
+    assert "(stopped at epoch" in saved.inner_text()
+    assert_no_exception(page)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "word2vec_stopped.png"))
+
+    # The stopped model is in the session: the explore page offers it, with 50 dimensions.
+    open_from_sidebar(page, "Explore word vectors")
+    chosen = page.get_by_role("combobox", name="Word vectors").input_value()
+    assert "d50" in chosen and "(stopped at epoch" in chosen
+    page.get_by_text(re.compile(r"words × 50 dimensions")).first.wait_for(timeout=30_000)
+    assert_no_exception(page)
+
+
+def test_classifier_trains_compares_and_hands_its_model_on(app_url, page):
+    page.goto(f"{app_url}/classifier_train")
+    page.get_by_role("heading", name="Train a text classifier", level=1).wait_for(timeout=60_000)
+    wait_idle(page)
+    units = page.get_by_label("Units", exact=True).first  # layer 1
+    units.fill("8")
+    units.blur()
+    set_number(page, "Epochs (at most)", 3)
+    page.get_by_role("button", name=re.compile(r"Train$")).click()
+    page.get_by_role("tab", name="ML versus DL").wait_for(timeout=240_000)
+    wait_idle(page)
+
+    done = page.locator('[data-testid="stAlertContentSuccess"]').filter(has_text="Complete")
+    assert "3 of 3 epochs" in done.first.inner_text()
+    labels = page.locator('[data-testid="stMetricLabel"]').all_inner_texts()
+    assert {"Accuracy", "Precision", "Recall", "F1", "MCC", "ROC-AUC", "PR-AUC"} <= {
+        label.strip() for label in labels
+    }
+    for value in page.locator('[data-testid="stMetricValue"]').all_inner_texts():
+        assert 0.0 <= float(value) <= 1.0 or value.strip() == "–"
+    assert_no_exception(page)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "classifier_trained.png"))
+
+    page.get_by_role("tab", name="ML versus DL").click()
+    verdict = page.get_by_text(re.compile(r"^On MCC, .*(wins|tie)"))
+    verdict.first.wait_for(timeout=30_000)
+    for model in ("MultinomialNB", "LogisticRegression", "LinearSVC"):
+        assert page.get_by_text(model).count() > 0, model
+    assert_no_exception(page)
+    page.screenshot(path=str(SHOTS / "classifier_versus.png"))
+
+    # The trained network is this session's classifier on the next page.
+    open_from_sidebar(page, "Try your own text")
+    page.get_by_role("heading", name=re.compile(r"^Predicted: ")).wait_for(timeout=60_000)
+    assert_no_exception(page)
+
+
+def wait_for_error(page, message: str) -> None:
+    """Wait until the one error on the page is this file's (an earlier one may linger)."""
+    error = page.locator('[data-testid="stAlertContentError"]').filter(has_text=message)
+    error.first.wait_for(timeout=60_000)
+    assert page.locator('[data-testid="stAlertContentError"]').count() == 1, message
+    assert_no_exception(page)
+
+
+def test_hostile_model_bundles_are_refused_and_a_good_one_loads(app_url, page, tmp_path):
+    from tests.hostile_files import _bundle_zip, _tiny_bundle_parts, hostile_bundles
+
+    bundles = hostile_bundles(include_keras=True)
+    page.goto(f"{app_url}/classifier_bundles")
+    page.get_by_role("heading", name="Save and load models", level=1).wait_for(timeout=60_000)
+    wait_idle(page)
+    upload(page, tmp_path, "lambda_layer.keras", bundles["lambda_layer.keras"])
+    wait_for_error(page, "Keras .keras archive")
+    upload(page, tmp_path, "zip_bomb.zip", bundles["zip_bomb.zip"])
+    wait_for_error(page, "zip bomb")
+    assert "1,024 MB" in page.locator('[data-testid="stAlertContentError"]').inner_text()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "bundle_refused.png"))
+
+    # The page still works: a valid hand-made bundle loads and becomes the classifier.
+    upload(page, tmp_path, "tiny.zip", _bundle_zip(*_tiny_bundle_parts()))
+    loaded = page.locator('[data-testid="stAlertContentSuccess"]').filter(has_text="Loaded")
+    loaded.first.wait_for(timeout=60_000)
+    assert "ham · spam" in loaded.first.inner_text()
+    assert page.locator('[data-testid="stAlertContentError"]').count() == 0
+    page.get_by_role("button", name=re.compile("Download the bundle")).wait_for(timeout=30_000)
+    assert_no_exception(page)
+
+
+def test_hostile_vector_files_are_refused_and_a_good_one_loads(app_url, page, tmp_path):
+    files = hostile_vector_files()
+    page.goto(f"{app_url}/word_vectors_io")
+    page.get_by_role("heading", name="Import and export vectors", level=1).wait_for(timeout=60_000)
+    wait_idle(page)
+    for name in ("vectors.bin", "ragged.txt"):
+        data, message = files[name]
+        upload(page, tmp_path, name, data)
+        wait_for_error(page, message)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "vectors_refused.png"))
+
+    good = "3 4\nking 0.5 0.1 0.2 0.3\nqueen 0.5 0.1 0.2 0.4\napple -0.3 0.9 0.1 0.0\n"
+    upload(page, tmp_path, "good.txt", good.encode())
+    loaded = page.locator('[data-testid="stAlertContentSuccess"]').filter(has_text="Loaded")
+    loaded.first.wait_for(timeout=60_000)
+    assert "3 words × 4 dimensions" in loaded.first.inner_text()
+    assert page.locator('[data-testid="stAlertContentError"]').count() == 0
+    assert_no_exception(page)
