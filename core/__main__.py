@@ -3,6 +3,8 @@
     python -m core word2vec --corpus lee --sg 1 --epochs 5 --json
     python -m core word2vec --corpus big.txt --out vectors.txt --workers 4
     python -m core classify --train train.csv --test test.tsv --features tfidf --json
+    KERAS_BACKEND=jax python -m core classify --train train.csv --processes 2 --process-id 0 \
+        --coordinator 10.0.0.1:1234   # and --process-id 1 on the second machine
 
 With ``--json`` the last line of output is one JSON object; progress goes to stderr.
 """
@@ -114,6 +116,31 @@ def read_labelled(path: str):
     return data
 
 
+def cluster_from_args(args: argparse.Namespace):
+    """The ``Cluster`` of ``--processes``/``--process-id``/``--coordinator``, or ``None`` for
+    the ordinary one-process run (no ``--processes``)."""
+    if args.processes is None:
+        if args.process_id is not None or args.coordinator is not None:
+            raise DataError(
+                "--process-id and --coordinator only make sense with --processes.",
+                "Add --processes N (the number of processes in the run).",
+            )
+        return None
+    from core.distributed import Cluster, require_jax_backend
+
+    cluster = Cluster(args.processes, args.process_id or 0, args.coordinator)
+    require_jax_backend()  # before reading any data: TensorFlow is refused straight away
+    return cluster
+
+
+def data_parallel_summary(record) -> dict:
+    """How a data-parallel run was spread, for JSON; empty for an ordinary run."""
+    keys = ("processes", "process_id", "devices", "local_rows", "dropped_rows", "weights_sha256")
+    if "weights_sha256" not in record.extra:
+        return {}
+    return {"data_parallel": {key: record.extra[key] for key in keys}, "history": record.history}
+
+
 def run_classify(args: argparse.Namespace) -> dict:
     from dataclasses import replace
 
@@ -133,7 +160,12 @@ def run_classify(args: argparse.Namespace) -> dict:
         features=FeatureSettings(kind=args.features),
         epochs=args.epochs if args.epochs is not None else defaults.epochs,
         seed=args.seed if args.seed is not None else defaults.seed,
+        batch_size=args.batch_size if args.batch_size is not None else defaults.batch_size,
     )
+    if args.dropout is not None:
+        hidden = tuple(replace(layer, dropout=args.dropout) for layer in settings.hidden)
+        settings = replace(settings, hidden=hidden)
+    cluster = cluster_from_args(args)
     started = time.perf_counter()
     train = read_labelled(args.train)
     if args.test:
@@ -156,7 +188,12 @@ def run_classify(args: argparse.Namespace) -> dict:
         shown = ", ".join(f"{k} {v:.4f}" for k, v in logs.items())
         print(f"epoch {epoch}: {shown}", file=sys.stderr)
 
-    trained = train_classifier(split, settings, on_epoch=report)
+    if cluster is None:
+        trained = train_classifier(split, settings, on_epoch=report)
+    else:
+        from core.distributed import train_data_parallel
+
+        trained = train_data_parallel(split, settings, cluster, on_epoch=report)
     if trained.record.status == "failed":
         raise DataError(trained.record.message)
     comparison = compare_with_baselines(trained, split, settings.seed)
@@ -174,6 +211,7 @@ def run_classify(args: argparse.Namespace) -> dict:
         "message": trained.record.message,
         **summary,
         "device": trained.record.device,
+        **data_parallel_summary(trained.record),
         "timings": {
             "read": read_seconds,
             "vectorize": trained.timings["vectorize"],
@@ -230,6 +268,28 @@ def build_parser() -> argparse.ArgumentParser:
     classify.add_argument("--features", choices=list(FEATURE_KINDS), default="tfidf")
     classify.add_argument("--epochs", type=int, help="at most this many (early stopping)")
     classify.add_argument("--seed", type=int)
+    classify.add_argument(
+        "--batch-size", type=int, help="rows per step (with --processes, over all processes)"
+    )
+    classify.add_argument(
+        "--dropout", type=float, help="dropout rate of the hidden layers (0 turns it off)"
+    )
+    scale = classify.add_argument_group(
+        "data-parallel training (JAX backend: pip install -r requirements-scale.txt and set "
+        "KERAS_BACKEND=jax)"
+    )
+    scale.add_argument(
+        "--processes",
+        type=int,
+        metavar="N",
+        help="processes taking part, each running this command; 1 uses this machine's devices",
+    )
+    scale.add_argument(
+        "--process-id", type=int, metavar="I", help="this process's number, 0 to N-1"
+    )
+    scale.add_argument(
+        "--coordinator", metavar="HOST:PORT", help="where process 0 listens (same in every process)"
+    )
     classify.add_argument("--json", action="store_true", help="end with one JSON object")
     classify.set_defaults(run=run_classify)
     return parser

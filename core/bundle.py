@@ -77,10 +77,10 @@ KERAS_ARCHIVE_NAMES = frozenset({"config.json", "metadata.json", "model.weights.
 HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
 NPY_MAGIC = b"\x93NUMPY"
 PICKLE_SUFFIXES = (".pkl", ".pickle", ".joblib")
-EXPORT_HINT = "Export a Deep Text Lab bundle from the Classifier page instead."
+EXPORT_HINT = "Export a Deep Text Lab bundle from the Save and load models page instead."
 CHANGED_HINT = (
     "The bundle may have been edited or made by another program. "
-    "Export it again from the Classifier page."
+    "Export it again from the Save and load models page."
 )
 _FEATURE_ARRAYS = {"idf": "float64", "word_vectors": "float32"}
 _VERSION_KEYS = (
@@ -343,7 +343,9 @@ def refuse_unsafe_upload(data: bytes, name: str) -> None:
     """Refuse, by their first bytes, files that are no bundle and must never be opened:
     HDF5 (``.h5``) Keras files, pickles, numpy arrays; then empty, oversized and non-zip files."""
     if not data:
-        raise DataError(f"{name} is empty.", "Upload a bundle exported from the Classifier page.")
+        raise DataError(
+            f"{name} is empty.", "Upload a bundle exported from the Save and load models page."
+        )
     if len(data) > MAX_UPLOAD_BYTES:
         raise DataError(
             f"{name} is {len(data) / 1024 / 1024:.1f} MB; the limit is "

@@ -573,7 +573,9 @@ def train_classifier(
     record.settings = record.settings or {"features": settings.features.kind}
     record.extra["input_shape"] = (len(split.train_texts), net.input_dim)
 
-    devices = data_parallel_devices()
+    # DataParallel on JAX cannot place SciPy sparse batches on several devices; those runs use
+    # one device here (core.distributed densifies batch by batch for multi-process runs).
+    devices = data_parallel_devices() if net.input_kind != "sparse" else []
     if devices and keras.distribution.distribution() is None:
         keras.distribution.set_distribution(keras.distribution.DataParallel(devices=devices))
         record.extra["data_parallel"] = len(devices)

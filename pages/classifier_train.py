@@ -333,8 +333,8 @@ proba = comparison.network.prediction.proba
 threshold = 0.5
 if run_split.binary:
     threshold = st.slider(
-        f"Decision threshold: a text is **{run_split.label_names[1]}** when its probability "
-        "is at least",
+        f"Decision threshold: a text counts as {run_split.label_names[1]!r} when its "
+        "probability is at least this",
         0.01,
         0.99,
         0.5,

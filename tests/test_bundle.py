@@ -201,8 +201,8 @@ def test_hand_built_bundle_predicts_what_its_weights_say(tiny_bundle):
 
 KERAS_MESSAGE = (
     "This is a Keras .keras archive; it is not loaded because Keras archives can run code when "
-    "loaded (Lambda layers, CVE-2025-1550). Export a Deep Text Lab bundle from the Classifier "
-    "page instead."
+    "loaded (Lambda layers, CVE-2025-1550). Export a Deep Text Lab bundle from the Save and load "
+    "models page instead."
 )
 # What each refusal must say, as a regular expression.
 REFUSALS = {

@@ -52,7 +52,8 @@ def curves_figure(
         )
     if total_epochs:
         fig.update_xaxes(range=[0.5, total_epochs + 0.5])
-    fig.update_xaxes(title="epoch")
+    # Whole epochs only: with a few epochs Plotly would otherwise tick 0.5, 1.5, ...
+    fig.update_xaxes(title="epoch", tickformat="d", dtick=1 if (total_epochs or 0) <= 12 else None)
     fig.update_yaxes(title=y_title)
     fig.update_layout(
         height=320, margin={"l": 0, "r": 0, "t": 30, "b": 0}, legend={"orientation": "h", "y": 1.12}
