@@ -24,16 +24,19 @@ from core.figures.classifier import (
     roc_figure,
 )
 from core.figures.training import curves_figure
+from core.links import Field
 from core.metrics import METRIC_COLUMNS, misclassified
 from core.networks import ACTIVATIONS, OPTIMIZERS, DenseLayer, OptimizerSpec
 from core.training import RunRecord, StopFlag
 from pages.widgets import (
     CLASSIFIER_KEY,
+    linked_settings,
     require_navigation,
     run_live_training,
     show_data_error,
     show_device_in_sidebar,
     show_run_status,
+    update_link,
     upload_text,
     vector_sets,
 )
@@ -71,7 +74,46 @@ st.markdown(
 
 # ---------------------------------------------------------------- data
 
-dataset = st.radio("Data", DATASETS, horizontal=True, key="clf_dataset")
+defaults = ClassifierSettings()
+DATA_CODES = dict(zip(("youtube", "pang_lee", "upload"), DATASETS, strict=True))
+BATCH_SIZES = [8, 16, 32, 64, 128, 256]
+# Every setting travels in the page's address, so a copied link opens the same experiment.
+FIELDS = {
+    "data": Field("choice", "youtube", options=tuple(DATA_CODES)),
+    "split": Field("choice", "one video", options=("one video", "a random share")),
+    "video": Field("choice", "Shakira", options=tuple(YOUTUBE_VIDEOS)),
+    "test_share": Field("float", 0.25, 0.1, 0.5),
+    "features": Field("choice", defaults.features.kind, options=tuple(FEATURE_KINDS)),
+    "analyzer": Field("choice", "word", options=("word", "char_wb")),
+    "ngram": Field("int", 2, 1, 5),
+    "max_features": Field("choice", 50_000, options=(1_000, 5_000, 20_000, 50_000, 200_000)),
+    "min_df": Field("int", 1, 1, 100),
+    "embedding_dim": Field("choice", 64, options=(8, 16, 32, 64, 128)),
+    "sequence_length": Field("choice", 64, options=(16, 32, 64, 128, 256)),
+    "layers": Field("int", 1, 0, MAX_LAYERS),
+    **{f"units_{i}": Field("int", 64, 1, 1024) for i in range(1, MAX_LAYERS + 1)},
+    **{f"act_{i}": Field("choice", "relu", options=ACTIVATIONS) for i in range(1, MAX_LAYERS + 1)},
+    **{f"drop_{i}": Field("float", 0.5, 0.0, 0.8) for i in range(1, MAX_LAYERS + 1)},
+    "optimizer": Field("choice", "adam", options=tuple(OPTIMIZERS)),
+    "lr": Field("choice", 0.001, options=tuple(LEARNING_RATES)),
+    "batch": Field("choice", defaults.batch_size, options=tuple(BATCH_SIZES)),
+    "epochs": Field("int", defaults.epochs, 1, 300),
+    "class_weight": Field("bool", defaults.class_weight),
+    "validation": Field("float", defaults.validation_split, 0.0, 0.4),
+    "patience": Field("int", defaults.patience, 1, 50),
+    "seed": Field("int", defaults.seed, 0, 10_000),
+    "mixed": Field("bool", False),
+}
+link = linked_settings(FIELDS)
+dataset = st.radio(
+    "Data",
+    DATASETS,
+    horizontal=True,
+    index=list(DATA_CODES).index(link["data"]),
+    key="clf_dataset",
+)
+test_share = link["test_share"]
+test_video = link["video"]
 data: LabelledText | None
 if dataset == DATASETS[0]:
     data = youtube_spam()
@@ -83,25 +125,30 @@ if dataset == DATASETS[0]:
             "one video": "One video, held out (train on the other four)",
             "a random share": "A random stratified share",
         }.get,
+        index=["one video", "a random share"].index(link["split"]),
         key="clf_split_kind",
     )
     if split_kind == "one video":
         test_video = right.selectbox(
-            "Held-out video", list(YOUTUBE_VIDEOS), index=4, key="clf_video"
+            "Held-out video",
+            list(YOUTUBE_VIDEOS),
+            index=list(YOUTUBE_VIDEOS).index(link["video"]),
+            key="clf_video",
         )
     else:
-        test_share = right.slider("Test share", 0.1, 0.5, 0.25, 0.05, key="clf_test_share")
+        test_share = right.slider("Test share", 0.1, 0.5, test_share, 0.05, key="clf_test_share")
 elif dataset == DATASETS[1]:
     data = pang_lee_polarity()
     split_kind = "a random share"
-    test_share = st.slider("Test share", 0.1, 0.5, 0.25, 0.05, key="clf_test_share_pl")
+    test_share = st.slider("Test share", 0.1, 0.5, test_share, 0.05, key="clf_test_share_pl")
 else:
+    st.caption(":material/link: A link to this page keeps the settings, not the uploaded file.")
     upload = upload_text("A labelled file: CSV, TSV or fastText", key="clf_upload", want="labelled")
     data = upload if isinstance(upload, LabelledText) else None
     if data is None:
         st.stop()
     split_kind = "a random share"
-    test_share = st.slider("Test share", 0.1, 0.5, 0.25, 0.05, key="clf_test_share_up")
+    test_share = st.slider("Test share", 0.1, 0.5, test_share, 0.05, key="clf_test_share_up")
 
 try:
     if split_kind == "one video":
@@ -120,15 +167,22 @@ st.caption(
 
 # ---------------------------------------------------------------- settings
 
-defaults = ClassifierSettings()
 kind = st.segmented_control(
     "Features",
     list(FEATURE_KINDS),
     format_func=FEATURE_KINDS.get,
-    default=defaults.features.kind,
+    default=link["features"],
     key="clf_kind",
 )
 kind = kind or defaults.features.kind
+# Widgets of the other feature kinds are not drawn; their link values carry over unchanged.
+analyzer, ngram_high, max_features, min_df = (
+    link["analyzer"],
+    link["ngram"],
+    link["max_features"],
+    link["min_df"],
+)
+embedding_dim, sequence_length = link["embedding_dim"], link["sequence_length"]
 word_vector_choice = ON_THE_FLY
 with st.form("clf_settings"):
     feature_col, network_col, training_col = st.columns([1, 1.4, 1], gap="medium")
@@ -139,15 +193,21 @@ with st.form("clf_settings"):
                 "Terms",
                 ["word", "char_wb"],
                 format_func={"word": "Words", "char_wb": "Character n-grams"}.get,
+                index=["word", "char_wb"].index(analyzer),
                 key="clf_analyzer",
                 horizontal=True,
             )
-            ngram_high = st.slider("Longest n-gram (words or characters)", 1, 5, 2, key="clf_ngram")
+            ngram_high = st.slider(
+                "Longest n-gram (words or characters)", 1, 5, ngram_high, key="clf_ngram"
+            )
             max_features = st.select_slider(
-                "Vocabulary cap", [1_000, 5_000, 20_000, 50_000, 200_000], 50_000, key="clf_max"
+                "Vocabulary cap",
+                [1_000, 5_000, 20_000, 50_000, 200_000],
+                max_features,
+                key="clf_max",
             )
             min_df = st.number_input(
-                "Ignore terms in fewer texts than", 1, 100, 1, key="clf_min_df"
+                "Ignore terms in fewer texts than", 1, 100, min_df, key="clf_min_df"
             )
         elif kind == "word2vec":
             word_vector_choice = st.selectbox(
@@ -156,46 +216,60 @@ with st.form("clf_settings"):
             st.caption("A document is the mean of its words' vectors; unknown words are skipped.")
         else:
             embedding_dim = st.select_slider(
-                "Embedding size", [8, 16, 32, 64, 128], 64, key="clf_embedding_dim"
+                "Embedding size", [8, 16, 32, 64, 128], embedding_dim, key="clf_embedding_dim"
             )
             sequence_length = st.select_slider(
-                "Words read per text", [16, 32, 64, 128, 256], 64, key="clf_sequence_length"
+                "Words read per text",
+                [16, 32, 64, 128, 256],
+                sequence_length,
+                key="clf_sequence_length",
             )
             st.caption("Token ids → Embedding → average over the words → Dense layers.")
     with network_col:
         st.markdown("**Network**: Dense layers, then one output per class")
-        n_layers = st.slider("Hidden layers", 0, MAX_LAYERS, 1, key="clf_layers")
+        n_layers = st.slider("Hidden layers", 0, MAX_LAYERS, link["layers"], key="clf_layers")
         layer_cols = st.columns(MAX_LAYERS)
         layer_widgets = []
         for index, column in enumerate(layer_cols, start=1):
             with column:
                 st.caption(f"Layer {index}")
-                units = st.number_input("Units", 1, 1024, 64, key=f"clf_units_{index}")
-                activation = st.selectbox("Activation", ACTIVATIONS, key=f"clf_act_{index}")
-                dropout = st.slider("Dropout", 0.0, 0.8, 0.5, 0.1, key=f"clf_drop_{index}")
+                units = st.number_input(
+                    "Units", 1, 1024, link[f"units_{index}"], key=f"clf_units_{index}"
+                )
+                activation = st.selectbox(
+                    "Activation",
+                    ACTIVATIONS,
+                    index=ACTIVATIONS.index(link[f"act_{index}"]),
+                    key=f"clf_act_{index}",
+                )
+                dropout = st.slider(
+                    "Dropout", 0.0, 0.8, link[f"drop_{index}"], 0.1, key=f"clf_drop_{index}"
+                )
                 layer_widgets.append((int(units), activation, float(dropout)))
         st.caption("Layers beyond the number of hidden layers chosen above are left out.")
     with training_col:
         st.markdown("**Training**")
         optimizer = st.selectbox(
-            "Optimizer", list(OPTIMIZERS), index=3, format_func=OPTIMIZERS.get, key="clf_opt"
+            "Optimizer",
+            list(OPTIMIZERS),
+            index=list(OPTIMIZERS).index(link["optimizer"]),
+            format_func=OPTIMIZERS.get,
+            key="clf_opt",
         )
-        learning_rate = st.select_slider("Learning rate", LEARNING_RATES, 0.001, key="clf_lr")
-        batch_size = st.select_slider("Batch size", [8, 16, 32, 64, 128, 256], 32, key="clf_batch")
-        epochs = st.number_input("Epochs (at most)", 1, 300, defaults.epochs, key="clf_epochs")
+        learning_rate = st.select_slider("Learning rate", LEARNING_RATES, link["lr"], key="clf_lr")
+        batch_size = st.select_slider("Batch size", BATCH_SIZES, link["batch"], key="clf_batch")
+        epochs = st.number_input("Epochs (at most)", 1, 300, link["epochs"], key="clf_epochs")
         class_weight = st.checkbox(
-            "Weigh classes by rarity", defaults.class_weight, key="clf_class_weight"
+            "Weigh classes by rarity", link["class_weight"], key="clf_class_weight"
         )
         validation = st.slider(
-            "Validation share (early stopping)", 0.0, 0.4, defaults.validation_split, 0.05,
+            "Validation share (early stopping)", 0.0, 0.4, link["validation"], 0.05,
             key="clf_validation",
         )  # fmt: skip
-        patience = st.number_input(
-            "Patience (epochs)", 1, 50, defaults.patience, key="clf_patience"
-        )
-        seed = st.number_input("Seed", 0, 10_000, defaults.seed, key="clf_seed")
+        patience = st.number_input("Patience (epochs)", 1, 50, link["patience"], key="clf_patience")
+        seed = st.number_input("Seed", 0, 10_000, link["seed"], key="clf_seed")
         mixed = st.checkbox(
-            "Mixed precision (GPU)", False, key="clf_mixed",
+            "Mixed precision (GPU)", link["mixed"], key="clf_mixed",
             help="Computes the hidden layers in float16. It pays off on GPUs with tensor cores; "
             "on a CPU it only slows training down.",
         )  # fmt: skip
@@ -203,6 +277,35 @@ with st.form("clf_settings"):
         "Train", type="primary", icon=":material/play_arrow:", on_click=request_training
     )
 submitted = st.session_state.pop(TRAIN_REQUEST, False)
+update_link(
+    {
+        "data": next(code for code, name in DATA_CODES.items() if name == dataset),
+        "split": split_kind,
+        "video": test_video,
+        "test_share": test_share,
+        "features": kind,
+        "analyzer": analyzer,
+        "ngram": ngram_high,
+        "max_features": max_features,
+        "min_df": int(min_df),
+        "embedding_dim": embedding_dim,
+        "sequence_length": sequence_length,
+        "layers": n_layers,
+        **{f"units_{i}": u for i, (u, _, _) in enumerate(layer_widgets, start=1)},
+        **{f"act_{i}": a for i, (_, a, _) in enumerate(layer_widgets, start=1)},
+        **{f"drop_{i}": d for i, (_, _, d) in enumerate(layer_widgets, start=1)},
+        "optimizer": optimizer,
+        "lr": learning_rate,
+        "batch": batch_size,
+        "epochs": int(epochs),
+        "class_weight": bool(class_weight),
+        "validation": validation,
+        "patience": int(patience),
+        "seed": int(seed),
+        "mixed": bool(mixed),
+    },
+    FIELDS,
+)
 
 try:
     if kind in ("tfidf", "bow"):

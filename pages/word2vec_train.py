@@ -5,15 +5,18 @@ import streamlit as st
 
 from core.datasets import GENSIM_CORPORA, Corpus, DataError, LabelledText, gensim_corpus
 from core.figures.training import curves_figure
+from core.links import Field
 from core.training import RunRecord, StopFlag
 from core.word2vec import Word2VecSettings, corpus_sentences, train_vector_set, word2vec_code
 from pages.widgets import (
     add_vector_set,
+    linked_settings,
     require_navigation,
     run_live_training,
     show_code,
     show_data_error,
     show_run_status,
+    update_link,
     upload_text,
 )
 
@@ -45,10 +48,36 @@ st.markdown(
     "export pages."
 )
 
+defaults = Word2VecSettings()
+CORPUS_CODES = {
+    "lee": list(GENSIM_CORPORA)[0],
+    "head500": list(GENSIM_CORPORA)[1],
+    "upload": UPLOAD,
+}
+# The settings travel in the page's address, so a copied link opens the same experiment.
+FIELDS = {
+    "corpus": Field("choice", "lee", options=tuple(CORPUS_CODES)),
+    "sg": Field("choice", defaults.sg, options=(1, 0)),
+    "vector_size": Field("int", defaults.vector_size, 10, 300),
+    "window": Field("int", defaults.window, 1, 15),
+    "min_count": Field("int", defaults.min_count, 1, 100_000),
+    "objective": Field("choice", "negative", options=("negative", "hs")),
+    "negative": Field("int", defaults.negative, 1, 25),
+    "sample": Field("choice", defaults.sample, options=tuple(SAMPLE_VALUES)),
+    "epochs": Field("int", 10, 1, 100),
+    "workers": Field("int", 1, 1, 8),
+    "seed": Field("int", defaults.seed, 0, 2**31 - 1),
+}
+link = linked_settings(FIELDS)
 corpus_name = st.radio(
-    "Corpus", [*GENSIM_CORPORA, UPLOAD], horizontal=True, key="w2v_corpus", index=0
+    "Corpus",
+    list(CORPUS_CODES.values()),
+    horizontal=True,
+    key="w2v_corpus",
+    index=list(CORPUS_CODES).index(link["corpus"]),
 )
 if corpus_name == UPLOAD:
+    st.caption(":material/link: A link to this page keeps the settings, not the uploaded file.")
     data = upload_text(
         "A text file (one sentence or document per line) or a labelled file (its text column)",
         key="w2v_upload",
@@ -70,7 +99,6 @@ st.caption(
     "inner apostrophes)."
 )
 
-defaults = Word2VecSettings()
 with st.form("w2v_settings"):
     model_col, objective_col, run_col = st.columns(3, gap="medium")
     with model_col:
@@ -79,12 +107,13 @@ with st.form("w2v_settings"):
             "Architecture (sg)",
             [1, 0],
             format_func={1: "Skip-gram (sg=1)", 0: "CBOW (sg=0)"}.get,
+            index=[1, 0].index(link["sg"]),
             key="w2v_sg",
         )
-        vector_size = st.slider("Vector size", 10, 300, defaults.vector_size, 10, key="w2v_dim")
-        window = st.slider("Window", 1, 15, defaults.window, key="w2v_window")
+        vector_size = st.slider("Vector size", 10, 300, link["vector_size"], 10, key="w2v_dim")
+        window = st.slider("Window", 1, 15, link["window"], key="w2v_window")
         min_count = st.number_input(
-            "min_count (ignore rarer words)", 1, 100_000, defaults.min_count, key="w2v_min_count"
+            "min_count (ignore rarer words)", 1, 100_000, link["min_count"], key="w2v_min_count"
         )
     with objective_col:
         st.markdown("**Objective**")
@@ -95,23 +124,24 @@ with st.form("w2v_settings"):
                 "negative": "Negative sampling",
                 "hs": "Hierarchical softmax (hs=1)",
             }.get,
+            index=["negative", "hs"].index(link["objective"]),
             key="w2v_objective",
         )
         negative = st.slider(
-            "Negative samples per pair", 1, 25, defaults.negative, key="w2v_negative"
+            "Negative samples per pair", 1, 25, link["negative"], key="w2v_negative"
         )
         sample = st.select_slider(
             "sample (down-sample frequent words)",
             SAMPLE_VALUES,
-            defaults.sample,
+            link["sample"],
             format_func=lambda v: "off" if v == 0 else f"{v:g}",
             key="w2v_sample",
         )
     with run_col:
         st.markdown("**Run**")
-        epochs = st.slider("Epochs", 1, 100, 10, key="w2v_epochs")
-        workers = st.slider("Worker threads", 1, 8, 1, key="w2v_workers")
-        seed = st.number_input("Seed", 0, 2**31 - 1, defaults.seed, key="w2v_seed")
+        epochs = st.slider("Epochs", 1, 100, link["epochs"], key="w2v_epochs")
+        workers = st.slider("Worker threads", 1, 8, link["workers"], key="w2v_workers")
+        seed = st.number_input("Seed", 0, 2**31 - 1, link["seed"], key="w2v_seed")
         st.caption(
             "One worker gives the same vectors for the same seed and an exact loss; more "
             "workers are faster, but gensim then under-counts the loss."
@@ -120,6 +150,22 @@ with st.form("w2v_settings"):
         "Train", type="primary", icon=":material/play_arrow:", on_click=request_training
     )
 submitted = st.session_state.pop(TRAIN_REQUEST, False)
+update_link(
+    {
+        "corpus": next(code for code, name in CORPUS_CODES.items() if name == corpus_name),
+        "sg": sg,
+        "vector_size": vector_size,
+        "window": window,
+        "min_count": int(min_count),
+        "objective": objective,
+        "negative": negative,
+        "sample": sample,
+        "epochs": epochs,
+        "workers": workers,
+        "seed": int(seed),
+    },
+    FIELDS,
+)
 
 try:
     settings = Word2VecSettings(

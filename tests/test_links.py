@@ -85,3 +85,35 @@ def test_changed_settings_are_written_back_to_the_address():
     at.button[0].click()  # submitting the form applies the new value
     at.run(timeout=120)
     assert at.query_params["epochs"] == "12"
+
+
+def page_with(path: str, params: dict) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.switch_page(path)
+    for name, value in params.items():
+        at.query_params[name] = value
+    return at.run()
+
+
+def test_word2vec_and_classifier_pages_open_from_links():
+    at = page_with("pages/word2vec_train.py", {"sg": "0", "epochs": "3", "sample": "1e-05"})
+    assert not at.exception and not at.warning
+    assert at.radio(key="w2v_sg").value == 0
+    assert at.slider(key="w2v_epochs").value == 3
+    assert at.select_slider(key="w2v_sample").value == 1e-5
+    at = page_with(
+        "pages/classifier_train.py",
+        {"video": "Psy", "features": "embedding", "embedding_dim": "16", "layers": "2"},
+    )
+    assert not at.exception and not at.warning
+    assert at.selectbox(key="clf_video").value == "Psy"
+    assert at.select_slider(key="clf_embedding_dim").value == 16
+    assert at.slider(key="clf_layers").value == 2
+    assert "Psy" in " ".join(c.value for c in at.caption)
+
+
+def test_training_pages_survive_tampered_links():
+    for path in ("pages/word2vec_train.py", "pages/classifier_train.py"):
+        at = page_with(path, {"epochs": "1e9", "seed": "-1", "features": "eval()", "sg": "2"})
+        assert not at.exception, path
+        assert at.warning and "could not be used" in at.warning[0].value
