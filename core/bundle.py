@@ -402,7 +402,7 @@ def read_zip_members(
     allowed = (*required, *optional)
     if data.count(b"PK\x01\x02") > MAX_DIRECTORY_SIGNATURES:
         raise _too_many(what, f"more than {MAX_DIRECTORY_SIGNATURES:,}", len(allowed))
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+    with _open_zip(data, what) as archive:
         infos = archive.infolist()
         names = [info.filename for info in infos]
         if outer and KERAS_ARCHIVE_NAMES & set(names):
@@ -436,12 +436,29 @@ def read_zip_members(
         return {info.filename: _read_member(archive, info, what, caps) for info in infos}
 
 
+def _open_zip(data: bytes, what: str) -> zipfile.ZipFile:
+    """The zip archive in ``data``; a damaged directory or an unsupported feature is a DataError.
+
+    ``is_zipfile`` only finds the end record, so a bad central directory still fails here.
+    """
+    try:
+        return zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, NotImplementedError) as error:
+        raise DataError(
+            f"{what} is damaged or uses a zip feature this app does not read ({str(error)[:200]}).",
+            "Download or export the bundle again and upload the whole file.",
+        ) from None
+
+
 def _too_many(what: str, count: str, allowed: int) -> DataError:
     return DataError(f"{what} holds {count} files; a bundle holds at most {allowed}.", CHANGED_HINT)
 
 
 def _check_member_name(info: zipfile.ZipInfo, what: str, allowed: tuple[str, ...]) -> None:
     name = info.filename
+    if not name:
+        # Checked first: ZipInfo.is_dir() looks at name[-1] and fails on an empty name.
+        raise DataError(f"{what} holds a file with an empty name.", CHANGED_HINT)
     parts = name.replace("\\", "/").split("/")
     if name.startswith(("/", "\\")) or ".." in parts or (len(name) > 1 and name[1] == ":"):
         raise DataError(

@@ -13,8 +13,11 @@ Choices worth knowing:
 - **Words with spaces** cannot be stored in any of these formats: a space ends the word in
   word2vec files and a tab or newline breaks the projector's TSV. Reading splits on spaces,
   so such a word shows up as a row with too many values. Export replaces every whitespace or
-  control character inside a word with ``_`` (``new york`` -> ``new_york``), and refuses the
-  export when that would make two words equal or when a word is empty.
+  control character (C0 and C1, U+0000-U+001F and U+007F-U+009F) inside a word with ``_``
+  (``new york`` -> ``new_york``), and refuses the export when that would make two words
+  equal or when a word is empty.
+- **Binary or text** is decided by control bytes after the header; float bytes need not hold
+  one, so a file that fails as text but whose binary entries fill it exactly is binary.
 - Text is UTF-8 (with or without BOM), UTF-16 with BOM, or else latin-1 with a warning; binary
   words are UTF-8, or latin-1 with a warning.
 
@@ -59,7 +62,8 @@ PICKLE_HINT = (
 _HEADER = re.compile(rb"\s*(\d+)[ \t]+(\d+)\s*")
 # What a word may not contain on export: whitespace ends a word2vec word and breaks TSV rows,
 # and control characters are how the binary reader spots a misaligned file.
-_UNSAFE_IN_WORD = re.compile(r"[\s\x00-\x1f\x7f]")
+# C1 controls (U+0080-U+009F) count too: the text reader takes a file with many of them for binary.
+_UNSAFE_IN_WORD = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
 _VALUE_FORMAT = "%.9g"  # nine significant digits round-trip every float32 exactly
 
 
@@ -151,16 +155,24 @@ def read_vectors(
                 "(for example: 71291 100).",
                 "Choose the format the file is in, or 'detect from the file'.",
             )
-        rows = _parse_binary(display, raw, header, limit, warnings)
+        rows = _parse_chosen_binary(display, raw, header, limit, warnings)
     else:
         if header is not None and _looks_binary(raw[header[2] : header[2] + 4096]):
-            raise DataError(
-                f"{display} has a word2vec header but binary data after it, so it is a "
-                "word2vec binary file, not text.",
-                "Choose 'word2vec binary' or 'detect from the file'.",
-            )
-        text = _decode_text(display, raw, warnings)
-        rows = _parse_text(display, text, found == "word2vec-text", limit)
+            raise _binary_not_text(display)
+        try:
+            text_warnings: list[str] = []
+            text = _decode_text(display, raw, text_warnings)
+            rows = _parse_text(display, text, found == "word2vec-text", limit)
+            warnings.extend(text_warnings)
+        except DataError:
+            # Float bytes need not hold a control byte (0.05 is b"\xcd\xccL="), so a binary
+            # file can look like text; it is binary when its entries fill the file exactly.
+            if header is None or not _fits_binary(raw, header):
+                raise
+            if format != "auto":
+                raise _binary_not_text(display) from None
+            found = "word2vec-binary"
+            rows = _parse_binary(display, raw, header, limit, warnings)
 
     if rows.duplicates:
         where, word = rows.duplicates[0]
@@ -213,6 +225,8 @@ def detect_format(raw: bytes) -> str:
 
     A first line of two whole numbers is a word2vec header; binary data right after it makes
     the file binary. Anything else is read as GloVe (word2vec text without a header).
+    This looks at the first bytes only: :func:`read_vectors` still reads a "text" file as
+    binary when the text cannot be parsed and the binary entries fill the file exactly.
     """
     if raw.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
         codec = "utf-16" if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig"
@@ -239,6 +253,43 @@ def _read_header(raw: bytes) -> tuple[int, int, int] | None:
     if match is None:
         return None
     return int(match.group(1)), int(match.group(2)), offset
+
+
+def _fits_binary(raw: bytes, header: tuple[int, int, int]) -> bool:
+    """Whether the bytes after the header are exactly the declared binary entries.
+
+    Each entry is a word (no control bytes, no space), a space, ``4 * dimension`` bytes and
+    an optional newline; the entries must end where the file ends. Nothing is allocated, and a
+    text file fails within its first lines.
+    """
+    declared, dimension, position = header
+    width = 4 * dimension
+    if not (0 < declared <= MAX_WORDS and 0 < dimension <= MAX_DIMENSION):
+        return False
+    if declared * (2 + width) > len(raw) - position:
+        return False
+    for _ in range(declared):
+        space = raw.find(b" ", position, position + MAX_WORD_BYTES + 1)
+        if space <= position or _has_control_byte(raw[position:space]):
+            return False
+        position = space + 1 + width
+        if position > len(raw):
+            return False
+        if raw[position : position + 1] == b"\n":
+            position += 1
+    return position == len(raw)
+
+
+def _has_control_byte(token: bytes) -> bool:
+    return any(b < 0x20 or b == 0x7F for b in token)
+
+
+def _binary_not_text(name: str) -> DataError:
+    return DataError(
+        f"{name} has a word2vec header but binary data after it, so it is a word2vec binary "
+        "file, not text.",
+        "Choose 'word2vec binary' or 'detect from the file'.",
+    )
 
 
 def _looks_binary(sample: bytes) -> bool:
@@ -304,6 +355,14 @@ def _parse_text(name: str, text: str, has_header: bool, limit: int) -> _Rows:
     first_row_line = 1
     start = 0
     if has_header:
+        if len(lines[0]) > MAX_HEADER_BYTES:
+            # Also keeps int() away from numbers of thousands of digits (Python refuses them).
+            raise DataError(
+                f"Line 1 of {name} is {len(lines[0]):,} characters long, too long for the "
+                "word2vec header 'words dimensions' (for example: 71291 100).",
+                "A file without that first line is GloVe text: choose 'GloVe text' or "
+                "'detect from the file'.",
+            )
         match = _HEADER.fullmatch(lines[0].encode("ascii", "replace"))
         if match is None:
             raise DataError(
@@ -472,6 +531,33 @@ def _to_floats(name: str, where: str, word: str, values: list[str]) -> np.ndarra
     return vector
 
 
+def _parse_chosen_binary(
+    name: str, raw: bytes, header: tuple[int, int, int], limit: int, warnings: list[str]
+) -> _Rows:
+    """:func:`_parse_binary`, but a file that fails as binary and reads as word2vec text is
+    called text in the message. Text-like bytes alone are no reason to refuse: float bytes can
+    look like text."""
+    try:
+        return _parse_binary(name, raw, header, limit, warnings)
+    except DataError:
+        body = raw[header[2] : header[2] + 4096]
+        if body.strip() and not _looks_binary(body) and _reads_as_text(name, raw, limit):
+            raise DataError(
+                f"{name} has a word2vec header followed by text, so it is word2vec text, not "
+                "binary.",
+                "Choose 'word2vec text' or 'detect from the file'.",
+            ) from None
+        raise
+
+
+def _reads_as_text(name: str, raw: bytes, limit: int) -> bool:
+    try:
+        _parse_text(name, _decode_text(name, raw, []), True, limit)
+    except DataError:
+        return False
+    return True
+
+
 def _parse_binary(
     name: str, raw: bytes, header: tuple[int, int, int], limit: int, warnings: list[str]
 ) -> _Rows:
@@ -480,12 +566,6 @@ def _parse_binary(
     _check_declared_size(name, declared, dimension, len(raw) - offset, binary=True)
     wanted = min(declared, limit)
     _check_value_budget(name, wanted, dimension)
-    body = raw[offset : offset + 4096]
-    if body.strip() and not _looks_binary(body):
-        raise DataError(
-            f"{name} has a word2vec header followed by text, so it is word2vec text, not binary.",
-            "Choose 'word2vec text' or 'detect from the file'.",
-        )
     width = 4 * dimension
     vectors = np.empty((wanted, dimension), dtype=np.float32)
     words: list[str] = []

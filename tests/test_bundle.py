@@ -393,6 +393,35 @@ def test_damaged_bundles_only_ever_raise_data_error(tiny_bundle):
     assert refused > 0
 
 
+def _damaged_directory(offset: int, value: int) -> bytes:
+    """The tiny bundle with one byte of its central directory (``offset`` into it) replaced."""
+    data = bytearray(_bundle_zip(*_tiny_bundle_parts()))
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as archive:
+        start = archive.start_dir
+    data[start + offset] = value
+    return bytes(data)
+
+
+DAMAGED_DIRECTORIES = {
+    # the signature of the first directory entry: zipfile raises BadZipFile
+    "bad directory signature": (0, 0x00, "damaged or uses a zip feature this app does not read"),
+    # "version needed to extract" 25.5: zipfile raises NotImplementedError
+    "unknown zip version": (6, 0xFF, r"does not read \(zip file version"),
+    # the first byte of the first name: zipfile cuts a name at NUL, leaving it empty, and
+    # ZipInfo.is_dir() raises IndexError on an empty name
+    "empty member name": (46, 0x00, "a file with an empty name"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(DAMAGED_DIRECTORIES))
+def test_damaged_zip_directory_gets_a_clear_message(case):
+    offset, value, pattern = DAMAGED_DIRECTORIES[case]
+    with pytest.raises(DataError, match=pattern) as caught:
+        import_bundle(_damaged_directory(offset, value), "upload.zip")
+    assert "could not be read as a Deep Text Lab bundle" not in caught.value.message
+    assert caught.value.message.startswith("upload.zip")
+
+
 def test_unexpected_errors_inside_become_data_errors(tiny_bundle, monkeypatch):
     def broken(raw):
         raise KeyError("surprise")

@@ -532,23 +532,7 @@ vector_names = st.one_of(
 )
 
 
-DIGIT_LIMIT_BUG = pytest.mark.xfail(
-    strict=True,
-    raises=ValueError,
-    reason="BUG core/vector_io.py _parse_text: a word2vec-text header with more than 4,300 "
-    "digits raises ValueError (int() digit limit), not DataError",
-)
-
-
-@pytest.mark.parametrize(
-    "fmt",
-    [
-        "auto",
-        pytest.param("word2vec-text", marks=DIGIT_LIMIT_BUG),
-        "word2vec-binary",
-        "glove",
-    ],
-)
+@pytest.mark.parametrize("fmt", ["auto", "word2vec-text", "word2vec-binary", "glove"])
 @settings(max_examples=examples(100), deadline=CHEAP)
 @given(name=vector_names, data=vector_bytes)
 @example(name="v.txt", data=b"1" * 4_301 + b" 1\n")
@@ -566,16 +550,11 @@ def test_word2vec_text_round_trip_is_exact(spec, fmt, wrap):
     same_bits(vector_io.load_vectors(name, data, format=fmt), vs)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=DataError,
-    reason="BUG core/vector_io.py: a binary file whose float bytes hold no control byte is "
-    "taken for text; words ['0'] with vector [0.05] export as b'1 1\\n0 \\xcd\\xccL=\\n', which "
-    "'auto' misreads as text (and format='word2vec-binary' refuses as text)",
-)
 @settings(max_examples=examples(80), deadline=CHEAP)
 @given(spec=word_vectors(), fmt=st.sampled_from(["auto", "word2vec-binary"]), wrap=st.booleans())
+# Float bytes with no control byte: b"1 1\n0 \xcd\xccL=\n" looks like text to the first check.
 @example(spec=(["0"], [[0.05]]), fmt="auto", wrap=False)
+@example(spec=(["0"], [[0.05]]), fmt="word2vec-binary", wrap=False)
 def test_word2vec_binary_round_trip_is_exact(spec, fmt, wrap):
     vs = vector_set(spec)
     name, data = maybe_gzip("vectors.bin", vector_io.to_word2vec_binary(vs), wrap)
@@ -595,13 +574,6 @@ def test_glove_round_trip_is_exact(spec, sep, wrap):
     same_bits(vector_io.load_vectors(name, data, format="glove"), vs)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=DataError,
-    reason="BUG core/vector_io.py: export keeps C1 control characters (U+0080-U+009F) in "
-    "words, but the text reader refuses a file where they pass 5% as binary; the word "
-    "'\\x80' exports as b'1 1\\n\\xc2\\x80 0\\n', which load_vectors refuses",
-)
 @settings(max_examples=examples(80), deadline=CHEAP)
 @given(spec=word_vectors(words=st.text(min_size=1, max_size=6)), binary=st.booleans())
 @example(spec=(["\x80"], [[0.0]]), binary=False)

@@ -180,6 +180,20 @@ def test_words_with_spaces_are_written_with_underscores():
     assert metadata.decode() == "new_york\ntab_here\nplain\n"
 
 
+def test_c1_control_characters_are_written_with_underscores():
+    # Many C1 controls make the text reader take a file for binary, so export replaces them.
+    words = ["\x80", "a\x9fb", "\x7f\x80", "caf\u00e9\u00a9"]
+    assert vector_io.export_words(small_set(words)) == ["_", "a_b", "__", "caf\u00e9\u00a9"]
+    with pytest.raises(DataError, match="would both be written as '_'"):
+        vector_io.export_words(small_set(["\x80", "\x85"]))
+    vs = small_set(["\x80", "a\x9fb", "caf\u00e9"])
+    assert vector_io.renamed_words(vs) == [("\x80", "_"), ("a\x9fb", "a_b")]
+    for make in (vector_io.to_word2vec_text, vector_io.to_word2vec_binary):
+        back = vector_io.load_vectors("c1", make(vs))
+        assert back.vectors.index_to_key == ["_", "a_b", "caf\u00e9"]
+        assert np.array_equal(back.vectors.vectors, vs.vectors.vectors)
+
+
 def test_export_refuses_words_that_would_collide_or_are_empty():
     with pytest.raises(DataError, match="would both be written as 'new_york'"):
         vector_io.to_word2vec_text(small_set(["new_york", "new york"]))
@@ -308,6 +322,35 @@ def test_binary_lying_dimension_count_and_truncation_are_named():
     assert "Entry 3" in message and "needs 12 bytes" in message
     nan = _binary([("a", [0.5, float("nan")])], 2)
     assert "value 2 is nan" in error_of("n.bin", nan)
+
+
+def test_binary_whose_float_bytes_look_like_text_is_read_as_binary():
+    # 0.05 as float32 is b"\xcd\xccL=": no control byte, so the first look says text.
+    data = _binary([("0", [0.05]), ("b", [0.05])], 1)
+    assert data == b"2 1\n0 \xcd\xccL=\nb \xcd\xccL=\n"
+    for fmt in ("auto", "word2vec-binary"):
+        loaded = vector_io.read_vectors("v", data, format=fmt)
+        assert loaded.format == "word2vec-binary" and not loaded.warnings
+        assert loaded.vector_set.vectors.index_to_key == ["0", "b"]
+        assert loaded.vector_set.vectors.vectors.tolist() == [[np.float32(0.05)]] * 2
+    assert "word2vec binary file, not text" in error_of("v", data, format="word2vec-text")
+    # Without the binary fallback fitting exactly, the text error stands.
+    assert "not a number" in error_of("v", data + b"x")
+
+
+def test_word2vec_text_that_also_fits_as_binary_stays_text():
+    # "0.25" is four bytes, so this file also parses as one binary entry; text wins in 'auto'.
+    data = b"1 1\nw 0.25\n"
+    loaded = vector_io.read_vectors("v", data)
+    assert loaded.format == "word2vec-text"
+    assert loaded.vector_set.vectors["w"].tolist() == [0.25]
+
+
+def test_header_too_long_for_int_names_line_1():
+    data = b"1" * 4_301 + b" 1\n"
+    message = error_of("v.txt", data, format="word2vec-text")
+    assert "Line 1 of v.txt is 4,303 characters long" in message
+    assert "Line 1 of v.txt" in error_of("v.txt", data, format="word2vec-binary")
 
 
 def test_formats_chosen_against_the_file_are_explained(quick):
