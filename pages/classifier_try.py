@@ -98,5 +98,15 @@ if method == "gradient":
         "Gradient × input values are a linear estimate: they need not add up to the actual "
         "change in probability, and can disagree with occlusion beyond the strongest words."
     )
-with st.expander("The numbers"):
+with st.expander("Chart data: probabilities and word contributions"):
+    st.dataframe(
+        escape_table(
+            {
+                "class": [label for label, _ in probabilities],
+                "probability": [p for _, p in probabilities],
+            }
+        ),
+        hide_index=True,
+        column_config={"probability": st.column_config.NumberColumn(format="%.4f")},
+    )
     st.dataframe(escape_table(contributions_frame(contributions)), hide_index=True)

@@ -50,6 +50,11 @@ if choice == "spam":
     )
     counts = data.class_counts()
     st.plotly_chart(bar_chart(list(counts), list(counts.values()), "comments"), key="spam_counts")
+    with st.expander("Chart data: comments per label"):
+        st.dataframe(
+            escape_table({"label": list(counts), "comments": list(counts.values())}),
+            hide_index=True,
+        )
     video = st.selectbox("Video", list(datasets.YOUTUBE_VIDEOS), key="video")
     rows = [
         (t, y) for t, y, g in zip(data.texts, data.labels, data.groups, strict=True) if g == video
@@ -81,6 +86,19 @@ elif choice == "stocks":
         "Slide the window along the series", 0, len(series) - window - 1, 0, key="window_start"
     )
     st.plotly_chart(stock_window_figure(series, window, start, ticker), key="stock_chart")
+    with st.expander(f"Chart data: the {len(series)} weekly prices of {ticker}"):
+        st.dataframe(
+            {
+                "week": [f"{day:%Y-%m-%d}" for day in series.index],
+                "price": series.to_numpy(),
+                "in the window": [
+                    "X" if start <= i < start + window else "Y" if i == start + window else ""
+                    for i in range(len(series))
+                ],
+            },
+            hide_index=True,
+            height=300,
+        )
     X, y = datasets.lagged_windows(series.to_numpy(), window)
     st.markdown(f"The series gives **{len(y)} (X, Y) pairs**. The highlighted one:")
     st.dataframe(
@@ -102,8 +120,17 @@ elif choice == "digits":
     st.plotly_chart(
         digits_figure(images[offset : offset + 20], labels[offset : offset + 20]), key="digits"
     )
-    with st.expander("The 64 numbers of the first image"):
-        st.dataframe(images[offset].astype(int))
+    with st.expander("Chart data: the 64 pixel values of each image shown"):
+        shown = images[offset : offset + 20].reshape(-1, 64).astype(int)
+        st.dataframe(
+            {
+                "image": list(range(offset, offset + len(shown))),
+                "label": labels[offset : offset + len(shown)],
+                **{f"({r},{c})": shown[:, 8 * r + c] for r in range(8) for c in range(8)},
+            },
+            hide_index=True,
+        )
+        st.caption("Column (row, column) is one pixel of the 8×8 grid, from 0 (blank) to 16.")
 
 elif choice == "corpora":
     st.subheader("Plain-text corpora")
@@ -132,6 +159,11 @@ else:
     if isinstance(uploaded, datasets.LabelledText):
         counts = uploaded.class_counts()
         st.plotly_chart(bar_chart(list(counts), list(counts.values()), "rows"), key="up_counts")
+        with st.expander("Chart data: rows per class"):
+            st.dataframe(
+                escape_table({"class": list(counts), "rows": list(counts.values())}),
+                hide_index=True,
+            )
         st.dataframe(
             escape_table({"X: text": uploaded.texts[:500], "Y: label": uploaded.labels[:500]}),
             height=300,

@@ -106,6 +106,27 @@ points = tuple(
     for a in (data.x_train, data.y_train, data.x_val, data.y_val, data.x_grid, data.y_true)
 )
 
+
+def show_points_data(fitted: dict[str, object]) -> None:
+    """The chart's points, and the true and fitted curves on the grid, as tables."""
+    x_train, y_train, x_val, y_val, x_grid, y_true = points
+    with st.expander("Chart data: the points and the curves"):
+        st.dataframe(
+            {
+                "set": ["train"] * len(x_train) + ["validation"] * len(x_val),
+                "x": [*x_train, *x_val],
+                "y": [*y_train, *y_val],
+            },
+            hide_index=True,
+            height=240,
+        )
+        st.dataframe(
+            {"x": x_grid, "sin(x)": y_true, **{name: list(v) for name, v in fitted.items()}},
+            hide_index=True,
+            height=240,
+        )
+
+
 record = st.session_state.get("of_run")
 if record is None:
     st.info("Press **Train** to fit the network; the points are below.", icon=":material/info:")
@@ -116,6 +137,7 @@ if record is None:
         ),
         key="of_points",
     )
+    show_points_data({})
 else:
     ran = record.settings
     st.subheader(f"{ov.VARIANTS[ran['variant']]}: train and validation loss")
@@ -140,13 +162,9 @@ else:
                 icon=":material/warning:",
             )
     if "prediction" in record.extra:
-        st.plotly_chart(
-            fitted_curves_figure(
-                *points,
-                {f"fitted: {ov.VARIANTS[ran['variant']]}": record.extra["prediction"]},
-            ),
-            key="of_fit",
-        )
+        fitted = {f"fitted: {ov.VARIANTS[ran['variant']]}": record.extra["prediction"]}
+        st.plotly_chart(fitted_curves_figure(*points, fitted), key="of_fit")
+        show_points_data(fitted)
         st.caption(
             f"Final weights: train MSE {record.extra['train_mse']:.4f}, "
             f"validation MSE {record.extra['val_mse']:.4f}."

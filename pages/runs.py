@@ -7,6 +7,14 @@ from core.figures.runs import runs_overlay_figure
 from core.runs import differing_settings, run_label, runs_csv, runs_frame, runs_json
 from pages.widgets import require_navigation, session_runs, settle_run
 
+
+def short_number(value):
+    """A float as a person writes it: 10.01, 0.1, 300 (Styler's default is 10.010000)."""
+    if not isinstance(value, float):
+        return value
+    return f"{value:.0f}" if value.is_integer() else f"{value:.4g}"
+
+
 require_navigation()
 
 st.title("Runs")
@@ -82,6 +90,8 @@ if len(selected) > 1:
         if differing
         else "These runs share every setting."
     )
+
+
 table = escape_table(frame)
 styled = table.style.apply(
     lambda column: (
@@ -89,8 +99,8 @@ styled = table.style.apply(
         if column.name in differing
         else [""] * len(column)
     )
-)
-st.dataframe(styled)
+).format(short_number, na_rep="–")
+st.dataframe(styled, placeholder="–")
 
 left, middle, right = st.columns(3)
 left.download_button(

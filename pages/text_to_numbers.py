@@ -232,9 +232,18 @@ st.markdown(
 )
 
 shown = min(n_docs, 30)
-st.plotly_chart(cosine_heatmap(text.cosine_matrix(bow.matrix, shown), labels[:shown]), key="cosine")
+cosines = text.cosine_matrix(bow.matrix, shown)
+st.plotly_chart(cosine_heatmap(cosines, labels[:shown]), key="cosine")
 if shown < n_docs:
     st.caption(f"The heatmap shows the first {shown} of {n_docs:,} documents.")
+with st.expander("Chart data: cosine of every pair of documents"):
+    st.dataframe(
+        {"document": labels[:shown], **{labels[j]: cosines[:, j] for j in range(shown)}},
+        hide_index=True,
+        column_config={
+            label: st.column_config.NumberColumn(format="%.3f") for label in labels[:shown]
+        },
+    )
 
 st.subheader("Documents most similar to a query")
 query = st.text_input("Query text", value=documents[pick][:200], key="query")

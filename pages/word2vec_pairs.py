@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from core import embeddings
+from core.export import escape_table
 from core.figures.embeddings import pair_growth_figure, window_figure
 from pages.widgets import chips, require_navigation, show_code
 
@@ -86,7 +87,7 @@ with st.expander("Diagram data"):
         for i in range(len(tokens))
     ]
     st.dataframe(
-        pd.DataFrame({"position": range(len(tokens)), "word": tokens, "role": roles}),
+        escape_table(pd.DataFrame({"position": range(len(tokens)), "word": tokens, "role": roles})),
         hide_index=True,
     )
 
@@ -105,7 +106,7 @@ with sg_col:
     st.subheader(f"Skip-gram: {len(skipgram)} pairs")
     st.caption("Input: the target word. Output to predict: one context word.")
     st.dataframe(
-        pd.DataFrame(skipgram, columns=["target (input)", "context (predict)"]),
+        escape_table(pd.DataFrame(skipgram, columns=["target (input)", "context (predict)"])),
         hide_index=True,
         width="stretch",
         height=table_height(len(skipgram)),
@@ -114,9 +115,11 @@ with cbow_col:
     st.subheader(f"CBOW: {len(cbow)} examples")
     st.caption("Input: all context words together. Output to predict: the target word.")
     st.dataframe(
-        pd.DataFrame(
-            [(" ".join(ctx), target) for ctx, target in cbow],
-            columns=["context (input)", "target (predict)"],
+        escape_table(
+            pd.DataFrame(
+                [(" ".join(ctx), target) for ctx, target in cbow],
+                columns=["context (input)", "target (predict)"],
+            )
         ),
         hide_index=True,
         width="stretch",

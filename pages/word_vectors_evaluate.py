@@ -1,12 +1,14 @@
 """Evaluate word vectors: analogy accuracy and word-pair correlations, one or two models."""
 
 import math
+from dataclasses import asdict, replace
 
 import streamlit as st
 
 from core import word_evaluation as we
 from core.export import escape_table, frame_to_csv_bytes
 from core.figures.word_vectors import analogy_accuracy_figure, pair_correlation_figure
+from core.word2vec import QUICK_SETTINGS, vector_set_name
 from pages.widgets import add_vector_set, choose_vector_set, require_navigation, vector_sets
 
 require_navigation()
@@ -26,6 +28,9 @@ st.markdown(
 
 NONE = "(none)"
 RESULTS_KEY = "evaluate_results"
+QUICK_NAME = vector_set_name(QUICK_SETTINGS, "lee_background")
+CBOW_TWIN_NAME = vector_set_name(replace(QUICK_SETTINGS, sg=0), "lee_background")
+BLANK = "–"  # what an empty score (no question could be asked) shows in a table
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -45,11 +50,32 @@ def table_height(rows: int) -> int:
 
 
 def percent(value: float) -> str:
-    return "n/a" if math.isnan(value) else f"{value:.1%}"
+    """A share as a percent with one decimal; never rounded to 0.0% or 100.0% when it is not."""
+    if math.isnan(value):
+        return BLANK
+    text = f"{value:.1%}"
+    if text == "100.0%" and value < 1:
+        return "> 99.9%"
+    if text == "0.0%" and value > 0:
+        return "< 0.1%"
+    return text
 
 
 def number(value: float) -> str:
-    return "n/a" if math.isnan(value) else f"{value:.3f}"
+    return BLANK if math.isnan(value) else f"{value:.3f}"
+
+
+def formatted(frame, percent_columns=(), number_columns=()):
+    """``frame`` styled for display: shares as percents with one decimal, scores with three,
+    and a dash where there is no value (sorting still uses the numbers underneath)."""
+    formats = {c: percent for c in percent_columns if c in frame.columns}
+    formats |= {c: number for c in number_columns if c in frame.columns}
+    return frame.style.format(formats, na_rep=BLANK)
+
+
+def is_quick_model(vector_set) -> bool:
+    """True for the quick skip-gram model of the Lee corpus, the one a CBOW twin mirrors."""
+    return vector_set.name == QUICK_NAME and vector_set.settings == asdict(QUICK_SETTINGS)
 
 
 if not vector_sets():
@@ -92,13 +118,15 @@ if len(vector_sets()) < 2:
         st.page_link(
             "pages/word2vec_train.py", label="Train word2vec", icon=":material/model_training:"
         )
-    button_col.button(
-        "Train a CBOW twin of the quick model",
-        key="evaluate_cbow_twin",
-        on_click=train_cbow_twin,
-        icon=":material/bolt:",
-        help="Same Lee corpus, settings and seed, with sg=0 (CBOW): a few seconds.",
-    )
+    # The twin compares skip-gram with CBOW only against the quick model it mirrors.
+    if is_quick_model(model_a) and CBOW_TWIN_NAME not in vector_sets():
+        button_col.button(
+            "Train a CBOW twin of the quick model",
+            key="evaluate_cbow_twin",
+            on_click=train_cbow_twin,
+            icon=":material/bolt:",
+            help="Same Lee corpus, settings and seed, with sg=0 (CBOW): a few seconds.",
+        )
 
 if submitted:
     chosen = [model_a]
@@ -158,35 +186,36 @@ st.caption(
     "Accuracy among the questions the model could ask. 'none asked' (an empty accuracy in "
     "the table) marks a section where every question has a word outside the vocabulary."
 )
-percent_columns = {
-    "accuracy": st.column_config.NumberColumn(format="percent"),
-    "OOV share": st.column_config.NumberColumn(format="percent"),
-}
 tabs = st.tabs([ev.name for ev in evaluations]) if len(evaluations) > 1 else [st.container()]
 for tab, ev in zip(tabs, evaluations, strict=True):
     with tab:
         st.dataframe(
-            ev.analogy_table(), column_config=percent_columns, height=table_height(len(ev.analogy))
+            formatted(ev.analogy_table(), percent_columns=("accuracy", "OOV share")),
+            height=table_height(len(ev.analogy)),
+            placeholder=BLANK,
         )
 with st.expander("Chart data"):
-    st.dataframe(escape_table(long_analogy), hide_index=True)
+    st.dataframe(
+        formatted(escape_table(long_analogy), percent_columns=("accuracy",)),
+        hide_index=True,
+        placeholder=BLANK,
+    )
 
 # ------------------------------------------------------------------ word pairs
 st.header("Word-pair similarity")
 long_pairs = we.pairs_long(evaluations)
-chart_col, table_col = st.columns([2, 3])
-with chart_col:
-    st.plotly_chart(pair_correlation_figure(long_pairs), key="evaluate_pairs_chart")
-with table_col:
-    st.dataframe(
-        escape_table(long_pairs[["model", "dataset", "Spearman", "scored", "OOV share"]]),
-        hide_index=True,
-        column_config={
-            "Spearman": st.column_config.NumberColumn(format="%.3f"),
-            "scored": st.column_config.NumberColumn(help="Pairs with both words known"),
-            "OOV share": st.column_config.NumberColumn(format="percent"),
-        },
-    )
+st.plotly_chart(pair_correlation_figure(long_pairs), key="evaluate_pairs_chart")
+st.dataframe(
+    formatted(
+        escape_table(long_pairs[["model", "dataset", "Spearman", "scored", "pairs", "OOV share"]]),
+        percent_columns=("OOV share",),
+        number_columns=("Spearman",),
+    ),
+    hide_index=True,
+    width="stretch",
+    placeholder=BLANK,
+    column_config={"scored": st.column_config.NumberColumn(help="Pairs with both words known")},
+)
 st.caption(
     "OOV share: pairs skipped because a word is not in the vocabulary (gensim's "
     "evaluate_word_pairs reports it in percent; here it is a share of the file's pairs). "
@@ -196,26 +225,38 @@ with st.expander("Pearson, p-values and counts"):
     for ev in evaluations:
         st.markdown(f"**{ev.name}**")
         st.dataframe(
-            ev.pairs_table(),
-            column_config={"OOV share": st.column_config.NumberColumn(format="percent")},
+            formatted(
+                ev.pairs_table(),
+                percent_columns=("OOV share",),
+                number_columns=("Spearman", "Pearson"),
+            ),
+            width="stretch",
+            placeholder=BLANK,
         )
 
 # ------------------------------------------------------------------ side by side
-st.header("Side by side")
 comparison = we.compare(evaluations)
-shown = escape_table(comparison)
-st.dataframe(
-    shown,
-    column_config={column: st.column_config.NumberColumn(format="%.3f") for column in shown},
-    height=table_height(len(shown)),
-)
-st.caption(
-    "Analogy rows: accuracy; word-pair rows: Spearman. Coverage is the share of questions or "
-    "pairs the model could answer at all (1 − OOV share); an empty score means it could "
-    "answer none."
-)
+if len(evaluations) > 1:
+    # With one model the tables above already say everything this one would.
+    st.header("Side by side")
+    shown = escape_table(comparison)
+    st.dataframe(
+        formatted(
+            shown,
+            percent_columns=[c for c in shown.columns if c.endswith("· coverage")],
+            number_columns=[c for c in shown.columns if not c.endswith("· coverage")],
+        ),
+        height=table_height(len(shown)),
+        width="stretch",
+        placeholder=BLANK,
+    )
+    st.caption(
+        "Analogy rows: accuracy; word-pair rows: Spearman. Coverage is the share of questions "
+        f"or pairs the model could answer at all (1 − OOV share); {BLANK} means it could "
+        "answer none."
+    )
 st.download_button(
-    "Download the comparison (CSV)",
+    "Download the comparison (CSV)" if len(evaluations) > 1 else "Download the results (CSV)",
     frame_to_csv_bytes(comparison),
     file_name="word_vector_evaluation.csv",
     mime="text/csv",

@@ -13,6 +13,21 @@ import plotly.graph_objects as go
 
 PALETTE = ["#6C4AB6", "#8D72E1", "#B9E0FF", "#F4A261", "#2A9D8F", "#E76F51"]
 
+# Colours for lines and curves drawn straight on the page: each has a contrast of at least 3
+# against both Streamlit's white page and its dark one (relative luminance between about 0.13
+# and 0.30), so a curve reads in either theme. Some of PALETTE's are too dark (#6C4AB6) or too
+# pale (#B9E0FF, #F4A261) for one of the two; they stay for fills and areas.
+LINE_COLOURS = [
+    "#7A5CCF",  # purple
+    "#E4572E",  # orange-red
+    "#2A9D8F",  # teal
+    "#3D8BD9",  # blue
+    "#B5479B",  # magenta
+    "#4F9D69",  # green
+    "#7C7C7C",  # grey
+    "#8C564B",  # brown
+]
+
 
 def _ellipse_path(cx: float, cy: float, rx: float, ry: float, points: int = 90) -> str:
     angles = np.linspace(0, 2 * np.pi, points)
@@ -49,18 +64,21 @@ def ai_ml_dl_figure() -> go.Figure:
             type="path",
             path=_ellipse_path(cx, cy, rx, ry),
             fillcolor=colour,
-            opacity=0.55,
+            # Nearly opaque, so each label sits on its ring's own pale or dark colour whatever
+            # the page behind: at 0.55 the rings turned murky grey on a dark page.
+            opacity=0.9,
             layer="below",
             line={"color": colour, "width": 2},
         )
-        # An invisible marker on each label carries the hover text.
+        # The label sits in the band between this ring's top and the next ring's, centred, so
+        # it never spills off the ring onto the page. It carries the hover text.
         fig.add_trace(
             go.Scatter(
-                x=[cx - rx + 0.15 if name != "Deep learning" else cx],
-                y=[cy + ry - 0.35 if name != "Deep learning" else cy],
+                x=[cx],
+                y=[cy + ry - 0.4 if name != "Deep learning" else cy],
                 mode="text",
                 text=[f"<b>{name}</b>"],
-                textposition="middle right" if name != "Deep learning" else "middle center",
+                textposition="middle center",
                 # Dark text on the pale rings, white on the dark inner one, in either theme.
                 textfont={
                     "size": 16 if name != "Deep learning" else 15,

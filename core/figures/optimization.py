@@ -10,7 +10,9 @@ import plotly.graph_objects as go
 
 from core.figures.common import PALETTE
 
-PATH_COLOURS = ["#E76F51", "#2A9D8F", "#F4A261", "#1D3557", "#8D72E1"]
+# Paths cross the contours' dark valley and white slopes, and fitted curves sit on the page in
+# either theme: no navy (#1D3557 vanished on the dark valley and on a dark page).
+PATH_COLOURS = ["#E76F51", "#2A9D8F", "#F4A261", "#3D8BD9", "#8D72E1"]
 
 
 def _finite(values: Sequence[float]) -> list[float | None]:
@@ -160,7 +162,8 @@ def fitted_curves_figure(
             y=list(y_val),
             mode="markers",
             name="validation points",
-            marker={"color": PALETTE[3], "size": 8, "symbol": "diamond-open"},
+            # A darker orange than PALETTE[3]: open diamonds in that one faded on a white page.
+            marker={"color": "#C2571A", "size": 8, "symbol": "diamond-open"},
         )
     )
     fig.add_trace(

@@ -6,9 +6,10 @@ from collections.abc import Mapping, Sequence
 
 import plotly.graph_objects as go
 
-from core.figures.common import PALETTE
+from core.figures.common import LINE_COLOURS
 
-EXTRA_COLOURS = ["#264653", "#E9C46A", "#9B2226", "#3A86FF", "#8338EC", "#06D6A0"]
+# One colour per run, readable on the light page and the dark one alike.
+RUN_COLOURS = LINE_COLOURS
 
 
 def runs_overlay_figure(
@@ -18,7 +19,7 @@ def runs_overlay_figure(
 
     Epochs count from 1. Names listed in ``dashed`` are drawn dashed (validation curves).
     """
-    colours = PALETTE + EXTRA_COLOURS
+    colours = RUN_COLOURS
     fig = go.Figure()
     run_colour: dict[str, str] = {}
     for name, values in curves.items():

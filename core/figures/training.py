@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from core.figures.common import PALETTE
+from core.figures.common import LINE_COLOURS, PALETTE
 
 CURVE_NAMES = {
     "loss": "train loss",
@@ -32,7 +32,7 @@ def curves_figure(
                 y=values,
                 mode="lines+markers" if len(values) < 40 else "lines",
                 name=CURVE_NAMES.get(key, key),
-                line={"color": PALETTE[index * 3 % len(PALETTE)], "width": 2},
+                line={"color": LINE_COLOURS[index % len(LINE_COLOURS)], "width": 2},
             )
         )
     if best_epoch:
