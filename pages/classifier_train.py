@@ -476,6 +476,14 @@ with curves_tab:
         probability_histogram(proba, run_split.y_test, run_split.label_names, view.threshold),
         key="clf_histogram",
     )
+    with st.expander("Probabilities of the test texts (histogram data)"):
+        st.dataframe(
+            pd.DataFrame(
+                {f"p({name})": proba[:, i] for i, name in enumerate(run_split.label_names)}
+                | {"true class": [run_split.label_names[i] for i in run_split.y_test]}
+            ).pipe(escape_table),
+            height=250,
+        )
     if view.curves is not None:
         with st.expander("Curve data"):
             left, right = st.columns(2)

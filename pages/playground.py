@@ -284,6 +284,17 @@ else:
             height=240,
         )
         st.dataframe(points_table(run_data), height=240)
+        boundary = record.extra.get("boundary")
+        if boundary is not None:
+            st.caption("The boundary: P(class 1) at each grid point (rows x2, columns x1).")
+            st.dataframe(
+                pd.DataFrame(
+                    boundary.probability,
+                    index=pd.Index(boundary.ys.round(2), name="x2"),
+                    columns=boundary.xs.round(2),
+                ).round(3),
+                height=240,
+            )
     if run_settings != settings:
         st.caption("The settings above changed since this run; press **Train** to use them.")
     show_code(playground_code(run_settings))

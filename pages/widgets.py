@@ -262,19 +262,24 @@ def _train_quick_vectors() -> None:
         add_vector_set(quick_vector_set())
 
 
-def choose_vector_set(label: str = "Word vectors", key: str = "vectors_choice"):
+NO_VECTORS_HINT = (
+    "No word vectors in this session yet. Train some on **Train word2vec**, load a word2vec or "
+    "GloVe file on **Import and export vectors**, or start with a small model of the Lee news "
+    "corpus (skip-gram, 50 dimensions, a few seconds)."
+)
+
+
+def choose_vector_set(
+    label: str = "Word vectors", key: str = "vectors_choice", empty_hint: str = NO_VECTORS_HINT
+):
     """A select box over this session's vectors, defaulting to the latest trained or loaded.
 
-    With none yet, explains where vectors come from, offers a quick model, and returns ``None``.
+    With none yet, shows ``empty_hint`` (where vectors come from), offers a quick model, and
+    returns ``None``.
     """
     sets = vector_sets()
     if not sets:
-        st.info(
-            "No word vectors in this session yet. Train some on **Train word2vec**, load a "
-            "word2vec or GloVe file on **Import and export vectors**, or start with a small "
-            "model of the Lee news corpus (skip-gram, 50 dimensions, a few seconds).",
-            icon=":material/info:",
-        )
+        st.info(empty_hint, icon=":material/info:")
         st.button(
             "Train a quick model",
             key=f"{key}_quick",

@@ -239,7 +239,15 @@ def show_exports(vs: VectorSet) -> None:
 
 
 st.header("Export word vectors")
-export_set = choose_vector_set("Vectors to export", key="io_export_choice")
+export_set = choose_vector_set(
+    "Vectors to export",
+    key="io_export_choice",
+    empty_hint=(
+        "No word vectors in this session to export yet. Load a word2vec or GloVe file under "
+        "**Import word vectors** above, train some on **Train word2vec**, or start with a small "
+        "model of the Lee news corpus (skip-gram, 50 dimensions, a few seconds)."
+    ),
+)
 if export_set is not None:
     show_exports(export_set)
 

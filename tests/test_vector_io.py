@@ -380,7 +380,7 @@ def test_page_opens_without_vectors_and_offers_a_quick_model():
     at = open_page(PAGE)
     assert not at.exception
     assert at.title[0].value == "Import and export vectors"
-    assert any("No word vectors in this session yet" in i.value for i in at.info)
+    assert any("No word vectors in this session to export yet" in i.value for i in at.info)
     assert at.button(key="io_export_choice_quick")
     assert not at.get("download_button")
 
