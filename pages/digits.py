@@ -16,9 +16,17 @@ from core.images import (
     digits_code,
     train_digits,
 )
+from core.links import Field
 from core.networks import ACTIVATIONS, OPTIMIZERS
 from core.training import RunRecord
-from pages.widgets import require_navigation, run_live_training, show_code, show_last_run
+from pages.widgets import (
+    linked_settings,
+    require_navigation,
+    run_live_training,
+    show_code,
+    show_last_run,
+    sync_link,
+)
 
 require_navigation()
 
@@ -42,25 +50,52 @@ def load_digits() -> tuple[np.ndarray, np.ndarray]:
 
 images, labels = load_digits()
 
+RATES = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
+BATCHES = [8, 16, 32, 64, 128, 256]
+# The settings travel in the page's address, so a copied link opens the same experiment.
+FIELDS = {
+    "units": Field("int", 32, 1, 256),
+    "activation": Field("choice", "relu", options=ACTIVATIONS),
+    "optimizer": Field("choice", "adam", options=tuple(OPTIMIZERS)),
+    "rate": Field("choice", 0.01, options=tuple(RATES)),
+    "epochs": Field("int", 20, 1, 500),
+    "batch": Field("choice", 32, options=tuple(BATCHES)),
+    "test_share": Field("float", 0.25, 0.1, 0.5),
+}
+link = linked_settings(FIELDS)
 with st.form("digits_settings"):
     left, middle, right = st.columns(3)
-    units = left.slider("Hidden units", 1, 256, 32, key="digits_units")
-    activation = left.selectbox("Hidden activation", ACTIVATIONS, key="digits_activation")
+    units = left.slider("Hidden units", 1, 256, link["units"], key="digits_units")
+    activation = left.selectbox(
+        "Hidden activation",
+        ACTIVATIONS,
+        index=ACTIVATIONS.index(link["activation"]),
+        key="digits_activation",
+    )
     optimizer = middle.selectbox(
-        "Optimizer", list(OPTIMIZERS), index=3, format_func=OPTIMIZERS.get, key="digits_optimizer"
+        "Optimizer",
+        list(OPTIMIZERS),
+        index=list(OPTIMIZERS).index(link["optimizer"]),
+        format_func=OPTIMIZERS.get,
+        key="digits_optimizer",
     )
-    rate = middle.select_slider(
-        "Learning rate",
-        [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0],
-        value=0.01,
-        key="digits_rate",
-    )
-    epochs = right.number_input("Epochs", 1, 500, 20, key="digits_epochs")
-    batch = right.select_slider(
-        "Batch size", [8, 16, 32, 64, 128, 256], value=32, key="digits_batch"
-    )
-    test_share = right.slider("Test share", 0.1, 0.5, 0.25, 0.05, key="digits_test")
+    rate = middle.select_slider("Learning rate", RATES, value=link["rate"], key="digits_rate")
+    epochs = right.number_input("Epochs", 1, 500, link["epochs"], key="digits_epochs")
+    batch = right.select_slider("Batch size", BATCHES, value=link["batch"], key="digits_batch")
+    test_share = right.slider("Test share", 0.1, 0.5, link["test_share"], 0.05, key="digits_test")
     submitted = st.form_submit_button("Train", icon=":material/play_arrow:", type="primary")
+sync_link(
+    FIELDS,
+    {
+        "units": "digits_units",
+        "activation": "digits_activation",
+        "optimizer": "digits_optimizer",
+        "rate": "digits_rate",
+        "epochs": "digits_epochs",
+        "batch": "digits_batch",
+        "test_share": "digits_test",
+    },
+)
 
 try:
     settings = DigitsSettings(

@@ -5,8 +5,16 @@ import streamlit as st
 from core import overfitting as ov
 from core.figures.optimization import fitted_curves_figure
 from core.figures.training import curves_figure
+from core.links import Field
 from core.training import RunRecord
-from pages.widgets import require_navigation, run_live_training, show_code, show_run_status
+from pages.widgets import (
+    linked_settings,
+    require_navigation,
+    run_live_training,
+    show_code,
+    show_run_status,
+    sync_link,
+)
 
 require_navigation()
 
@@ -20,31 +28,50 @@ st.markdown(
     "`restore_best_weights=True`, rolls back to the best epoch."
 )
 
+UNITS = [8, 16, 32, 64, 128, 256]
+RATES = [0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0]
+L2S = [0.0001, 0.001, 0.01, 0.1]
+# The settings travel in the page's address, so a copied link opens the same experiment.
+FIELDS = {
+    "noise": Field("float", 0.3, 0.0, 1.0),
+    "units": Field("choice", 128, options=tuple(UNITS)),
+    "layers": Field("int", 2, 1, 4),
+    "epochs": Field("int", 150, 1, 2000),
+    "lr": Field("choice", 0.01, options=tuple(RATES)),
+    "batch": Field("int", 5, 1, 30),
+    "patience": Field("int", 15, 1, 500),
+    "seed": Field("int", 0, 0, 10_000),
+    "variant": Field("choice", list(ov.VARIANTS)[1], options=tuple(ov.VARIANTS)),
+    "l2": Field("choice", 0.01, options=tuple(L2S)),
+    "dropout": Field("float", 0.2, 0.05, 0.8),
+}
+link = linked_settings(FIELDS)
 with st.form("overfit_settings"):
     cols = st.columns(4)
-    noise = cols[0].slider("Noise (sd)", 0.0, 1.0, 0.3, 0.05, key="of_noise")
-    units = cols[1].select_slider("Units per layer", [8, 16, 32, 64, 128, 256], 128, key="of_units")
-    layers = cols[2].slider("Hidden ReLU layers", 1, 4, 2, key="of_layers")
-    epochs = cols[3].number_input("Epochs", 1, 2000, 150, 10, key="of_epochs")
+    noise = cols[0].slider("Noise (sd)", 0.0, 1.0, link["noise"], 0.05, key="of_noise")
+    units = cols[1].select_slider("Units per layer", UNITS, link["units"], key="of_units")
+    layers = cols[2].slider("Hidden ReLU layers", 1, 4, link["layers"], key="of_layers")
+    epochs = cols[3].number_input("Epochs", 1, 2000, link["epochs"], 10, key="of_epochs")
     cols = st.columns(4)
-    learning_rate = cols[0].select_slider(
-        "Learning rate (Adam)", [0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0], 0.01, key="of_lr"
+    learning_rate = cols[0].select_slider("Learning rate (Adam)", RATES, link["lr"], key="of_lr")
+    batch_size = cols[1].number_input("Batch size", 1, 30, link["batch"], key="of_batch")
+    patience = cols[2].number_input(
+        "Patience (epochs)", 1, 500, link["patience"], key="of_patience"
     )
-    batch_size = cols[1].number_input("Batch size", 1, 30, 5, key="of_batch")
-    patience = cols[2].number_input("Patience (epochs)", 1, 500, 15, key="of_patience")
-    seed = cols[3].number_input("Seed", 0, 10_000, 0, key="of_seed")
+    seed = cols[3].number_input("Seed", 0, 10_000, link["seed"], key="of_seed")
     cols = st.columns(4)
     variant = cols[0].radio(
         "Train with",
         list(ov.VARIANTS),
-        index=1,
+        index=list(ov.VARIANTS).index(link["variant"]),
         format_func=ov.VARIANTS.get,
         key="of_variant",
         horizontal=True,
     )
-    l2 = cols[2].select_slider("L2 factor", [0.0001, 0.001, 0.01, 0.1], 0.01, key="of_l2")
-    dropout = cols[3].slider("Dropout rate", 0.05, 0.8, 0.2, 0.05, key="of_dropout")
+    l2 = cols[2].select_slider("L2 factor", L2S, link["l2"], key="of_l2")
+    dropout = cols[3].slider("Dropout rate", 0.05, 0.8, link["dropout"], 0.05, key="of_dropout")
     submitted = st.form_submit_button("Train", icon=":material/play_arrow:", type="primary")
+sync_link(FIELDS, {name: f"of_{name}" for name in FIELDS})
 
 try:
     settings = ov.OverfitSettings(

@@ -9,6 +9,7 @@ from core import datasets
 from core.datasets import DataError
 from core.figures.regression import mse_bars, predictions_figure
 from core.figures.training import curves_figure
+from core.links import Field
 from core.networks import ACTIVATIONS, OPTIMIZERS
 from core.regression import (
     TARGETS,
@@ -20,11 +21,13 @@ from core.regression import (
 )
 from core.training import RunRecord
 from pages.widgets import (
+    linked_settings,
     require_navigation,
     run_live_training,
     show_code,
     show_data_error,
     show_last_run,
+    sync_link,
 )
 
 require_navigation()
@@ -52,28 +55,58 @@ def load_prices() -> pd.DataFrame:
 
 prices = load_prices()
 
+RATES = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
+BATCHES = [4, 8, 16, 32, 64]
+# The settings travel in the page's address, so a copied link opens the same experiment.
+FIELDS = {
+    "ticker": Field("choice", prices.columns[0], options=tuple(prices.columns)),
+    "window": Field("int", 5, 1, 30),
+    "target": Field("choice", list(TARGETS)[0], options=tuple(TARGETS)),
+    "layers": Field("int", 1, 0, 3),
+    "units": Field("int", 16, 1, 128),
+    "activation": Field("choice", "relu", options=ACTIVATIONS),
+    "optimizer": Field("choice", "adam", options=tuple(OPTIMIZERS)),
+    "rate": Field("choice", 0.01, options=tuple(RATES)),
+    "epochs": Field("int", 50, 1, 1000),
+    "batch": Field("choice", 16, options=tuple(BATCHES)),
+}
+link = linked_settings(FIELDS)
 with st.form("stock_settings"):
     left, middle, right = st.columns(3)
-    ticker = left.selectbox("Ticker", list(prices.columns), key="stock_ticker")
-    window = left.slider("Window: the last N prices", 1, 30, 5, key="stock_window")
+    ticker = left.selectbox(
+        "Ticker",
+        list(prices.columns),
+        index=list(prices.columns).index(link["ticker"]),
+        key="stock_ticker",
+    )
+    window = left.slider("Window: the last N prices", 1, 30, link["window"], key="stock_window")
     target = left.radio(
-        "The network predicts", list(TARGETS), format_func=TARGETS.get, key="stock_target"
+        "The network predicts",
+        list(TARGETS),
+        index=list(TARGETS).index(link["target"]),
+        format_func=TARGETS.get,
+        key="stock_target",
     )
-    layers = middle.slider("Hidden layers", 0, 3, 1, key="stock_layers")
-    units = middle.slider("Units per hidden layer", 1, 128, 16, key="stock_units")
-    activation = middle.selectbox("Activation", ACTIVATIONS, key="stock_activation")
+    layers = middle.slider("Hidden layers", 0, 3, link["layers"], key="stock_layers")
+    units = middle.slider("Units per hidden layer", 1, 128, link["units"], key="stock_units")
+    activation = middle.selectbox(
+        "Activation",
+        ACTIVATIONS,
+        index=ACTIVATIONS.index(link["activation"]),
+        key="stock_activation",
+    )
     optimizer = right.selectbox(
-        "Optimizer", list(OPTIMIZERS), index=3, format_func=OPTIMIZERS.get, key="stock_optimizer"
+        "Optimizer",
+        list(OPTIMIZERS),
+        index=list(OPTIMIZERS).index(link["optimizer"]),
+        format_func=OPTIMIZERS.get,
+        key="stock_optimizer",
     )
-    rate = right.select_slider(
-        "Learning rate",
-        [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0],
-        value=0.01,
-        key="stock_rate",
-    )
-    epochs = right.number_input("Epochs", 1, 1000, 50, key="stock_epochs")
-    batch = right.select_slider("Batch size", [4, 8, 16, 32, 64], value=16, key="stock_batch")
+    rate = right.select_slider("Learning rate", RATES, value=link["rate"], key="stock_rate")
+    epochs = right.number_input("Epochs", 1, 1000, link["epochs"], key="stock_epochs")
+    batch = right.select_slider("Batch size", BATCHES, value=link["batch"], key="stock_batch")
     submitted = st.form_submit_button("Train", icon=":material/play_arrow:", type="primary")
+sync_link(FIELDS, {name: f"stock_{name}" for name in FIELDS})
 
 try:
     settings = RegressionSettings(

@@ -376,3 +376,11 @@ def update_link(values: dict, fields: dict) -> None:
     wanted = encode_params(values, fields)
     if st.query_params.to_dict() != wanted:
         st.query_params.from_dict(wanted)
+
+
+def sync_link(fields: dict, keys: dict) -> None:
+    """:func:`update_link` from widget state: ``keys`` maps each field to its widget's key."""
+    update_link(
+        {name: st.session_state[key] for name, key in keys.items() if key in st.session_state},
+        fields,
+    )

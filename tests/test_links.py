@@ -117,3 +117,20 @@ def test_training_pages_survive_tampered_links():
         at = page_with(path, {"epochs": "1e9", "seed": "-1", "features": "eval()", "sg": "2"})
         assert not at.exception, path
         assert at.warning and "could not be used" in at.warning[0].value
+
+
+@pytest.mark.parametrize(
+    "path,params,key,expected",
+    [
+        ("pages/digits.py", {"units": "12", "rate": "0.1"}, "digits_units", 12),
+        ("pages/stock_regression.py", {"window": "9", "ticker": "AAPL"}, "stock_window", 9),
+        ("pages/overfitting.py", {"layers": "3", "variant": "plain"}, "of_layers", 3),
+    ],
+)
+def test_other_training_pages_read_links_and_refuse_tampering(path, params, key, expected):
+    at = page_with(path, params)
+    assert not at.exception and not at.warning, [w.value for w in at.warning]
+    assert at.slider(key=key).value == expected
+    at = page_with(path, {name: "%00<x>" for name in params})
+    assert not at.exception
+    assert "could not be used" in at.warning[0].value
