@@ -1,0 +1,302 @@
+"""Five people training at once on one `streamlit run app.py`, and a sixth opening the home page.
+
+One server, six headless Chromium contexts (each its own Streamlit session):
+- five start a training within a second of each other, alternating the Playground (a small
+  network, few epochs) and the text classifier (one layer of 8 units, 3 epochs, on the YouTube
+  spam comments); each must finish with a correct result: "Complete" and a test accuracy on the
+  Playground, "Complete" and the ML-versus-DL verdict on the classifier;
+- while they train, a sixth opens the home page, timed from the request to its title and its
+  last link on screen (and, for comparison, the same visit just before anyone trains);
+- the resident memory of the server (its process and any children, from /proc) is sampled
+  every 0.5 s throughout.
+Goals: all five correct, server peak RSS < 2.5 GB, sixth home page < 3 s. Exit status 1 if a
+goal is missed. Only 127.0.0.1 is used.
+Usage: python benchmarks/concurrency.py [--users 5] [--playground-epochs 30]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+from tests.streamlit_server import (  # noqa: E402
+    IDLE_JS,
+    free_port,
+    launch_chromium,
+    start_server,
+    wait_healthy,
+)
+
+RSS_GOAL_MB = 2.5 * 1024
+HOME_GOAL_S = 3.0
+TRAIN_TIMEOUT_S = 480
+SUCCESS = '[data-testid="stAlertContentSuccess"]'
+PROBLEM = (
+    '[data-testid="stException"], [data-testid="stAlertContentError"], '
+    '[data-testid="stAlertContentWarning"]:has-text("Stopped")'
+)
+HOME_SELECTORS = [
+    "h1:has-text('Deep Text Lab')",
+    "a:has-text('A text classifier on your data, against classical ML')",
+]
+
+
+# ---------------------------------------------------------------- memory of the server
+
+
+def process_tree(root: int) -> list[int]:
+    """``root`` and all its descendants, from the parent ids in /proc/<pid>/stat."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue  # the process ended while we looked
+        # The command name is in parentheses and may hold spaces: split after the last ")".
+        parent = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(parent, []).append(int(entry))
+    tree, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        tree.append(pid)
+        todo.extend(children.get(pid, []))
+    return tree
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of one process in MB (VmRSS), 0 if it has gone."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+class RssSampler(threading.Thread):
+    """Sums the RSS of a process tree every ``interval`` seconds until stopped."""
+
+    def __init__(self, pid: int, interval: float = 0.5) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.interval = pid, interval
+        self.samples: list[tuple[float, float]] = []
+        self._stop_event = threading.Event()
+
+    def run(self) -> None:
+        start = time.monotonic()
+        while not self._stop_event.is_set():
+            total = sum(rss_mb(pid) for pid in process_tree(self.pid))
+            self.samples.append((time.monotonic() - start, total))
+            self._stop_event.wait(self.interval)
+
+    def stop(self) -> None:
+        self._stop_event.set()
+        self.join(timeout=5)
+
+    @property
+    def peak(self) -> float:
+        return max((mb for _, mb in self.samples), default=0.0)
+
+
+# ---------------------------------------------------------------- the people
+
+
+@dataclass
+class User:
+    """One browser context training on one page, and what it ended with."""
+
+    number: int
+    kind: str  # "playground" or "classifier"
+    page: object = None
+    started: float = 0.0
+    finished: float | None = None
+    result: str = ""
+    problem: str = ""
+    checks: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.finished is not None and not self.problem
+
+
+def settle(page, timeout_ms: float = 120_000) -> None:
+    page.wait_for_timeout(500)
+    page.wait_for_function(IDLE_JS, timeout=timeout_ms)
+
+
+def set_number(page, label: str, value: int) -> None:
+    field_ = page.get_by_label(label, exact=True).first
+    field_.fill(str(value))
+    field_.blur()
+
+
+def prepare(user: User, url: str, playground_epochs: int) -> None:
+    """Open the user's page and fill in small settings (inside the form: nothing runs yet)."""
+    page = user.page
+    if user.kind == "playground":
+        page.goto(f"{url}/playground")
+        page.get_by_role("heading", name="Playground", level=1).wait_for(timeout=120_000)
+        settle(page)
+        set_number(page, "Epochs", playground_epochs)
+    else:
+        page.goto(f"{url}/classifier_train")
+        page.get_by_role("heading", name="Train a text classifier", level=1).wait_for(
+            timeout=120_000
+        )
+        settle(page)
+        set_number(page, "Units", 8)
+        set_number(page, "Epochs (at most)", 3)
+
+
+def check_finished(user: User, playground_epochs: int) -> bool:
+    """True once the user's run has ended; fills in ``result``/``problem`` then."""
+    page = user.page
+    problem = page.locator(PROBLEM)
+    if problem.count():
+        user.problem = problem.first.inner_text()[:300]
+        user.finished = time.monotonic()
+        return True
+    done = page.locator(SUCCESS).filter(has_text="Complete")
+    if user.kind == "classifier":
+        ready = page.get_by_role("tab", name="ML versus DL")
+        if not (done.count() and ready.count()):
+            return False
+        user.finished = time.monotonic()
+        settle(page)
+        status = done.first.inner_text()
+        if "3 of 3 epochs" not in status:
+            user.problem = f"unexpected status: {status[:200]}"
+        ready.click()
+        verdict = page.get_by_text(re.compile(r"^On MCC, .*(wins|tie)"))
+        verdict.first.wait_for(timeout=60_000)
+        values = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
+        numbers = [float(v) for v in values if v.strip() not in ("–", "")]
+        if not numbers or not all(0.0 <= v <= 1.0 for v in numbers):
+            user.problem = f"metrics out of range: {values}"
+        user.result = verdict.first.inner_text().splitlines()[0][:120]
+        return True
+    if not done.count():
+        return False
+    user.finished = time.monotonic()
+    settle(page)
+    status = done.first.inner_text()
+    if f"{playground_epochs} of {playground_epochs} epochs" not in status:
+        user.problem = f"unexpected status: {status[:200]}"
+    metric = page.locator('[data-testid="stMetric"]').filter(has_text="Test accuracy")
+    metric.first.wait_for(timeout=30_000)
+    value = metric.first.locator('[data-testid="stMetricValue"]').inner_text()
+    accuracy = float(value.strip().rstrip("%")) / 100
+    if not 0.5 <= accuracy <= 1.0:  # two balanced classes: a trained net beats chance
+        user.problem = f"test accuracy {value} is no better than chance"
+    user.result = f"test accuracy {value}"
+    return True
+
+
+def time_home(browser, url: str) -> tuple[float, float]:
+    """Seconds from asking for the home page to its title and last link on screen: in a new
+    context (an empty browser cache, so the server also sends Streamlit's scripts), then once
+    more in the same context (scripts cached: mostly the server running the page)."""
+    context = browser.new_context()
+    page = context.new_page()
+    times = []
+    for _ in range(2):
+        start = time.perf_counter()
+        page.goto(url)
+        for selector in HOME_SELECTORS:
+            page.locator(selector).first.wait_for(state="visible", timeout=60_000)
+        times.append(time.perf_counter() - start)
+    context.close()
+    return times[0], times[1]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--users", type=int, default=5)
+    parser.add_argument("--playground-epochs", type=int, default=30)
+    args = parser.parse_args()
+
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    process = start_server(ROOT / "app.py", port)
+    sampler = RssSampler(process.pid)
+    users = [User(i + 1, "playground" if i % 2 == 0 else "classifier") for i in range(args.users)]
+    home_s = home_quiet_s = (float("nan"), float("nan"))
+    load_before = os.getloadavg()
+    try:
+        wait_healthy(port, process)
+        sampler.start()
+        with sync_playwright() as playwright:
+            browser = launch_chromium(playwright)
+            for user in users:
+                user.page = browser.new_context(viewport={"width": 1400, "height": 2000}).new_page()
+                prepare(user, url, args.playground_epochs)
+            idle_mb = sampler.peak
+            # The same visit before anyone trains: the home page of a warm, quiet server.
+            home_quiet_s = time_home(browser, url)
+            # Everyone presses Train within a moment of each other.
+            for user in users:
+                user.page.get_by_role("button", name=re.compile(r"Train$")).click()
+                user.started = time.monotonic()
+            # The sixth person arrives while all five are training.
+            for user in users:
+                user.page.get_by_role("button", name=re.compile("Stop training")).wait_for(
+                    timeout=120_000
+                )
+            home_s = time_home(browser, url)
+            deadline = time.monotonic() + TRAIN_TIMEOUT_S
+            waiting = list(users)
+            while waiting and time.monotonic() < deadline:
+                waiting = [u for u in waiting if not check_finished(u, args.playground_epochs)]
+                time.sleep(0.5)
+            for user in waiting:
+                user.problem = f"not finished after {TRAIN_TIMEOUT_S} s"
+            browser.close()
+    finally:
+        sampler.stop()
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except Exception:
+            process.kill()
+
+    print(f"users: {len(users)} training at once on one server ({os.cpu_count()} CPU cores)")
+    for user in users:
+        took = f"{user.finished - user.started:6.1f} s" if user.finished else "   --   "
+        verdict = "ok" if user.ok else f"FAILED: {user.problem}"
+        print(f"  #{user.number} {user.kind:<10} {took}  {user.result:<60} {verdict}")
+    peak = sampler.peak
+    print(f"server RSS: idle with 5 pages open {idle_mb:,.0f} MB, peak {peak:,.0f} MB "
+          f"({len(sampler.samples)} samples every 0.5 s)")  # fmt: skip
+    print(f"sixth person's home page while the five train: {home_s[0]:.2f} s in a new browser "
+          f"context, {home_s[1]:.2f} s reloaded with its scripts cached")  # fmt: skip
+    print(f"the same before anyone trained: {home_quiet_s[0]:.2f} s new, "
+          f"{home_quiet_s[1]:.2f} s reloaded")  # fmt: skip
+    print("machine load average (1, 5, 15 min) before: "
+          + ", ".join(f"{v:.1f}" for v in load_before)
+          + "; after: " + ", ".join(f"{v:.1f}" for v in os.getloadavg()))  # fmt: skip
+    goals = {
+        "all users finished with correct results": all(u.ok for u in users),
+        f"server peak RSS < {RSS_GOAL_MB:,.0f} MB": peak < RSS_GOAL_MB,
+        f"home page < {HOME_GOAL_S:.0f} s (new context)": home_s[0] < HOME_GOAL_S,
+    }
+    for goal, met in goals.items():
+        print(f"  {goal}: {'met' if met else 'NOT met'}")
+    return 0 if all(goals.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
