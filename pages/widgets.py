@@ -123,6 +123,7 @@ def run_live_training(
     register_run(record)
 
     def work() -> None:
+        yield_cpu_to_pages()
         try:
             train(record, stop_flag)
         except Exception as error:  # the page shows the message; the thread must not die silently
@@ -172,6 +173,18 @@ def run_live_training(
     progress.empty()
     live.empty()
     return record
+
+
+def yield_cpu_to_pages(niceness: int = 10) -> None:
+    """Lower this thread's scheduling priority (Linux threads each have their own nice value,
+    and threads they start inherit it), so that page loads of other users stay quick while
+    trainings share the CPU. Training itself loses nothing when the CPU is otherwise idle."""
+    import contextlib
+    import os
+
+    # Not Linux, or not allowed: the thread keeps its normal priority.
+    with contextlib.suppress(AttributeError, OSError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), niceness)
 
 
 def settle_run(record: RunRecord) -> RunRecord:
