@@ -34,7 +34,9 @@ def runs_overlay_figure(
                 line={"color": colour, "width": 2, "dash": "dash" if name in dashed else "solid"},
             )
         )
-    fig.update_xaxes(title="epoch")
+    longest = max((len(values) for values in curves.values()), default=0)
+    # Whole epochs only: with a few epochs Plotly would otherwise tick 1.5, 2.5, ...
+    fig.update_xaxes(title="epoch", tickformat="d", dtick=1 if longest <= 12 else None)
     fig.update_yaxes(title=y_title)
     fig.update_layout(
         height=380, margin={"l": 0, "r": 0, "t": 30, "b": 0}, legend={"orientation": "h", "y": -0.2}
