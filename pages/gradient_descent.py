@@ -6,8 +6,9 @@ import streamlit as st
 
 from core import optimization as opt
 from core.figures.optimization import line_fit_figure, loss_steps_figure, surface_figure
+from core.links import Field
 from core.networks import OPTIMIZERS
-from pages.widgets import require_navigation, show_code
+from pages.widgets import linked_settings, require_navigation, show_code, sync_link
 
 LEARNING_RATES = [0.001, 0.003, 0.01, 0.03, 0.05, 0.1, 0.2, 0.25, 0.3, 0.5, 1.0]
 
@@ -32,17 +33,26 @@ st.markdown(
     "5. Return weights"
 )
 
+# The settings travel in the page's address, so a copied link opens the same experiment.
+FIELDS = {
+    "lr": Field("choice", 0.1, options=tuple(LEARNING_RATES)),
+    "w0": Field("float", -1.0, -10.0, 10.0),
+    "b0": Field("float", 3.0, -10.0, 10.0),
+    "steps": Field("int", 40, 1, 200),
+}
+link = linked_settings(FIELDS)
 cols = st.columns(4)
 learning_rate = cols[0].select_slider(
     "Learning rate η",
     LEARNING_RATES,
-    value=0.1,
+    value=link["lr"],
     key="gd_lr",
     help="Above about 0.25 on this data, each step overshoots more than the last.",
 )
-start_w = cols[1].number_input("Start w", -10.0, 10.0, -1.0, 0.5, key="gd_w0")
-start_b = cols[2].number_input("Start b", -10.0, 10.0, 3.0, 0.5, key="gd_b0")
-steps = cols[3].slider("Steps N (loop and optimizers)", 1, 200, 40, key="gd_steps")
+start_w = cols[1].number_input("Start w", -10.0, 10.0, float(link["w0"]), 0.5, key="gd_w0")
+start_b = cols[2].number_input("Start b", -10.0, 10.0, float(link["b0"]), 0.5, key="gd_b0")
+steps = cols[3].slider("Steps N (loop and optimizers)", 1, 200, link["steps"], key="gd_steps")
+sync_link(FIELDS, {"lr": "gd_lr", "w0": "gd_w0", "b0": "gd_b0", "steps": "gd_steps"})
 
 try:
     settings = opt.DescentSettings(

@@ -125,6 +125,7 @@ def test_training_pages_survive_tampered_links():
         ("pages/digits.py", {"units": "12", "rate": "0.1"}, "digits_units", 12),
         ("pages/stock_regression.py", {"window": "9", "ticker": "AAPL"}, "stock_window", 9),
         ("pages/overfitting.py", {"layers": "3", "variant": "plain"}, "of_layers", 3),
+        ("pages/gradient_descent.py", {"steps": "17", "w0": "2.5"}, "gd_steps", 17),
     ],
 )
 def test_other_training_pages_read_links_and_refuse_tampering(path, params, key, expected):
