@@ -238,6 +238,8 @@ class Featurizer:
                 if ids:
                     out[row] = self.word_vectors[ids].mean(axis=0)
             return out
+        # Token ids: the job of keras.layers.TextVectorization, done here with the app's own
+        # tokenizer so the model stays backend-agnostic and a bundle carries the vocabulary.
         length = self.settings.sequence_length
         out = np.full((len(texts), length), PAD, dtype=np.int32)
         for row, text in enumerate(texts):

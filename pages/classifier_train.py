@@ -224,7 +224,11 @@ with st.form("clf_settings"):
                 sequence_length,
                 key="clf_sequence_length",
             )
-            st.caption("Token ids → Embedding → average over the words → Dense layers.")
+            st.caption(
+                "Token ids → Embedding → average over the words → Dense layers. The "
+                "words become ids with the app's tokenizer (what Keras's TextVectorization "
+                "does), outside the model, so it runs on any Keras backend."
+            )
     with network_col:
         st.markdown("**Network**: Dense layers, then one output per class")
         n_layers = st.slider("Hidden layers", 0, MAX_LAYERS, link["layers"], key="clf_layers")
