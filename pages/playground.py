@@ -25,7 +25,7 @@ from pages.widgets import (
     run_live_training,
     show_code,
     show_run_status,
-    update_link,
+    sync_link,
 )
 
 MAX_LAYERS = 4
@@ -140,25 +140,8 @@ with st.form("settings"):
         on_click=request,
         args=(TRAIN_REQUEST,),
     )
-update_link(
-    {
-        "dataset": dataset,
-        "noise": noise,
-        "n_samples": n_samples,
-        "test_fraction": test_fraction,
-        "seed": int(seed),
-        "layers": n_layers,
-        **{f"units_{i}": u for i, (u, _) in enumerate(layer_widgets, start=1)},
-        **{f"activation_{i}": a for i, (_, a) in enumerate(layer_widgets, start=1)},
-        "dropout": dropout,
-        "l2": l2,
-        "optimizer": optimizer,
-        "learning_rate": learning_rate,
-        "batch_size": int(batch_size),
-        "epochs": int(epochs),
-    },
-    FIELDS,
-)
+# Every field is named after its widget's key, so the link is read off the widget state.
+sync_link(FIELDS, {name: name for name in FIELDS})
 submitted = st.session_state.pop(TRAIN_REQUEST, False)
 
 try:

@@ -4,8 +4,9 @@ bag of words, on whatever device the Keras backend finds.
 Builds ``core.classifier``'s network (sparse input -> Dense 64 ReLU -> sigmoid) for a random
 sparse 200k x 50k bag of words with 20 words per document, trains it with
 ``core.training.fit_live`` and reports seconds per epoch (the first epoch, which compiles, is
-reported apart) and documents per second. ``--mixed-precision`` repeats it in float16, and with
-more than one device on the JAX backend, ``keras.distribution.DataParallel`` spreads the batch.
+reported apart) and documents per second. ``--mixed-precision`` repeats it in float16. Sparse
+input trains on one device, as in the app (``core.classifier.data_parallel_devices``): JAX's
+``DataParallel`` cannot place SciPy batches on several devices.
 
 Usage: KERAS_BACKEND=jax python scripts/gpu_classifier_check.py [--docs 200000] [--epochs 3]
 """
@@ -46,10 +47,6 @@ def run(docs: int, vocabulary: int, words: int, epochs: int, batch: int, mixed: 
     from core.networks import DenseLayer
     from core.training import fit_live, training_device
 
-    devices = keras.distribution.list_devices() if keras.backend.backend() == "jax" else []
-    gpus = [d for d in devices if "gpu" in d.lower() or "cuda" in d.lower()]
-    if len(gpus) > 1:
-        keras.distribution.set_distribution(keras.distribution.DataParallel(devices=gpus))
     x, y = sparse_bag_of_words(docs, vocabulary, words)
     net = ClassifierNet("sparse", vocabulary, 2, hidden=(DenseLayer(64, "relu"),))
     model = build_classifier_model(net, seed=0, mixed_precision=mixed)
@@ -70,7 +67,7 @@ def run(docs: int, vocabulary: int, words: int, epochs: int, batch: int, mixed: 
     return {
         "backend": keras.backend.backend(),
         "device": training_device(),
-        "devices_used": len(gpus) or 1,
+        "devices_used": 1,
         "mixed_precision": mixed,
         "shape": [docs, vocabulary],
         "words_per_doc": words,
