@@ -55,9 +55,10 @@ if uploaded is not None:
             st.session_state[CLASSIFIER_KEY] = result
     result = memo[1]
     if isinstance(result, DataError):
-        show_data_error(result)
-        if previous is not None:
-            st.caption("The classifier already in this session is unchanged.")
+        kept = (
+            "The classifier already in this session is unchanged." if previous is not None else None
+        )
+        show_data_error(result, kept)
     else:
         st.success(
             f"Loaded **{uploaded.name}**: {describe(result)}. It is now this session's classifier.",

@@ -36,10 +36,16 @@ def require_navigation() -> None:
         st.rerun()
 
 
-def show_data_error(error: DataError) -> None:
-    """What is wrong, then how to fix it: never a traceback."""
+def show_data_error(error: DataError, kept: str | None = None) -> None:
+    """What is wrong, then how to fix it: never a traceback.
+
+    ``kept`` says what the session still holds; it goes in the same alert, so the message and the
+    reassurance always arrive together.
+    """
     st.error(
-        f"**{error.message}**" + (f"\n\n{error.hint}" if error.hint else ""),
+        f"**{error.message}**"
+        + (f"\n\n{error.hint}" if error.hint else "")
+        + (f"\n\n{kept}" if kept else ""),
         icon=":material/error:",
     )
 

@@ -121,9 +121,8 @@ uploaded = st.file_uploader("Word vectors file", key=UPLOAD_KEY, help=IMPORT_HEL
 if uploaded is not None:
     outcome, loaded_name = read_upload(uploaded, chosen_format, int(limit) or None)
     if isinstance(outcome, DataError):
-        show_data_error(outcome)
-        if vector_sets():
-            st.caption("The vectors already in this session are unchanged.")
+        kept = "The vectors already in this session are unchanged." if vector_sets() else None
+        show_data_error(outcome, kept)
     else:
         show_loaded(outcome, loaded_name)
 else:
