@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import numpy as np
 
 from core.networks import DenseLayer, NetworkSpec, OptimizerSpec, keras_code
-from core.training import RunRecord, StopFlag
+from core.training import RunRecord, StopFlag, train_in_turn
 
 VARIANTS = {
     "plain": "Plain",
@@ -195,19 +195,38 @@ def train_variant(
     return result, model
 
 
+def variant_runs(settings: OverfitSettings) -> dict[str, RunRecord]:
+    """One empty run per variant, ready to be listed before any of them trains."""
+    return {
+        variant: RunRecord(
+            kind="overfitting",
+            settings={"variant": variant, **asdict(settings)},
+            total_epochs=settings.epochs,
+        )
+        for variant in VARIANTS
+    }
+
+
 def compare_variants(
     settings: OverfitSettings,
-    on_variant: Callable[[str], None] | None = None,
+    runs: dict[str, RunRecord] | None = None,
+    stop_flag: StopFlag | None = None,
 ) -> list[VariantResult]:
-    """All four variants on the same data, one after the other (``on_variant`` before each)."""
+    """All four variants on the same data, one after the other.
+
+    ``runs`` (from :func:`variant_runs`) receive the curves as they train, and each trained run
+    gets its :class:`VariantResult` in ``extra["result"]``. Once ``stop_flag`` is set, the
+    variant in progress stops at its next batch and its result is of the weights reached; the
+    variants not begun have none. Returns the results there are, in :data:`VARIANTS` order.
+    """
     data = make_sine_data(settings)
-    results = []
-    for variant in VARIANTS:
-        if on_variant is not None:
-            on_variant(variant)
-        result, _ = train_variant(settings, variant, data)
-        results.append(result)
-    return results
+    runs = runs or variant_runs(settings)
+
+    def train_part(variant: str, record: RunRecord, flag: StopFlag) -> None:
+        record.extra["result"], _ = train_variant(settings, variant, data, record, flag)
+
+    train_in_turn(runs, train_part, stop_flag or StopFlag())
+    return [run.extra["result"] for run in runs.values() if "result" in run.extra]
 
 
 def overfitting_code(settings: OverfitSettings, variant: str) -> str:

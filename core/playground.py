@@ -13,12 +13,12 @@ No Streamlit here; Keras is imported inside the functions.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 
 from core.networks import DenseLayer, NetworkSpec, OptimizerSpec, keras_code
-from core.training import RunRecord, StopFlag, fit_live, seed_everything
+from core.training import RunRecord, StopFlag, fit_live, seed_everything, train_in_turn
 
 DATASETS = {
     "circles": "Circles",
@@ -256,18 +256,41 @@ def train_playground(
     return record
 
 
-def compare_linear_relu(settings: PlaygroundSettings, data: PlaygroundData) -> dict[str, RunRecord]:
+COMPARED_ACTIVATIONS = ("linear", "relu")
+
+
+def comparison_runs(settings: PlaygroundSettings) -> dict[str, RunRecord]:
+    """One empty run per compared activation, ready to be listed before any of them trains."""
+    return {
+        activation: RunRecord(
+            kind=f"playground-{activation}",
+            settings=asdict(settings.with_activation(activation)),
+            total_epochs=settings.epochs,
+        )
+        for activation in COMPARED_ACTIVATIONS
+    }
+
+
+def compare_linear_relu(
+    settings: PlaygroundSettings,
+    data: PlaygroundData,
+    runs: dict[str, RunRecord] | None = None,
+    stop_flag: StopFlag | None = None,
+) -> dict[str, RunRecord]:
     """Train the same architecture twice on the same data: every hidden layer linear, then ReLU.
 
-    Returns ``{"linear": record, "relu": record}``; each record has ``extra["boundary"]`` and
-    ``extra["test_accuracy"]``.
+    ``runs`` (from :func:`comparison_runs`) receive the results as they train, so a page can
+    draw them live; ``stop_flag`` ends the comparison (see :func:`core.training.train_in_turn`).
+    Returns ``{"linear": record, "relu": record}``; each trained record has
+    ``extra["boundary"]`` and ``extra["test_accuracy"]``.
     """
-    return {
-        activation: train_playground(
-            settings.with_activation(activation), data, RunRecord(kind=f"playground-{activation}")
-        )
-        for activation in ("linear", "relu")
-    }
+    return train_in_turn(
+        runs or comparison_runs(settings),
+        lambda activation, record, flag: train_playground(
+            settings.with_activation(activation), data, record, flag
+        ),
+        stop_flag or StopFlag(),
+    )
 
 
 def playground_code(settings: PlaygroundSettings) -> str:

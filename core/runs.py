@@ -131,3 +131,26 @@ def runs_csv(records: Sequence[RunRecord], numbers: Sequence[int] | None = None)
     from core.export import frame_to_csv_bytes
 
     return frame_to_csv_bytes(runs_frame(records, numbers).reset_index())
+
+
+def labelled_curves(
+    runs: Mapping[str, RunRecord], names: Sequence[str] = ("loss", "val_loss")
+) -> dict[str, list[float]]:
+    """``{"<label> · <curve>": per-epoch values}`` for each labelled run and each of ``names``
+    it has recorded, in the order given: the input of the overlay chart and its table."""
+    return {
+        f"{label} · {name}": list(run.history[name])
+        for label, run in runs.items()
+        for name in names
+        if run.history.get(name)
+    }
+
+
+def curves_frame(curves: Mapping[str, Sequence[float]]):
+    """Curves of different lengths side by side: a column each, one row per epoch (counted from
+    1, the index), blank past the end of a shorter curve."""
+    import pandas as pd
+
+    frame = pd.DataFrame({name: pd.Series(list(v), dtype=float) for name, v in curves.items()})
+    frame.index = pd.RangeIndex(1, len(frame) + 1, name="epoch")
+    return frame

@@ -84,6 +84,40 @@ class RunRecord:
         self.duration = time.time() - self.started
 
 
+def train_in_turn(
+    parts: dict[str, RunRecord],
+    train_part: Callable[[str, RunRecord, StopFlag], Any],
+    stop_flag: StopFlag,
+) -> dict[str, RunRecord]:
+    """Train several runs one after the other under one stop flag (a comparison).
+
+    ``train_part(name, record, stop_flag)`` trains the part called ``name`` into its record.
+    Once the flag is set, the part in progress ends at its next batch and the parts not yet
+    begun end ``stopped`` with no epochs, so none is ever left running or shown as complete.
+    A part that raises ends ``failed`` and the next one still trains. Returns ``parts``.
+    """
+    for name, part in parts.items():
+        if stop_flag.is_set():
+            part.finish("stopped", "Stopped before this run began.")
+            continue
+        try:
+            train_part(name, part, stop_flag)
+        except Exception as error:  # one failed part must not take the others with it
+            part.finish("failed", f"Training failed: {error}")
+        if part.status == "running":
+            part.finish("stopped" if stop_flag.is_set() else "complete")
+    return parts
+
+
+def progress_in_turn(parts: dict[str, RunRecord]) -> tuple[int, int]:
+    """(epochs done, epochs planned) over all parts; a part that ended early counts as done."""
+    done = planned = 0
+    for part in parts.values():
+        planned += part.total_epochs
+        done += part.total_epochs if part.status != "running" else part.epochs_done
+    return done, planned
+
+
 @cache
 def _live_callback_class():
     import keras

@@ -4,17 +4,31 @@ import streamlit as st
 
 from core import overfitting as ov
 from core.figures.optimization import fitted_curves_figure
+from core.figures.runs import runs_overlay_figure
 from core.figures.training import curves_figure
 from core.links import Field
-from core.training import RunRecord
+from core.runs import curves_frame, labelled_curves
+from core.training import RunRecord, StopFlag, progress_in_turn
 from pages.widgets import (
     linked_settings,
+    register_run,
     require_navigation,
     run_live_training,
     show_code,
+    show_comparison_status,
     show_run_status,
     sync_link,
 )
+
+COMPARE_KEY = "of_compare_run"
+# A click is remembered by a callback: the button's own return value is lost if the script
+# reruns before reaching it.
+COMPARE_REQUEST = "of_compare_requested"
+
+
+def request_comparison() -> None:
+    st.session_state[COMPARE_REQUEST] = True
+
 
 require_navigation()
 
@@ -211,26 +225,58 @@ st.markdown(
     "dropout (random units switched off at each training step, so no unit can memorise a "
     "point). The MSEs below are measured on the final weights, without dropout or penalty."
 )
-if st.button("Compare the four", key="of_compare", icon=":material/compare_arrows:"):
-    progress = st.progress(0.0, text="Starting…")
-    done: list[str] = []
+st.button(
+    "Compare the four",
+    key="of_compare",
+    icon=":material/compare_arrows:",
+    on_click=request_comparison,
+)
 
-    def on_variant(name: str) -> None:
-        progress.progress(len(done) / len(ov.VARIANTS), text=f"Training: {ov.VARIANTS[name]}")
-        done.append(name)
 
-    results = ov.compare_variants(settings, on_variant)
-    progress.empty()
-    st.session_state["of_compare_results"] = (settings, results)
+def draw_comparison(group: RunRecord, key_prefix: str) -> None:
+    """Each variant's training (solid) and validation (dashed) loss so far, a colour each."""
+    curves = variant_curves(group)
+    dashed = [name for name in curves if name.endswith("val_loss")]
+    st.plotly_chart(
+        runs_overlay_figure(curves, y_title="loss (MSE)", dashed=dashed),
+        key=f"{key_prefix}_curves",
+    )
 
-stored = st.session_state.get("of_compare_results")
+
+def variant_curves(group: RunRecord) -> dict[str, list[float]]:
+    return labelled_curves({ov.VARIANTS[n]: run for n, run in group.extra["parts"].items()})
+
+
+def train_comparison(group: RunRecord, stop_flag: StopFlag) -> None:
+    ov.compare_variants(group.extra["settings"], group.extra["parts"], stop_flag)
+    if stop_flag.is_set():
+        group.finish("stopped", "Stopped by request.")
+
+
+if st.session_state.pop(COMPARE_REQUEST, False):
+    parts = ov.variant_runs(settings)
+    for part in parts.values():
+        register_run(part)  # each is a run of its own on the Runs page
+    run_live_training(
+        train_comparison,
+        RunRecord(kind="overfitting-comparison", extra={"settings": settings, "parts": parts}),
+        draw_comparison,
+        key=COMPARE_KEY,
+        progress_of=lambda g: progress_in_turn(g.extra["parts"]),
+        register=False,
+    )
+
+stored: RunRecord | None = st.session_state.get(COMPARE_KEY)
 if stored is not None:
-    ran_settings, results = stored
+    ran_settings = stored.extra["settings"]
+    parts = stored.extra["parts"]
+    show_comparison_status(stored, ov.VARIANTS)
     if ran_settings != settings:
         st.caption("These results are for earlier settings; press the button to refresh them.")
-    for result in results:
-        if result.record.status == "failed":
-            st.error(f"**{ov.VARIANTS[result.variant]}**: {result.record.message}")
+    results = [run.extra["result"] for run in parts.values() if "result" in run.extra]
+    draw_comparison(stored, "of_compare")
+    with st.expander("Data: loss per epoch, each variant"):
+        st.dataframe(curves_frame(variant_curves(stored)))
     st.dataframe(
         {
             "variant": [ov.VARIANTS[r.variant] for r in results],

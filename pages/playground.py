@@ -14,16 +14,20 @@ from core.playground import (
     PlaygroundData,
     PlaygroundSettings,
     compare_linear_relu,
+    comparison_runs,
     make_dataset,
     playground_code,
     train_playground,
 )
-from core.training import RunRecord, StopFlag
+from core.runs import curves_frame, labelled_curves
+from core.training import RunRecord, StopFlag, progress_in_turn
 from pages.widgets import (
     linked_settings,
+    register_run,
     require_navigation,
     run_live_training,
     show_code,
+    show_comparison_status,
     show_run_status,
     sync_link,
 )
@@ -303,26 +307,56 @@ else:
         on_click=request,
         args=(COMPARE_REQUEST,),
     )
-if settings.hidden and st.session_state.pop(COMPARE_REQUEST, False):
-    with st.spinner(f"Training two networks for {settings.epochs} epochs each…"):
-        st.session_state[COMPARE_KEY] = (settings, compare_linear_relu(settings, data))
 
-compared = st.session_state.get(COMPARE_KEY)
-if compared is not None:
-    compare_settings, runs = compared
-    compare_data = data_for(compare_settings)
-    columns = st.columns(2)
-    for column, (activation, run) in zip(columns, runs.items(), strict=True):
+
+def draw_comparison(group: RunRecord, key_prefix: str) -> None:
+    """The two boundaries side by side, as far as each run has got."""
+    group_data: PlaygroundData = group.extra["data"]
+    for column, (activation, run) in zip(st.columns(2), group.extra["parts"].items(), strict=True):
         with column:
-            accuracy = run.extra.get("test_accuracy", float("nan"))
-            if run.status == "failed":
-                st.error(f"The {activation} network failed: {run.message}")
-            boundary_chart(
-                run,
-                compare_data,
-                key=f"playground_compare_{activation}",
-                title=f"All {ACTIVATION_NAMES[activation]}: test accuracy {accuracy:.1%}",
-            )
+            accuracy = run.extra.get("test_accuracy")
+            if accuracy is not None:
+                title = f"All {ACTIVATION_NAMES[activation]}: test accuracy {accuracy:.1%}"
+            else:
+                title = f"All {ACTIVATION_NAMES[activation]}: epoch {run.epochs_done}"
+            boundary_chart(run, group_data, key=f"{key_prefix}_{activation}", title=title)
+
+
+def train_comparison(group: RunRecord, stop_flag: StopFlag) -> None:
+    compare_linear_relu(
+        group.extra["settings"], group.extra["data"], group.extra["parts"], stop_flag
+    )
+    if stop_flag.is_set():
+        group.finish("stopped", "Stopped by request.")
+
+
+if settings.hidden and st.session_state.pop(COMPARE_REQUEST, False):
+    parts = comparison_runs(settings)
+    for part in parts.values():
+        register_run(part)  # each is a run of its own on the Runs page
+    group = RunRecord(
+        kind="playground-comparison",
+        settings=asdict(settings),
+        extra={"settings": settings, "data": data, "parts": parts},
+    )
+    run_live_training(
+        train_comparison,
+        group,
+        draw_comparison,
+        key=COMPARE_KEY,
+        progress_of=lambda g: progress_in_turn(g.extra["parts"]),
+        register=False,
+    )
+
+compared: RunRecord | None = st.session_state.get(COMPARE_KEY)
+if compared is not None:
+    show_comparison_status(compared, ACTIVATION_NAMES)
+    draw_comparison(compared, "playground_compare")
+    with st.expander("Data: the two runs' curves"):
+        labels = {ACTIVATION_NAMES[a]: run for a, run in compared.extra["parts"].items()}
+        st.dataframe(curves_frame(labelled_curves(labels, ("loss", "val_loss", "accuracy"))))
+    if compared.extra["settings"] != settings:
+        st.caption("These runs are for earlier settings; press **Train both** to refresh them.")
     st.markdown(
         "**Why:** each linear layer multiplies by a matrix and adds a vector, and doing that "
         "several times in a row is still one matrix and one vector, so the stacked linear network "

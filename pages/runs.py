@@ -4,7 +4,15 @@ import streamlit as st
 
 from core.export import escape_table
 from core.figures.runs import runs_overlay_figure
-from core.runs import differing_settings, run_label, runs_csv, runs_frame, runs_json
+from core.runs import (
+    curves_frame,
+    differing_settings,
+    labelled_curves,
+    run_label,
+    runs_csv,
+    runs_frame,
+    runs_json,
+)
 from pages.widgets import require_navigation, session_runs, settle_run
 
 
@@ -57,12 +65,7 @@ numbers = [r.extra.get("number", i + 1) for i, r in enumerate(selected)]
 curve_names = sorted({name for r in selected for name in r.history})
 default_curves = [n for n in ("loss", "val_loss") if n in curve_names] or curve_names[:1]
 shown = st.multiselect("Curves", curve_names, default=default_curves, key="runs_curves")
-curves = {
-    f"{labels[r.run_id]} · {name}": r.history[name]
-    for r in selected
-    for name in shown
-    if r.history.get(name)
-}
+curves = labelled_curves({labels[r.run_id]: r for r in selected}, shown)
 if curves:
     st.plotly_chart(
         runs_overlay_figure(
@@ -73,13 +76,7 @@ if curves:
         key="runs_overlay",
     )
     with st.expander("Curve data"):
-        import pandas as pd
-
-        st.dataframe(
-            pd.DataFrame({k: pd.Series(v) for k, v in curves.items()})
-            .rename_axis("epoch")
-            .rename(lambda i: i + 1)
-        )
+        st.dataframe(curves_frame(curves))
 
 frame = runs_frame(selected, numbers)
 differing = differing_settings(frame)

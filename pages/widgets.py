@@ -14,6 +14,26 @@ from core.training import RunRecord, StopFlag
 
 log = logging.getLogger(__name__)
 
+
+class _LiveTrainings:
+    """How many trainings this server is drawing live, over all sessions (a count, no data)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.count = 0
+
+    def __enter__(self) -> _LiveTrainings:
+        with self._lock:
+            self.count += 1
+        return self
+
+    def __exit__(self, *exc) -> None:
+        with self._lock:
+            self.count -= 1
+
+
+LIVE_TRAININGS = _LiveTrainings()
+
 UPLOAD_HELP = (
     "Labelled text: CSV with a text column and a label column, UCI-style TSV (label<TAB>text) or "
     "fastText lines (__label__spam some text). Plain corpora: one sentence or document per line "
@@ -114,6 +134,8 @@ def run_live_training(
     key: str,
     poll_seconds: float = 0.25,
     redraw_seconds: float = 1.0,
+    progress_of: Callable[[RunRecord], tuple[int, int]] | None = None,
+    register: bool = True,
 ) -> RunRecord:
     """Run ``train(record, stop_flag)`` in a worker thread while this script draws its progress.
 
@@ -123,10 +145,16 @@ def run_live_training(
     script is interrupted instead (the user clicks Stop, changes a widget or leaves the page),
     the flag is set as well and the run is recorded as stopped, never as complete.
     The record is kept in ``st.session_state[key]`` so the next run of the page can show it.
+
+    ``progress_of(record)`` gives (epochs done, epochs planned), by default the record's own; a
+    comparison passes the sum over its parts, registers those parts itself and sets ``register``
+    to False, so that only real runs reach the Runs page.
     """
     stop_flag = StopFlag()
     st.session_state[key] = record
-    register_run(record)
+    if register:
+        register_run(record)
+    progress_of = progress_of or (lambda r: (r.epochs_done, r.total_epochs))
 
     def work() -> None:
         yield_cpu_to_pages()
@@ -154,22 +182,11 @@ def run_live_training(
     record._live_worker = worker
     record._live_stop = stop_flag
     worker.start()
-    shown = -1
-    drawn_at = 0.0
     try:
-        while worker.is_alive():
-            done = record.epochs_done
-            if done != shown:
-                shown = done
-                total = max(record.total_epochs, 1)  # set by the worker once fit starts
-                progress.progress(min(done / total, 1.0), text=f"Epoch {done} of {total}")
-                # A chart needs a moment to draw in the browser; redrawing it at every fast
-                # epoch would leave it blank most of the time.
-                if time.monotonic() - drawn_at >= redraw_seconds:
-                    drawn_at = time.monotonic()
-                    with live.container():
-                        draw(record, f"{key}_live_{done}")
-            time.sleep(poll_seconds)
+        with LIVE_TRAININGS:
+            _follow(
+                worker, record, draw, key, progress, live, progress_of, poll_seconds, redraw_seconds
+            )
     finally:
         if worker.is_alive():
             # This script was interrupted mid-training (Stop, another page, a changed widget).
@@ -179,6 +196,40 @@ def run_live_training(
     progress.empty()
     live.empty()
     return record
+
+
+def _follow(
+    worker: threading.Thread,
+    record: RunRecord,
+    draw: Callable[[RunRecord, str], None],
+    key: str,
+    progress,
+    live,
+    progress_of: Callable[[RunRecord], tuple[int, int]],
+    poll_seconds: float,
+    redraw_seconds: float,
+) -> None:
+    """Show the run's progress until its worker ends, and redraw its charts now and then.
+
+    A chart needs a moment to draw in the browser, so it is redrawn at most every
+    ``redraw_seconds``. Each redraw also costs the server (building and sending the figures),
+    so that interval grows with the number of trainings the server draws at once: page loads of
+    other people stay quick while many train.
+    """
+    shown = -1
+    drawn_at = 0.0
+    while worker.is_alive():
+        done, total = progress_of(record)
+        if done != shown:
+            shown = done
+            total = max(total, 1)  # set by the worker once fit starts
+            progress.progress(min(done / total, 1.0), text=f"Epoch {done} of {total}")
+            interval = redraw_seconds * max(1, LIVE_TRAININGS.count)
+            if time.monotonic() - drawn_at >= interval:
+                drawn_at = time.monotonic()
+                with live.container():
+                    draw(record, f"{key}_live_{done}")
+        time.sleep(poll_seconds)
 
 
 def yield_cpu_to_pages(niceness: int = 10) -> None:
@@ -215,6 +266,26 @@ def _stop_run(record: RunRecord) -> None:
         worker.join(timeout=60)
     if record.status == "running":
         record.finish("stopped", "Stopped when the page was left or its settings changed.")
+
+
+def show_comparison_status(record: RunRecord, labels: dict[str, str]) -> None:
+    """How a comparison (runs trained in turn, in ``record.extra["parts"]``) ended, if not
+    completely: stopped, with which runs are partial or missing, or failed parts with advice.
+    ``labels`` names each part for people."""
+    settle_run(record)
+    parts = {labels[name]: part for name, part in record.extra["parts"].items()}
+    for name, part in parts.items():
+        if part.status == "failed":
+            st.error(f"**{name}** failed: {part.message}", icon=":material/error:")
+    if record.status == "stopped" or any(p.status == "stopped" for p in parts.values()):
+        done = ", ".join(
+            f"{name}: {p.epochs_done} of {p.total_epochs} epochs" for name, p in parts.items()
+        )
+        st.warning(
+            f"**Stopped** before the comparison was complete ({done}). Runs with fewer epochs "
+            "are partial; press the button again for the whole comparison.",
+            icon=":material/stop_circle:",
+        )
 
 
 def show_run_status(record: RunRecord) -> None:

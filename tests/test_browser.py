@@ -186,6 +186,29 @@ def test_training_runs_live_then_stops_on_request(app_url, page):
     page.screenshot(path=str(SHOTS / "playground_stopped.png"))
 
 
+def test_a_comparison_shows_its_progress_and_stops_on_request(app_url, page):
+    # Overfitting's four variants train one after the other; Stop ends the comparison there.
+    page.goto(f"{app_url}/overfitting")
+    page.get_by_role("heading", name="Overfitting and early stopping", level=1).wait_for(
+        timeout=60_000
+    )
+    wait_idle(page)
+    page.get_by_role("button", name=re.compile("Compare the four")).click()
+    # 4 variants × 150 epochs: progress counts over all of them
+    page.get_by_text(re.compile(r"Epoch [1-9]\d* of 600")).first.wait_for(timeout=120_000)
+    page.screenshot(path=str(SHOTS / "overfitting_comparing.png"))
+    page.get_by_role("button", name=re.compile("Stop training")).click()
+    stopped = page.locator('[data-testid="stAlertContentWarning"]').filter(
+        has_text="before the comparison was complete"
+    )
+    stopped.first.wait_for(timeout=60_000)
+    wait_idle(page)
+    # The variants not begun are listed with no epochs, never as complete.
+    assert "Dropout: 0 of 150 epochs" in stopped.first.inner_text()
+    assert_no_exception(page)
+    page.screenshot(path=str(SHOTS / "overfitting_compare_stopped.png"))
+
+
 # ---------------------------------------------------------------- embeddings and classifier
 
 

@@ -49,10 +49,12 @@ def test_plain_training_overfits():
 
 def test_comparison_trains_all_four_on_the_same_data():
     settings = ov.OverfitSettings(epochs=8, patience=2, units=32)
-    seen = []
-    results = ov.compare_variants(settings, seen.append)
-    assert seen == list(ov.VARIANTS)
+    runs = ov.variant_runs(settings)
+    results = ov.compare_variants(settings, runs)
     assert [r.variant for r in results] == list(ov.VARIANTS)
+    # The runs given are the ones trained, each with its result, in order.
+    assert [run.extra["result"] for run in runs.values()] == results
+    assert all(run.settings["variant"] == name for name, run in runs.items())
     for result in results:
         assert len(result.prediction) == 200
         assert math.isfinite(result.train_mse) and math.isfinite(result.val_mse)
@@ -61,6 +63,37 @@ def test_comparison_trains_all_four_on_the_same_data():
     # Same seed, same data: only the variant differs, so the curves differ.
     assert models["l2"].prediction != models["plain"].prediction
     assert models["dropout"].prediction != models["plain"].prediction
+
+
+def test_a_stopped_comparison_keeps_what_it_trained_and_marks_the_rest_stopped(monkeypatch):
+    from core.training import StopFlag
+
+    settings = ov.OverfitSettings(epochs=30, units=16)
+    runs = ov.variant_runs(settings)
+    flag = StopFlag()
+    # Stop during the second variant, at its third epoch.
+    ov_train_variant = ov.train_variant
+
+    def stopping_train_variant(settings, variant, data=None, record=None, stop_flag=None, **kw):
+        def on_epoch(epoch, logs):
+            if variant == "early_stopping" and epoch == 3:
+                flag.request()
+
+        return ov_train_variant(settings, variant, data, record, stop_flag, on_epoch=on_epoch)
+
+    monkeypatch.setattr(ov, "train_variant", stopping_train_variant)
+    results = ov.compare_variants(settings, runs, flag)
+    assert [r.variant for r in results] == ["plain", "early_stopping"]
+    statuses = {name: run.status for name, run in runs.items()}
+    assert statuses == {
+        "plain": "complete",
+        "early_stopping": "stopped",
+        "l2": "stopped",
+        "dropout": "stopped",
+    }
+    # The flag went up after epoch 3; the epoch under way when it was seen ends the run.
+    assert runs["early_stopping"].epochs_done in (3, 4)
+    assert runs["l2"].epochs_done == runs["dropout"].epochs_done == 0
 
 
 @pytest.mark.parametrize("variant", list(ov.VARIANTS))
@@ -98,3 +131,6 @@ def test_page_renders_trains_and_compares():
     assert not at.exception, [e.value for e in at.exception]
     variants = [d.value for d in at.dataframe if "variant" in d.value.columns]
     assert variants and list(variants[0]["variant"]) == list(ov.VARIANTS.values())
+    runs = at.session_state["runs"]
+    assert [r.settings["variant"] for r in runs[1:]] == list(ov.VARIANTS)
+    assert all(r.status == "complete" and r.epochs_done > 0 for r in runs)

@@ -141,3 +141,13 @@ def test_text_page_query_finds_the_closest_document():
     at.text_input(key="query").set_value("orange grape").run()
     hits = [m.value for m in at.markdown if m.value.startswith("**") and " · doc " in m.value]
     assert hits and "Orange, apple, grape" in hits[0]
+
+
+def test_the_count_of_live_trainings_goes_back_down_when_a_run_is_interrupted():
+    from pages.widgets import LIVE_TRAININGS
+
+    before = LIVE_TRAININGS.count
+    with pytest.raises(KeyboardInterrupt), LIVE_TRAININGS:
+        assert LIVE_TRAININGS.count == before + 1
+        raise KeyboardInterrupt  # what stopping a script looks like from inside it
+    assert LIVE_TRAININGS.count == before

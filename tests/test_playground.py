@@ -137,6 +137,17 @@ def test_page_renders_and_trains_with_a_tiny_epoch_count():
     assert not at.exception, [e.value for e in at.exception]
     titles = [m.value for m in at.markdown]
     assert any(t.startswith("**Why:**") for t in titles)
+    # Each network of the comparison is a run of its own, listed on the Runs page.
+    runs = at.session_state["runs"]
+    assert [r.kind for r in runs] == ["playground", "playground-linear", "playground-relu"]
+    assert [r.status for r in runs] == ["complete"] * 3
+    assert runs[1].settings["hidden"][0]["activation"] == "linear"
+    assert all(r.epochs_done == 2 for r in runs)
+    assert not any("Stopped" in w.value for w in at.warning)
+    # Both live trainings have left the server's count, which paces everyone's chart redraws.
+    from pages.widgets import LIVE_TRAININGS
+
+    assert LIVE_TRAININGS.count == 0
 
 
 def test_page_warns_when_there_is_nothing_to_compare():

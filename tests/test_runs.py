@@ -4,9 +4,11 @@ import json
 
 from core.networks import DenseLayer
 from core.runs import (
+    curves_frame,
     differing_settings,
     final_metrics,
     flatten_settings,
+    labelled_curves,
     runs_csv,
     runs_frame,
     runs_json,
@@ -77,3 +79,16 @@ def test_runs_page_compares_two_real_trainings_and_deletes():
     assert not at.exception
     assert at.session_state["runs"] == []
     assert "No runs yet" in at.info[0].value
+
+
+def test_labelled_curves_and_their_table_keep_runs_of_different_lengths():
+    short = RunRecord(kind="a")
+    short.add_epoch({"loss": 2.0})
+    runs = {"long": record(), "short": short}
+    curves = labelled_curves(runs, ("loss", "val_loss"))
+    # short has no validation curve, so it gets no empty column
+    assert list(curves) == ["long · loss", "long · val_loss", "short · loss"]
+    frame = curves_frame(curves)
+    assert list(frame.index) == [1, 2] and frame.index.name == "epoch"
+    assert frame.loc[2, "long · loss"] == 0.5 and frame.loc[1, "short · loss"] == 2.0
+    assert frame["short · loss"].isna().tolist() == [False, True]

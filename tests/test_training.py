@@ -163,3 +163,65 @@ def test_terminate_on_nan_is_always_on_and_nothing_forces_a_sync_per_batch(monke
     assert any(isinstance(cb, keras.callbacks.TerminateOnNaN) for cb in kinds)
     # Keras waits on every batch for callbacks with batch hooks unless they are async-safe.
     assert all(getattr(cb, "async_safe", False) for cb in kinds)
+
+
+def _counting_part(epochs_each: int, fail: str = "", stop_after: tuple[str, int] | None = None):
+    """A stand-in trainer that records ``epochs_each`` epochs, checking the flag after each."""
+    order = []
+
+    def train_part(name, record, flag):
+        order.append(name)
+        if name == fail:
+            raise RuntimeError("out of memory")
+        record.total_epochs = epochs_each
+        for epoch in range(epochs_each):
+            if flag.is_set():
+                record.finish("stopped", "Stopped by request.")
+                return
+            record.add_epoch({"loss": 1.0 / (epoch + 1)})
+            if stop_after == (name, epoch + 1):
+                flag.request()
+
+    return train_part, order
+
+
+def parts(*names, epochs=3):
+    return {name: training.RunRecord(kind=name, total_epochs=epochs) for name in names}
+
+
+def test_train_in_turn_trains_every_part_in_order():
+    train_part, order = _counting_part(3)
+    runs = training.train_in_turn(parts("a", "b", "c"), train_part, training.StopFlag())
+    assert order == ["a", "b", "c"]
+    assert [r.status for r in runs.values()] == ["complete"] * 3
+    assert [r.epochs_done for r in runs.values()] == [3, 3, 3]
+    assert training.progress_in_turn(runs) == (9, 9)
+
+
+def test_stopping_a_comparison_leaves_no_part_running_or_complete_by_mistake():
+    train_part, order = _counting_part(3, stop_after=("b", 1))
+    runs = parts("a", "b", "c")
+    flag = training.StopFlag()
+    assert training.progress_in_turn(runs) == (0, 9)
+    training.train_in_turn(runs, train_part, flag)
+    assert order == ["a", "b"]  # c never began
+    assert [r.status for r in runs.values()] == ["complete", "stopped", "stopped"]
+    assert [r.epochs_done for r in runs.values()] == [3, 1, 0]
+    assert "before this run began" in runs["c"].message
+    # Every part has ended, so the bar is full even though b and c are short.
+    assert training.progress_in_turn(runs) == (9, 9)
+
+
+def test_a_failing_part_does_not_take_the_others_with_it():
+    train_part, order = _counting_part(2, fail="a")
+    runs = training.train_in_turn(parts("a", "b", epochs=2), train_part, training.StopFlag())
+    assert order == ["a", "b"]
+    assert runs["a"].status == "failed" and "out of memory" in runs["a"].message
+    assert runs["b"].status == "complete"
+
+
+def test_progress_counts_the_epochs_of_the_part_in_progress():
+    runs = parts("a", "b", epochs=4)
+    runs["a"].finish("complete")
+    runs["b"].add_epoch({"loss": 1.0})
+    assert training.progress_in_turn(runs) == (5, 8)
