@@ -2,6 +2,11 @@
 
 import streamlit as st
 
+from pages.keras_state import keep_keras_state_between_runs
+
+# Other people's trainings run in this same process: one person's page must not reset them.
+keep_keras_state_between_runs()
+
 st.set_page_config(page_title="Deep Text Lab", page_icon=":material/neurology:", layout="wide")
 
 # Sections follow the talk. Every page is listed here: st.navigation turns off auto-discovery.

@@ -151,3 +151,36 @@ def test_the_count_of_live_trainings_goes_back_down_when_a_run_is_interrupted():
         assert LIVE_TRAININGS.count == before + 1
         raise KeyboardInterrupt  # what stopping a script looks like from inside it
     assert LIVE_TRAININGS.count == before
+
+
+def test_a_page_run_leaves_keras_state_alone_for_the_trainings_of_other_sessions():
+    # Streamlit clears Keras's global state after each script run; app.py turns that off, or
+    # one person's page would reset the dtype policy or distribution under another's training.
+    from keras.src.backend.common import global_state
+
+    at = open_page("pages/home.py")
+    global_state.set_global_attribute("deep_text_lab_probe", "kept")
+    try:
+        at.switch_page("pages/perceptron.py").run()
+        assert not at.exception
+        assert global_state.get_global_attribute("deep_text_lab_probe") == "kept"
+    finally:
+        global_state.set_global_attribute("deep_text_lab_probe", None)
+
+
+def test_streamlit_clean_up_clears_keras_and_ours_keeps_it():
+    # The page test above means something only because Streamlit's own clean-up clears Keras.
+    from keras.src.backend.common import global_state
+    from streamlit.runtime.scriptrunner import script_runner
+
+    from pages import keras_state
+
+    assert keras_state.keep_keras_state_between_runs()
+    try:
+        global_state.set_global_attribute("deep_text_lab_probe", "set")
+        script_runner._clean_problem_modules()  # what runs after every script run now
+        assert global_state.get_global_attribute("deep_text_lab_probe") == "set"
+        keras_state.STREAMLIT_CLEAN_UP()  # what Streamlit would have run
+        assert global_state.get_global_attribute("deep_text_lab_probe") is None
+    finally:
+        global_state.set_global_attribute("deep_text_lab_probe", None)
