@@ -13,17 +13,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 import time
 from pathlib import Path
 
 from core.datasets import DataError
-
-
-def _finite(value: float) -> float | None:
-    """JSON has no NaN: a figure that could not be computed is ``null``."""
-    return value if isinstance(value, int | float) and math.isfinite(value) else None
+from core.export import json_number
 
 
 def evaluation_summary(vectors) -> dict:
@@ -33,13 +28,15 @@ def evaluation_summary(vectors) -> dict:
     evaluation = evaluate(vectors)
     total = evaluation.analogy_total
     return {
-        "analogy_accuracy": _finite(total.accuracy),
+        "analogy_accuracy": json_number(total.accuracy),
         "analogy_questions": total.questions,
         "analogy_asked": total.attempted,
         "analogy_oov_share": total.oov_share,
-        "analogy_sections": {s.section: _finite(s.accuracy) for s in evaluation.analogy_sections},
+        "analogy_sections": {
+            s.section: json_number(s.accuracy) for s in evaluation.analogy_sections
+        },
         **{
-            f"{p.dataset.lower().replace('-', '')}_spearman": _finite(p.spearman)
+            f"{p.dataset.lower().replace('-', '')}_spearman": json_number(p.spearman)
             for p in evaluation.pairs
         },
         **{

@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from collections.abc import Iterable, Sequence
 
 # A cell starting with one of these is run as a formula by Excel, LibreOffice and Sheets.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def json_number(value: float | int | None) -> float | int | None:
+    """A number as JSON can hold it: NaN and the infinities, which JSON has no words for (a
+    metric that could not be computed), become ``None``; integers stay integers."""
+    if value is None or isinstance(value, bool | int):
+        return value
+    number = float(value)
+    return number if math.isfinite(number) else None
 
 
 def escape_cell(value: object) -> object:

@@ -16,7 +16,6 @@ All numbers come from ``sklearn.metrics`` (imported inside the functions).
 
 from __future__ import annotations
 
-import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,7 +24,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from core.export import escape_table
+from core.export import escape_table, json_number
 
 ScoreKind = Literal["probability", "decision"]
 # Display names of the headline measures, in table order, by Metrics field.
@@ -220,13 +219,13 @@ class Metrics:
         """Plain JSON-ready values; NaN becomes ``None``."""
         return {
             "label_names": list(self.label_names),
-            **{k: _json_float(v) for k, v in self.headline().items()},
+            **{k: json_number(v) for k, v in self.headline().items()},
             "support": {n: c for n, c in zip(self.label_names, self.support, strict=True)},
             "per_class": {
                 name: {
-                    "precision": _json_float(p),
-                    "recall": _json_float(r),
-                    "f1": _json_float(f),
+                    "precision": json_number(p),
+                    "recall": json_number(r),
+                    "f1": json_number(f),
                     "support": s,
                 }
                 for name, p, r, f, s in zip(
@@ -264,10 +263,6 @@ class Metrics:
             },
             index=pd.Index(list(self.label_names), name="class"),
         )
-
-
-def _json_float(value: float) -> float | None:
-    return None if value is None or math.isnan(value) else float(value)
 
 
 def classification_metrics(

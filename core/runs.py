@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import math
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from core.export import json_number
 from core.training import RunRecord
 
 BASE_COLUMNS = ("run", "kind", "status", "epochs", "seconds", "device", "started")
@@ -27,9 +27,9 @@ def _plain(value: Any) -> Any:
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if value is None or isinstance(value, bool | int | float | str):
+    if value is None or isinstance(value, bool | int | float):
+        return json_number(value)
+    if isinstance(value, str):
         return value
     return str(value)
 

@@ -5,9 +5,13 @@ import streamlit as st
 from core.bundle import export_bundle, export_keras, import_bundle
 from core.classifier import FEATURE_KINDS
 from core.datasets import MAX_UPLOAD_MB, DataError
-from pages.widgets import CLASSIFIER_KEY, current_classifier, require_navigation, show_data_error
-
-IMPORTED_KEY = "bundle_imported"
+from pages.widgets import (
+    CLASSIFIER_KEY,
+    current_classifier,
+    read_once,
+    require_navigation,
+    show_data_error,
+)
 
 
 def describe(trained) -> str:
@@ -44,16 +48,14 @@ uploaded = st.file_uploader(
 )
 previous = current_classifier()
 if uploaded is not None:
-    memo = st.session_state.get(IMPORTED_KEY)
-    if memo is None or memo[0] != uploaded.file_id:
-        try:
-            result = import_bundle(uploaded.getvalue(), uploaded.name)
-        except DataError as error:
-            result = error
-        st.session_state[IMPORTED_KEY] = memo = (uploaded.file_id, result)
-        if not isinstance(result, DataError):
-            st.session_state[CLASSIFIER_KEY] = result
-    result = memo[1]
+    result, fresh = read_once(
+        uploaded,
+        "bundle_upload",
+        lambda name, data: import_bundle(data, name),
+        "Check that it is a bundle saved by this app; if it is, please report it.",
+    )
+    if fresh and not isinstance(result, DataError):
+        st.session_state[CLASSIFIER_KEY] = result
     if isinstance(result, DataError):
         kept = (
             "The classifier already in this session is unchanged." if previous is not None else None

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 import time
 from collections.abc import Callable
+from typing import TypeVar
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import script_runner
 
 from core.datasets import MAX_UPLOAD_MB, Corpus, DataError, LabelledText, parse_upload
 from core.training import RunRecord, StopFlag
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class _LiveTrainings:
@@ -70,6 +74,66 @@ def show_data_error(error: DataError, kept: str | None = None) -> None:
     )
 
 
+def read_once(
+    uploaded,
+    key: str,
+    read: Callable[[str, bytes], T],
+    hint: str,
+    options: tuple = (),
+) -> tuple[T | DataError, bool]:
+    """Read an uploaded file once per upload (and per ``options``), keeping what it gave in this
+    session, so reruns of the page do not parse it again and no other session sees it.
+
+    ``read(file name, bytes)`` parses. Our :class:`DataError` is kept as the result; any other
+    exception becomes a DataError that names the file, with ``hint`` on what files work, rather
+    than a traceback. Returns (the result, whether it was read just now).
+    """
+    memo_key = f"_read_{key}"
+    stamp = (uploaded.file_id, *options)
+    memo = st.session_state.get(memo_key)
+    if memo is not None and memo[0] == stamp:
+        return memo[1], False
+    try:
+        result: T | DataError = read(uploaded.name, uploaded.getvalue())
+    except DataError as error:
+        result = error
+    except Exception as error:  # a bug of ours must not become a traceback on the page
+        log.exception("unexpected error while reading %s", uploaded.name)
+        result = DataError(f"{uploaded.name} could not be read ({type(error).__name__}).", hint)
+    st.session_state[memo_key] = (stamp, result)
+    return result, True
+
+
+# ---------------------------------------------------------------- Keras state between script runs
+# After every script run, Streamlit calls ``keras.backend.clear_session()`` once Keras is imported
+# (``_clean_problem_modules`` in ``streamlit.runtime.scriptrunner.script_runner``). On a server
+# where several people train at once, that call would reset Keras's global state (its dtype
+# policy, distribution and name counters) under the trainings of other sessions, and run a full
+# garbage collection that holds the interpreter for a quarter of a second or more with TensorFlow
+# loaded, while every other session and every file sent to a browser waits. Nothing needs
+# clearing: each run builds its models afresh and drops them when it ends. Streamlit's other
+# clean-up there, closing Matplotlib's figures, is kept.
+
+# Streamlit's own clean-up, kept for reference (and for the test that shows what it clears).
+STREAMLIT_CLEAN_UP = getattr(script_runner, "_clean_problem_modules", None)
+
+
+def _close_matplotlib_figures() -> None:
+    """What Streamlit's clean-up does besides clearing Keras."""
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None:
+        pyplot.close("all")
+
+
+def keep_keras_state_between_runs() -> bool:
+    """Stop Streamlit clearing Keras after each script run. Returns whether the hook was found
+    (a Streamlit without it clears nothing, or clears in a way this does not know about)."""
+    if not callable(getattr(script_runner, "_clean_problem_modules", None)):
+        return False
+    script_runner._clean_problem_modules = _close_matplotlib_figures
+    return True
+
+
 def upload_text(label: str, key: str, want: str = "any") -> LabelledText | Corpus | None:
     """An upload box that parses the file once per upload and keeps the result in this session.
 
@@ -79,24 +143,13 @@ def upload_text(label: str, key: str, want: str = "any") -> LabelledText | Corpu
     uploaded = st.file_uploader(label, key=key, help=UPLOAD_HELP)
     if uploaded is None:
         return None
-    memo_key = f"_parsed_{key}"
-    memo = st.session_state.get(memo_key)
-    if memo is None or memo[0] != (uploaded.file_id, want):
-        try:
-            result: LabelledText | Corpus | DataError = parse_upload(
-                uploaded.name, uploaded.getvalue(), want=want
-            )
-        except DataError as error:
-            result = error
-        except Exception as error:  # a bug of ours must not become a traceback on the page
-            log.exception("unexpected error while reading %s", uploaded.name)
-            result = DataError(
-                f"{uploaded.name} could not be read ({type(error).__name__}).",
-                "Check that it is a text, CSV, TSV or fastText file; if it is, please report it.",
-            )
-        memo = ((uploaded.file_id, want), result)
-        st.session_state[memo_key] = memo
-    result = memo[1]
+    result, _ = read_once(
+        uploaded,
+        key,
+        lambda name, data: parse_upload(name, data, want=want),
+        "Check that it is a text, CSV, TSV or fastText file; if it is, please report it.",
+        options=(want,),
+    )
     if isinstance(result, DataError):
         show_data_error(result)
         return None

@@ -1,7 +1,5 @@
 """Import and export vectors: read word2vec or GloVe files, write word2vec and projector files."""
 
-import logging
-
 import pandas as pd
 import streamlit as st
 
@@ -13,16 +11,15 @@ from pages.widgets import (
     add_vector_set,
     chips,
     choose_vector_set,
+    read_once,
     require_navigation,
     show_code,
     show_data_error,
     vector_sets,
 )
 
-log = logging.getLogger(__name__)
-
 UPLOAD_KEY = "io_upload"
-LOADED_KEY = "_io_loaded"
+LOADED_KEY = "_io_loaded"  # (file_id, the name its vectors have in this session)
 CHECK_KEY = "_io_export_check"
 IMPORT_HELP = (
     "word2vec text (a first line 'words dimensions', then one word and its numbers per line; "
@@ -49,29 +46,21 @@ def read_upload(uploaded, format: str, max_words: int | None):
     Returns ``(LoadedVectors or DataError, the vectors' name in this session)``. Reading the
     same file again with other options replaces the vectors it gave before; a new file adds.
     """
-    options = (uploaded.file_id, format, max_words)
-    memo = st.session_state.get(LOADED_KEY)
-    if memo is not None and memo[0] == options:
-        return memo[1], memo[2]
-    try:
-        result = vector_io.read_vectors(
-            uploaded.name, uploaded.getvalue(), format=format, max_words=max_words
-        )
-    except DataError as error:
-        result = error
-    except Exception as error:  # a bug of ours must not become a traceback on the page
-        log.exception("unexpected error while reading %s", uploaded.name)
-        result = DataError(
-            f"{uploaded.name} could not be read ({type(error).__name__}).",
-            "Check that it is a word2vec or GloVe file; if it is, please report it.",
-        )
+    result, fresh = read_once(
+        uploaded,
+        UPLOAD_KEY,
+        lambda name, data: vector_io.read_vectors(name, data, format=format, max_words=max_words),
+        "Check that it is a word2vec or GloVe file; if it is, please report it.",
+        options=(format, max_words),
+    )
     # The vectors this same file gave with other options: replaced on success, kept on error.
-    name = memo[2] if memo is not None and memo[0][0] == uploaded.file_id else None
-    if isinstance(result, vector_io.LoadedVectors):
+    given = st.session_state.get(LOADED_KEY)
+    name = given[1] if given is not None and given[0] == uploaded.file_id else None
+    if fresh and isinstance(result, vector_io.LoadedVectors):
         if name is not None:
             vector_sets().pop(name, None)
         name = add_vector_set(result.vector_set)
-    st.session_state[LOADED_KEY] = (options, result, name)
+        st.session_state[LOADED_KEY] = (uploaded.file_id, name)
     return result, name
 
 

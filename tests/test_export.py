@@ -3,7 +3,7 @@ import io
 
 import pandas as pd
 
-from core.export import escape_cell, frame_to_csv_bytes, to_csv_bytes
+from core.export import escape_cell, frame_to_csv_bytes, json_number, to_csv_bytes
 
 
 def test_formula_prefixes_are_escaped():
@@ -35,3 +35,27 @@ def test_escape_table_for_display():
     assert list(safe.columns) == ["'=c", "n"] and list(safe.index) == ["'@r", "s"]
     assert safe["'=c"].tolist() == ["'+a", "b"] and safe["n"].tolist() == [-1, 2]
     assert list(frame.columns) == ["=c", "n"]  # the original is left alone
+
+
+def test_json_number_turns_what_json_cannot_hold_into_null():
+    import json
+    import math
+
+    import numpy as np
+
+    values = [
+        0.5,
+        np.float32(0.25),
+        3,
+        True,
+        None,
+        math.nan,
+        np.float64("nan"),
+        math.inf,
+        -math.inf,
+    ]
+    converted = [json_number(v) for v in values]
+    assert converted == [0.5, 0.25, 3, True, None, None, None, None, None]
+    assert type(converted[1]) is float and type(converted[2]) is int
+    # strict JSON: no NaN or Infinity anywhere
+    json.dumps(converted, allow_nan=False)

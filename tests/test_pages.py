@@ -173,14 +173,14 @@ def test_streamlit_clean_up_clears_keras_and_ours_keeps_it():
     from keras.src.backend.common import global_state
     from streamlit.runtime.scriptrunner import script_runner
 
-    from pages import keras_state
+    from pages import widgets
 
-    assert keras_state.keep_keras_state_between_runs()
+    assert widgets.keep_keras_state_between_runs()
     try:
         global_state.set_global_attribute("deep_text_lab_probe", "set")
         script_runner._clean_problem_modules()  # what runs after every script run now
         assert global_state.get_global_attribute("deep_text_lab_probe") == "set"
-        keras_state.STREAMLIT_CLEAN_UP()  # what Streamlit would have run
+        widgets.STREAMLIT_CLEAN_UP()  # what Streamlit would have run
         assert global_state.get_global_attribute("deep_text_lab_probe") is None
     finally:
         global_state.set_global_attribute("deep_text_lab_probe", None)

@@ -262,7 +262,8 @@ def probability_histogram(
         barmode="overlay",
         height=340,
         margin={"l": 0, "r": 0, "t": 30, "b": 0},
-        legend={"orientation": "h", "y": 1.12, "x": 0},
+        # Below the chart: above it, the threshold's label would run into it at low thresholds.
+        legend={"orientation": "h", "y": -0.3, "x": 0},
     )
     fig.update_xaxes(title=title, range=[low, high] if (low, high) == (0.0, 1.0) else None)
     fig.update_yaxes(title="texts")

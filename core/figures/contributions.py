@@ -64,7 +64,12 @@ def contributions_figure(
     )
     fig.add_vline(x=0, line_width=1, line_color="#888888")
     fig.update_yaxes(autorange="reversed", type="category")
-    fig.update_xaxes(title=f"contribution to p({html.escape(target_label)})", zeroline=False)
+    # Powers of ten, not SI prefixes: "20µ" reads as a unit, not as a change in probability.
+    fig.update_xaxes(
+        title=f"contribution to p({html.escape(target_label)})",
+        zeroline=False,
+        exponentformat="power",
+    )
     fig.update_layout(
         margin={"l": 0, "r": 0, "t": 10, "b": 0}, height=max(220, 24 * len(names) + 80)
     )
