@@ -100,6 +100,7 @@ def train_in_turn(
         if stop_flag.is_set():
             part.finish("stopped", "Stopped before this run began.")
             continue
+        part.started = time.time()  # its duration is its own, not the wait for the parts before
         try:
             train_part(name, part, stop_flag)
         except Exception as error:  # one failed part must not take the others with it

@@ -1,3 +1,5 @@
+import time
+
 import numpy as np
 import pytest
 
@@ -191,8 +193,17 @@ def parts(*names, epochs=3):
 
 def test_train_in_turn_trains_every_part_in_order():
     train_part, order = _counting_part(3)
-    runs = training.train_in_turn(parts("a", "b", "c"), train_part, training.StopFlag())
+
+    def slow_part(name, record, flag):
+        time.sleep(0.2)
+        train_part(name, record, flag)
+
+    runs = training.train_in_turn(parts("a", "b", "c"), slow_part, training.StopFlag())
     assert order == ["a", "b", "c"]
+    # Each part's clock starts when it begins, so a duration never includes the parts before it.
+    starts = [r.started for r in runs.values()]
+    assert starts[1] - starts[0] >= 0.2 and starts[2] - starts[1] >= 0.2
+    assert all(r.duration >= 0.2 for r in runs.values())
     assert [r.status for r in runs.values()] == ["complete"] * 3
     assert [r.epochs_done for r in runs.values()] == [3, 3, 3]
     assert training.progress_in_turn(runs) == (9, 9)
