@@ -26,3 +26,28 @@ def _app_py_navigation(monkeypatch):
         PagesManager.uses_pages_directory = False
 
     monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+# The browser tests' server and Chromium: one of each per test module (the modules' sessions
+# stay apart), shared by the fixtures of test_browser, test_sessions and test_look.
+@pytest.fixture(scope="module")
+def app_url():
+    """The app served by `streamlit run app.py` on a free local port; yields its base URL."""
+    from tests.streamlit_server import running_app
+
+    with running_app() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium (Debian's), or the module's tests skipped when it is missing."""
+    from tests.streamlit_server import CHROMIUM, launch_chromium
+
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is missing: scripts/test.sh installs it")
+    with sync_api.sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()

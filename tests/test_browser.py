@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.hostile_files import hostile_files, hostile_vector_files, utf16_corpus
-from tests.streamlit_server import CHROMIUM, launch_chromium, running_app, wait_idle
+from tests.streamlit_server import CHROMIUM, running_app, wait_idle
 from tests.test_pages import PAGES
 
 pytestmark = pytest.mark.browser
@@ -18,20 +18,6 @@ if not Path(CHROMIUM).exists():
     pytest.skip(f"{CHROMIUM} is missing: scripts/test.sh installs it", allow_module_level=True)
 
 SHOTS = Path(__file__).parent / "artifacts" / "screenshots"
-
-
-@pytest.fixture(scope="module")
-def app_url():
-    with running_app() as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

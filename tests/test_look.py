@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 from core.figures.common import LINE_COLOURS
 from core.word_vectors import VectorSet
 from tests.conftest import ROOT
-from tests.streamlit_server import CHROMIUM, launch_chromium, running_app, wait_idle
+from tests.streamlit_server import wait_idle
 
 SHOTS = Path(__file__).parent / "artifacts" / "screenshots"
 MIN_CONTRAST = 3.0  # WCAG's minimum for large text and graphics
@@ -136,23 +136,6 @@ def check_colours(measured: dict, scheme: str, where: str) -> None:
             f"{where}: chart text {item['text']!r} in {item['fill']} has contrast {ratio:.1f} "
             f"on {measured['app']}"
         )
-
-
-@pytest.fixture(scope="module")
-def app_url():
-    with running_app() as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is missing: scripts/test.sh installs it")
-    with sync_api.sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
 
 
 def open_from_sidebar(page, title: str) -> None:

@@ -23,8 +23,6 @@ from tests.hostile_files import (
 from tests.streamlit_server import (
     CHROMIUM,
     IDLE_JS,
-    launch_chromium,
-    running_app,
     wait_idle,
 )
 
@@ -44,20 +42,6 @@ ERROR = '[data-testid="stAlertContentError"]'
 WARNING = '[data-testid="stAlertContentWarning"]'
 SUCCESS = '[data-testid="stAlertContentSuccess"]'
 GOOD_VECTORS = b"3 4\nking 0.5 0.1 0.2 0.3\nqueen 0.5 0.1 0.2 0.4\napple -0.3 0.9 0.1 0.0\n"
-
-
-@pytest.fixture(scope="module")
-def app_url():
-    with running_app() as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
