@@ -8,11 +8,11 @@ from core.figures.runs import runs_overlay_figure
 from core.figures.training import curves_figure
 from core.links import Field
 from core.runs import curves_frame, labelled_curves
-from core.training import RunRecord, StopFlag, progress_in_turn
+from core.training import RunRecord, StopFlag
 from pages.widgets import (
     linked_settings,
-    register_run,
     require_navigation,
+    run_live_comparison,
     run_live_training,
     show_code,
     show_comparison_status,
@@ -249,22 +249,14 @@ def variant_curves(group: RunRecord) -> dict[str, list[float]]:
 
 def train_comparison(group: RunRecord, stop_flag: StopFlag) -> None:
     ov.compare_variants(group.extra["settings"], group.extra["parts"], stop_flag)
-    if stop_flag.is_set():
-        group.finish("stopped", "Stopped by request.")
 
 
 if st.session_state.pop(COMPARE_REQUEST, False):
-    parts = ov.variant_runs(settings)
-    for part in parts.values():
-        register_run(part)  # each is a run of its own on the Runs page
-    run_live_training(
-        train_comparison,
-        RunRecord(kind="overfitting-comparison", extra={"settings": settings, "parts": parts}),
-        draw_comparison,
-        key=COMPARE_KEY,
-        progress_of=lambda g: progress_in_turn(g.extra["parts"]),
-        register=False,
+    group = RunRecord(
+        kind="overfitting-comparison",
+        extra={"settings": settings, "parts": ov.variant_runs(settings)},
     )
+    run_live_comparison(train_comparison, group, draw_comparison, key=COMPARE_KEY)
 
 stored: RunRecord | None = st.session_state.get(COMPARE_KEY)
 if stored is not None:

@@ -20,11 +20,11 @@ from core.playground import (
     train_playground,
 )
 from core.runs import curves_frame, labelled_curves
-from core.training import RunRecord, StopFlag, progress_in_turn
+from core.training import RunRecord, StopFlag
 from pages.widgets import (
     linked_settings,
-    register_run,
     require_navigation,
+    run_live_comparison,
     run_live_training,
     show_code,
     show_comparison_status,
@@ -326,27 +326,15 @@ def train_comparison(group: RunRecord, stop_flag: StopFlag) -> None:
     compare_linear_relu(
         group.extra["settings"], group.extra["data"], group.extra["parts"], stop_flag
     )
-    if stop_flag.is_set():
-        group.finish("stopped", "Stopped by request.")
 
 
 if settings.hidden and st.session_state.pop(COMPARE_REQUEST, False):
-    parts = comparison_runs(settings)
-    for part in parts.values():
-        register_run(part)  # each is a run of its own on the Runs page
     group = RunRecord(
         kind="playground-comparison",
         settings=asdict(settings),
-        extra={"settings": settings, "data": data, "parts": parts},
+        extra={"settings": settings, "data": data, "parts": comparison_runs(settings)},
     )
-    run_live_training(
-        train_comparison,
-        group,
-        draw_comparison,
-        key=COMPARE_KEY,
-        progress_of=lambda g: progress_in_turn(g.extra["parts"]),
-        register=False,
-    )
+    run_live_comparison(train_comparison, group, draw_comparison, key=COMPARE_KEY)
 
 compared: RunRecord | None = st.session_state.get(COMPARE_KEY)
 if compared is not None:

@@ -13,7 +13,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import script_runner
 
 from core.datasets import MAX_UPLOAD_MB, Corpus, DataError, LabelledText, parse_upload
-from core.training import RunRecord, StopFlag
+from core.training import RunRecord, StopFlag, progress_in_turn
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -199,9 +199,8 @@ def run_live_training(
     the flag is set as well and the run is recorded as stopped, never as complete.
     The record is kept in ``st.session_state[key]`` so the next run of the page can show it.
 
-    ``progress_of(record)`` gives (epochs done, epochs planned), by default the record's own; a
-    comparison passes the sum over its parts, registers those parts itself and sets ``register``
-    to False, so that only real runs reach the Runs page.
+    ``progress_of(record)`` gives (epochs done, epochs planned), by default the record's own;
+    ``register=False`` keeps the record off the Runs page (see :func:`run_live_comparison`).
     """
     stop_flag = StopFlag()
     st.session_state[key] = record
@@ -249,6 +248,36 @@ def run_live_training(
     progress.empty()
     live.empty()
     return record
+
+
+def run_live_comparison(
+    compare: Callable[[RunRecord, StopFlag], object],
+    group: RunRecord,
+    draw: Callable[[RunRecord, str], None],
+    key: str,
+) -> RunRecord:
+    """:func:`run_live_training` for runs trained one after the other (a comparison).
+
+    ``group.extra["parts"]`` holds the runs; ``compare(group, stop_flag)`` trains them (with
+    :func:`core.training.train_in_turn`). Each part is a run of its own on the Runs page, the
+    progress bar counts the epochs of all of them, and Stop marks the comparison stopped.
+    """
+    for part in group.extra["parts"].values():
+        register_run(part)
+
+    def train(record: RunRecord, stop_flag: StopFlag) -> None:
+        compare(record, stop_flag)
+        if stop_flag.is_set():
+            record.finish("stopped", "Stopped by request.")
+
+    return run_live_training(
+        train,
+        group,
+        draw,
+        key,
+        progress_of=lambda g: progress_in_turn(g.extra["parts"]),
+        register=False,
+    )
 
 
 def _follow(
