@@ -9,13 +9,11 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from sklearn.feature_extraction.text import CountVectorizer
 
-from sklearn.feature_extraction.text import CountVectorizer  # noqa: E402
-
-from core import datasets, text  # noqa: E402
+from core.data import datasets
+from core.text import analysis, bagofwords
 
 GOAL = 0.4
 
@@ -37,7 +35,7 @@ def main() -> int:
         "lee_background.cor": datasets.gensim_corpus("lee_background.cor").documents,
         "YouTube Spam Collection": datasets.youtube_spam().texts,
     }
-    ours = lambda docs: text.bag_of_words(docs, text.TextSettings(), "count")  # noqa: E731
+    ours = lambda docs: bagofwords.bag_of_words(docs, analysis.TextSettings(), "count")  # noqa: E731
     raw = lambda docs: CountVectorizer().fit_transform(docs)  # noqa: E731
     ok = True
     print(f"{'corpus':<26}{'chars':>10}{'raw MB/s':>10}{'ours MB/s':>11}{'ratio':>8}")

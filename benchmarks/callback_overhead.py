@@ -1,4 +1,4 @@
-"""Live-training overhead: `core.training.fit_live` against plain `model.fit`, same model and data.
+"""Live-training overhead: `core.nn.training.fit_live` against plain `model.fit`, same model and data.
 
 fit_live adds TerminateOnNaN, the stop-flag check at every batch end and the per-epoch record.
 Both run in the same process, alternating, each on a freshly built model with the same seed.
@@ -12,13 +12,10 @@ import argparse
 import statistics
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import numpy as np
 
-import numpy as np  # noqa: E402
-
-from core import networks, training  # noqa: E402
+from core.nn import networks, training
 
 GOAL = 1.15
 SPEC = networks.NetworkSpec(

@@ -13,13 +13,11 @@ import argparse
 import statistics
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from core.classifier import ClassifierSettings, leave_one_group_out, train_classifier  # noqa: E402
-from core.classifier_report import compare_with_baselines  # noqa: E402
-from core.datasets import youtube_spam  # noqa: E402
+from core.classifier.report import compare_with_baselines
+from core.classifier.splits import leave_one_group_out
+from core.classifier.train import ClassifierSettings, train_classifier
+from core.data.datasets import youtube_spam
 
 
 def main() -> int:

@@ -3,7 +3,7 @@
 Generates 200,000 documents of 20 words drawn from 50,000 pseudo-words (label: does the document
 hold one of 1% "signal" words), then in two fresh processes:
 
-- ours: ``core.classifier.train_classifier`` on a stratified split (TF-IDF unigrams kept sparse,
+- ours: ``core.classifier.train.train_classifier`` on a stratified split (TF-IDF unigrams kept sparse,
   the page's default network, 2 epochs), then ``predict_proba`` on the test texts;
 - raw: scikit-learn's ``TfidfVectorizer`` and a hand-written Keras model of the same shape,
   ``model.fit`` on the same CSR matrix and ``predict``.
@@ -44,9 +44,10 @@ OURS = (
     MAKE_DATA
     + """
 import json, resource, sys, time
-sys.path.insert(0, {root!r})
-from core.classifier import ClassifierSettings, FeatureSettings, stratified_split, train_classifier
-from core.datasets import LabelledText
+from core.classifier.train import ClassifierSettings, train_classifier
+from core.classifier.features import FeatureSettings
+from core.classifier.splits import stratified_split
+from core.data.datasets import LabelledText
 texts, labels = make_data({docs}, {vocabulary})
 split = stratified_split(LabelledText(tuple(texts), tuple(labels), "synthetic", "generated"), 0.1)
 del texts, labels

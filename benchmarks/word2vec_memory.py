@@ -1,7 +1,7 @@
 """Peak memory of word2vec training on a generated corpus streamed from disk.
 
 Writes a corpus of ``--gigabytes`` of text (Zipf-distributed pseudo-words, 5 to 40 words a line),
-then trains one epoch on it with ``core.word2vec`` in a fresh process and reports that process's
+then trains one epoch on it with ``core.embeddings.word2vec`` in a fresh process and reports that process's
 peak resident memory. The same is done on a corpus a tenth the size: if any part of the corpus
 were held in memory, the peak would grow with the file. Goal: peak RSS < 1 GB on the full corpus.
 Usage: python benchmarks/word2vec_memory.py [--gigabytes 1.0] [--tokens whitespace|words]
@@ -19,7 +19,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 GOAL_BYTES = 1024**3
 VOCABULARY = 100_000
@@ -61,8 +60,7 @@ def write_corpus(path: Path, size_bytes: int, seed: int = 0) -> int:
 
 CHILD = """
 import json, resource, sys, time
-sys.path.insert(0, {root!r})
-from core.word2vec import Word2VecSettings, stream_corpus, train_word2vec
+from core.embeddings.word2vec import Word2VecSettings, stream_corpus, train_word2vec
 start = time.perf_counter()
 result = train_word2vec(
     stream_corpus({path!r}, tokens={tokens!r}),

@@ -1,4 +1,4 @@
-"""Word2vec training speed: ``core.word2vec`` against raw gensim, and the cost of the loss.
+"""Word2vec training speed: ``core.embeddings.word2vec`` against raw gensim, and the cost of the loss.
 
 All three runs train on the same corpus file streamed from disk with the same settings, in the
 same process, interleaved and repeated; each figure is the median words per second (corpus words
@@ -23,9 +23,7 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from core.word2vec import (  # noqa: E402
+from core.embeddings.word2vec import (
     Word2VecSettings,
     resolve_corpus_path,
     stream_corpus,

@@ -17,13 +17,13 @@ import sys
 import time
 from pathlib import Path
 
-from core.datasets import DataError
-from core.export import json_number
+from core.data.export import json_number
+from core.errors import DataError
 
 
 def evaluation_summary(vectors) -> dict:
     """Analogy accuracy (overall and by section) and the word-pair correlations, for JSON."""
-    from core.word_evaluation import evaluate
+    from core.embeddings.evaluation import evaluate
 
     evaluation = evaluate(vectors)
     total = evaluation.analogy_total
@@ -51,7 +51,7 @@ def save_vectors(vectors, path: Path) -> None:
 
 
 def run_word2vec(args: argparse.Namespace) -> dict:
-    from core.word2vec import Word2VecSettings, stream_corpus, train_word2vec
+    from core.embeddings.word2vec import Word2VecSettings, stream_corpus, train_word2vec
 
     settings = Word2VecSettings(
         vector_size=args.vector_size,
@@ -99,7 +99,8 @@ def run_word2vec(args: argparse.Namespace) -> dict:
 
 def read_labelled(path: str):
     """A labelled file in any format the app reads (CSV, TSV, fastText), or ``youtube``."""
-    from core.datasets import LabelledText, parse_upload, youtube_spam
+    from core.data.datasets import LabelledText, youtube_spam
+    from core.data.reading import parse_upload
 
     if path == "youtube":
         return youtube_spam()
@@ -123,7 +124,7 @@ def cluster_from_args(args: argparse.Namespace):
                 "Add --processes N (the number of processes in the run).",
             )
         return None
-    from core.distributed import Cluster, require_jax_backend
+    from core.classifier.distributed import Cluster, require_jax_backend
 
     cluster = Cluster(args.processes, args.process_id or 0, args.coordinator)
     require_jax_backend()  # before reading any data: TensorFlow is refused straight away
@@ -141,15 +142,10 @@ def data_parallel_summary(record) -> dict:
 def run_classify(args: argparse.Namespace) -> dict:
     from dataclasses import replace
 
-    from core.classifier import (
-        ClassifierSettings,
-        FeatureSettings,
-        TextSplit,
-        label_order,
-        stratified_split,
-        train_classifier,
-    )
-    from core.classifier_report import compare_with_baselines
+    from core.classifier.features import FeatureSettings
+    from core.classifier.report import compare_with_baselines
+    from core.classifier.splits import TextSplit, label_order, stratified_split
+    from core.classifier.train import ClassifierSettings, train_classifier
 
     defaults = ClassifierSettings()
     settings = replace(
@@ -188,7 +184,7 @@ def run_classify(args: argparse.Namespace) -> dict:
     if cluster is None:
         trained = train_classifier(split, settings, on_epoch=report)
     else:
-        from core.distributed import train_data_parallel
+        from core.classifier.distributed import train_data_parallel
 
         trained = train_data_parallel(split, settings, cluster, on_epoch=report)
     if trained.record.status == "failed":
@@ -219,7 +215,7 @@ def run_classify(args: argparse.Namespace) -> dict:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from core.word2vec import Word2VecSettings
+    from core.embeddings.word2vec import Word2VecSettings
 
     defaults = Word2VecSettings()
     parser = argparse.ArgumentParser(prog="python -m core", description=__doc__.split("\n")[0])
@@ -252,7 +248,7 @@ def build_parser() -> argparse.ArgumentParser:
     w2v.add_argument("--json", action="store_true", help="end with one JSON object")
     w2v.set_defaults(run=run_word2vec)
 
-    from core.classifier import FEATURE_KINDS
+    from core.classifier.features import FEATURE_KINDS
 
     classify = commands.add_parser(
         "classify", help="train the Keras text classifier and score it against baselines"

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from core.bundle import export_bundle, export_keras, import_bundle
-from core.classifier import FEATURE_KINDS
-from core.datasets import MAX_UPLOAD_MB, DataError
+from core.classifier.bundle import export_bundle, export_keras, import_bundle
+from core.classifier.features import FEATURE_KINDS
+from core.data.datasets import MAX_UPLOAD_MB
+from core.errors import DataError
 from pages.widgets import (
     CLASSIFIER_KEY,
     current_classifier,

@@ -5,17 +5,15 @@ from dataclasses import asdict
 import pandas as pd
 import streamlit as st
 
-from core.classifier import (
-    FEATURE_KINDS,
-    ClassifierSettings,
-    FeatureSettings,
-    split_by_group,
-    stratified_split,
-    train_classifier,
-)
-from core.classifier_report import compare_with_baselines, view_at_threshold
-from core.datasets import YOUTUBE_VIDEOS, DataError, LabelledText, pang_lee_polarity, youtube_spam
-from core.export import escape_cell, escape_table
+from core.classifier.features import FEATURE_KINDS, FeatureSettings
+from core.classifier.metrics import METRIC_COLUMNS, misclassified
+from core.classifier.report import compare_with_baselines, view_at_threshold
+from core.classifier.splits import split_by_group, stratified_split
+from core.classifier.train import ClassifierSettings, train_classifier
+from core.data.datasets import YOUTUBE_VIDEOS, LabelledText, pang_lee_polarity, youtube_spam
+from core.data.export import escape_cell, escape_table
+from core.data.links import Field
+from core.errors import DataError
 from core.figures.classifier import (
     confusion_figure,
     metrics_bar_figure,
@@ -24,10 +22,8 @@ from core.figures.classifier import (
     roc_figure,
 )
 from core.figures.training import curves_figure
-from core.links import Field
-from core.metrics import METRIC_COLUMNS, misclassified
-from core.networks import ACTIVATIONS, OPTIMIZERS, DenseLayer, OptimizerSpec
-from core.training import RunRecord, StopFlag
+from core.nn.networks import ACTIVATIONS, OPTIMIZERS, DenseLayer, OptimizerSpec
+from core.nn.training import RunRecord, StopFlag
 from pages.widgets import (
     CLASSIFIER_KEY,
     linked_settings,

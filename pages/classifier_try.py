@@ -2,16 +2,16 @@
 
 import streamlit as st
 
-from core.classifier import FEATURE_KINDS
-from core.contributions import (
+from core.classifier.contributions import (
     class_probabilities,
     contributions_frame,
     gradient_x_input,
     highlight_html,
     occlusion,
 )
-from core.datasets import DataError
-from core.export import escape_table
+from core.classifier.features import FEATURE_KINDS
+from core.data.export import escape_table
+from core.errors import DataError
 from core.figures.contributions import contributions_figure, probabilities_figure
 from pages.widgets import current_classifier, require_navigation, show_data_error
 

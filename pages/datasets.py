@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from core import datasets
-from core.export import escape_table, to_csv_bytes
+from core.data import datasets
+from core.data.export import escape_table, to_csv_bytes
 from core.figures import bar_chart, digits_figure, stock_window_figure
 from pages.widgets import require_navigation, upload_text
 

@@ -6,19 +6,19 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core import datasets
+from core.data import datasets
+from core.data.links import Field
 from core.figures.images import confusion_figure, misclassified_figure, weights_figure
 from core.figures.training import curves_figure
-from core.images import (
+from core.nn.images import (
     MAX_WEIGHT_IMAGES,
     DigitsSettings,
     count_test_images,
     digits_code,
     train_digits,
 )
-from core.links import Field
-from core.networks import ACTIVATIONS, OPTIMIZERS
-from core.training import RunRecord
+from core.nn.networks import ACTIVATIONS, OPTIMIZERS
+from core.nn.training import RunRecord
 from pages.widgets import (
     linked_settings,
     require_navigation,

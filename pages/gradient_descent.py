@@ -4,10 +4,10 @@ import math
 
 import streamlit as st
 
-from core import optimization as opt
+from core.data.links import Field
 from core.figures.optimization import line_fit_figure, loss_steps_figure, surface_figure
-from core.links import Field
-from core.networks import OPTIMIZERS
+from core.nn import optimization as opt
+from core.nn.networks import OPTIMIZERS
 from pages.widgets import linked_settings, require_navigation, show_code, sync_link
 
 LEARNING_RATES = [0.001, 0.003, 0.01, 0.03, 0.05, 0.1, 0.2, 0.25, 0.3, 0.5, 1.0]

@@ -3,8 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from core import onehot
-from core.export import escape_table
+from core.data.export import escape_table
+from core.embeddings import onehot
 from core.figures import heatmap
 from core.figures.onehot import memory_figure, similarity_heatmap, word_arrows_figure
 from pages.widgets import require_navigation, show_code

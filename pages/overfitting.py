@@ -2,13 +2,13 @@
 
 import streamlit as st
 
-from core import overfitting as ov
+from core.data.links import Field
 from core.figures.optimization import fitted_curves_figure
 from core.figures.runs import runs_overlay_figure
 from core.figures.training import curves_figure
-from core.links import Field
-from core.runs import curves_frame, labelled_curves
-from core.training import RunRecord, StopFlag
+from core.nn import overfitting as ov
+from core.nn.runs import curves_frame, labelled_curves
+from core.nn.training import RunRecord, StopFlag
 from pages.widgets import (
     linked_settings,
     require_navigation,

@@ -3,8 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from core import perceptron
 from core.figures.perceptron import decision_figure
+from core.nn import perceptron
 from pages.widgets import require_navigation, show_code
 
 require_navigation()

@@ -5,10 +5,10 @@ from dataclasses import asdict
 import pandas as pd
 import streamlit as st
 
+from core.data.links import Field
 from core.figures.playground import boundary_figure, loss_curves_figure
-from core.links import Field
-from core.networks import ACTIVATIONS, OPTIMIZERS, DenseLayer, OptimizerSpec
-from core.playground import (
+from core.nn.networks import ACTIVATIONS, OPTIMIZERS, DenseLayer, OptimizerSpec
+from core.nn.playground import (
     DATASETS,
     DataSettings,
     PlaygroundData,
@@ -19,8 +19,8 @@ from core.playground import (
     playground_code,
     train_playground,
 )
-from core.runs import curves_frame, labelled_curves
-from core.training import RunRecord, StopFlag
+from core.nn.runs import curves_frame, labelled_curves
+from core.nn.training import RunRecord, StopFlag
 from pages.widgets import (
     linked_settings,
     require_navigation,

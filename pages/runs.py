@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from core.export import escape_table
+from core.data.export import escape_table
 from core.figures.runs import runs_overlay_figure
-from core.runs import (
+from core.nn.runs import (
     curves_frame,
     differing_settings,
     labelled_curves,

@@ -5,13 +5,13 @@ from dataclasses import asdict
 import pandas as pd
 import streamlit as st
 
-from core import datasets
-from core.datasets import DataError
+from core.data import datasets
+from core.data.links import Field
+from core.errors import DataError
 from core.figures.regression import mse_bars, predictions_figure
 from core.figures.training import curves_figure
-from core.links import Field
-from core.networks import ACTIVATIONS, OPTIMIZERS
-from core.regression import (
+from core.nn.networks import ACTIVATIONS, OPTIMIZERS
+from core.nn.regression import (
     TARGETS,
     RegressionSettings,
     chronological_split,
@@ -19,7 +19,7 @@ from core.regression import (
     train_regression,
     verdict,
 )
-from core.training import RunRecord
+from core.nn.training import RunRecord
 from pages.widgets import (
     linked_settings,
     require_navigation,

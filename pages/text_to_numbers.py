@@ -2,9 +2,11 @@
 
 import streamlit as st
 
-from core import datasets, text
-from core.export import escape_table, frame_to_csv_bytes
+from core.data import datasets
+from core.data.export import escape_table, frame_to_csv_bytes
+from core.errors import DataError
 from core.figures import bar_chart, cosine_heatmap, heatmap
+from core.text import analysis, bagofwords, similarity
 from pages.widgets import chips, require_navigation, show_code, show_data_error, upload_text
 
 require_navigation()
@@ -21,13 +23,13 @@ st.markdown(
 @st.cache_data(show_spinner="Counting words…", max_entries=32)
 def fit_bag_of_words(
     documents: tuple[str, ...],
-    settings: text.TextSettings,
+    settings: analysis.TextSettings,
     weighting: str,
     vocabulary: tuple[str, ...] | None = None,
-) -> text.BagOfWords:
+) -> bagofwords.BagOfWords:
     # Keyed by the documents' content and the settings: equal inputs give equal outputs,
     # so a cached entry can never show one user another user's text.
-    return text.bag_of_words(documents, settings, weighting, vocabulary)
+    return bagofwords.bag_of_words(documents, settings, weighting, vocabulary)
 
 
 @st.cache_data(show_spinner="Loading the corpus…")
@@ -39,14 +41,16 @@ def embedded_corpus(name: str) -> tuple[str, ...]:
 st.header("1 · The talk's two examples")
 ex1, ex2 = st.columns(2)
 with ex1:
-    st.markdown(f"**Dictionary** = {{{', '.join(text.TALK_DICTIONARY)}}}")
+    st.markdown(f"**Dictionary** = {{{', '.join(analysis.TALK_DICTIONARY)}}}")
     talk = fit_bag_of_words(
-        text.TALK_SENTENCES, text.TextSettings(), "binary", text.TALK_DICTIONARY
+        analysis.TALK_SENTENCES, analysis.TextSettings(), "binary", analysis.TALK_DICTIONARY
     )
-    frame = text.dtm_frame(talk, [f"vec{i}" for i in range(1, len(text.TALK_SENTENCES) + 1)])
+    frame = bagofwords.dtm_frame(
+        talk, [f"vec{i}" for i in range(1, len(analysis.TALK_SENTENCES) + 1)]
+    )
     st.dataframe(frame)
     st.caption(
-        " · ".join(f"vec{i} = “{s}”" for i, s in enumerate(text.TALK_SENTENCES, 1))
+        " · ".join(f"vec{i} = “{s}”" for i, s in enumerate(analysis.TALK_SENTENCES, 1))
         + ". Each vector has one slot per dictionary word: 1 if the sentence uses the word. "
         "vec1 and vec2 share *the* and *sat*; vec3 shares nothing with either."
     )
@@ -56,16 +60,16 @@ with ex2:
             "Weighting for example 2",
             ["binary", "count"],
             default="binary",
-            format_func=text.WEIGHTINGS.get,
+            format_func=bagofwords.WEIGHTINGS.get,
             key="example2_weighting",
         )
         or "binary"
     )
     bow2 = fit_bag_of_words(
-        (text.TALK_SENTENCE_2,), text.TextSettings(), weighting2, text.TALK_VOCABULARY_2
+        (analysis.TALK_SENTENCE_2,), analysis.TextSettings(), weighting2, analysis.TALK_VOCABULARY_2
     )
-    st.markdown(f"**Sentence**: “{text.TALK_SENTENCE_2}”")
-    st.dataframe(text.dtm_frame(bow2, ["vector"]), hide_index=True)
+    st.markdown(f"**Sentence**: “{analysis.TALK_SENTENCE_2}”")
+    st.dataframe(bagofwords.dtm_frame(bow2, ["vector"]), hide_index=True)
     if weighting2 == "binary":
         st.caption(
             "This is the slide's vector [0, 0, 1, 1, 0, 1, 1, 1]: it records whether each "
@@ -89,8 +93,8 @@ if source == "Paste text":
         "One document per line",
         value="\n".join(
             [
-                *text.TALK_SENTENCES,
-                text.TALK_SENTENCE_2,
+                *analysis.TALK_SENTENCES,
+                analysis.TALK_SENTENCE_2,
                 "A cute teddy bear is reading",
                 "The cat is reading on the table",
             ]
@@ -113,15 +117,17 @@ else:
 
 with st.form("text_settings"):
     c1, c2, c3, c4 = st.columns(4)
-    tokenizer = c1.selectbox("Tokenizer", list(text.TOKENIZERS), format_func=text.TOKENIZERS.get)
-    stemmer = c2.selectbox("Stemmer", list(text.STEMMERS), format_func=text.STEMMERS.get)
+    tokenizer = c1.selectbox(
+        "Tokenizer", list(analysis.TOKENIZERS), format_func=analysis.TOKENIZERS.get
+    )
+    stemmer = c2.selectbox("Stemmer", list(analysis.STEMMERS), format_func=analysis.STEMMERS.get)
     ngram_max = c3.slider("Longest n-gram", 1, 3, 1)
     lowercase = c4.checkbox("Lower-case", value=True)
     remove_stop = c4.checkbox(
         "Remove stop words", value=False, help="scikit-learn's English list of 318 words"
     )
     st.form_submit_button("Apply")
-settings = text.TextSettings(
+settings = analysis.TextSettings(
     tokenizer=tokenizer,
     lowercase=lowercase,
     remove_stop_words=remove_stop,
@@ -131,9 +137,9 @@ settings = text.TextSettings(
 weighting = (
     st.segmented_control(
         "Weighting",
-        list(text.WEIGHTINGS),
+        list(bagofwords.WEIGHTINGS),
         default="count",
-        format_func=text.WEIGHTINGS.get,
+        format_func=bagofwords.WEIGHTINGS.get,
         key="weighting",
     )
     or "count"
@@ -149,7 +155,7 @@ pick = st.selectbox(
     format_func=lambda i: f"{labels[i]}: {documents[i][:80]}",
     key="pick",
 )
-stages = text.steps(documents[pick], settings)
+stages = analysis.steps(documents[pick], settings)
 with st.container(border=True):
     st.markdown("**Raw text**")
     st.text(stages.raw[:2000] + ("…" if len(stages.raw) > 2000 else ""))
@@ -167,8 +173,9 @@ try:
     bow = fit_bag_of_words(documents, settings, weighting)
 except ValueError:
     show_data_error(
-        datasets.DataError(
-            text.describe_empty_vocabulary(settings), "Change the settings above or use other text."
+        DataError(
+            bagofwords.describe_empty_vocabulary(settings),
+            "Change the settings above or use other text.",
         )
     )
     st.stop()
@@ -179,7 +186,7 @@ st.markdown(
     f"**{n_terms:,} terms** from **{n_docs:,} documents**. Each term is one column "
     "of the matrix below."
 )
-vocab = text.vocabulary_frame(bow)
+vocab = bagofwords.vocabulary_frame(bow)
 v1, v2 = st.columns([2, 3])
 v1.dataframe(escape_table(vocab), hide_index=True, height=300)
 top = vocab.head(20)
@@ -188,7 +195,7 @@ v2.plotly_chart(
 )
 
 st.subheader("Document-term matrix")
-dtm = text.dtm_frame(bow, labels)
+dtm = bagofwords.dtm_frame(bow, labels)
 if dtm.shape != bow.shape:
     st.caption(
         f"Showing {dtm.shape[0]} of {n_docs:,} documents and the {dtm.shape[1]} heaviest "
@@ -224,7 +231,9 @@ second = b_col.selectbox(
     format_func=labels.__getitem__,
     key="cos_b",
 )
-parts = text.cosine_parts(bow.matrix[first].toarray().ravel(), bow.matrix[second].toarray().ravel())
+parts = similarity.cosine_parts(
+    bow.matrix[first].toarray().ravel(), bow.matrix[second].toarray().ravel()
+)
 st.markdown(
     f"a·b = **{parts.dot:.4g}**, ‖a‖ = **{parts.norm_a:.4g}**, ‖b‖ = **{parts.norm_b:.4g}**, "
     f"so cos θ = {parts.dot:.4g} / ({parts.norm_a:.4g} × {parts.norm_b:.4g}) = "
@@ -232,7 +241,7 @@ st.markdown(
 )
 
 shown = min(n_docs, 30)
-cosines = text.cosine_matrix(bow.matrix, shown)
+cosines = similarity.cosine_matrix(bow.matrix, shown)
 st.plotly_chart(cosine_heatmap(cosines, labels[:shown]), key="cosine")
 if shown < n_docs:
     st.caption(f"The heatmap shows the first {shown} of {n_docs:,} documents.")
@@ -247,7 +256,7 @@ with st.expander("Chart data: cosine of every pair of documents"):
 
 st.subheader("Documents most similar to a query")
 query = st.text_input("Query text", value=documents[pick][:200], key="query")
-matches = text.most_similar(bow, query, topn=5) if query.strip() else []
+matches = similarity.most_similar(bow, query, topn=5) if query.strip() else []
 if query.strip() and not matches:
     st.info("None of the query's terms is in the vocabulary, so it is similar to nothing.")
 for index, score in matches:
@@ -255,10 +264,10 @@ for index, score in matches:
 
 show_code(
     """
-from core import text
+from core.text import analysis, bagofwords, similarity
 
-settings = text.TextSettings(tokenizer="regexp", remove_stop_words=False, stemmer="none")
-bow = text.bag_of_words(documents, settings, weighting="count")   # sparse CSR matrix
-text.most_similar(bow, "the dog sat", topn=5)                       # [(doc index, cosine), ...]
+settings = analysis.TextSettings(tokenizer="regexp", remove_stop_words=False, stemmer="none")
+bow = bagofwords.bag_of_words(documents, settings, weighting="count")   # sparse CSR matrix
+similarity.most_similar(bow, "the dog sat", topn=5)                       # [(doc index, cosine), ...]
 """
 )

@@ -12,8 +12,10 @@ from typing import TypeVar
 import streamlit as st
 from streamlit.runtime.scriptrunner import script_runner
 
-from core.datasets import MAX_UPLOAD_MB, Corpus, DataError, LabelledText, parse_upload
-from core.training import RunRecord, StopFlag, progress_in_turn
+from core.data.datasets import MAX_UPLOAD_MB, Corpus, LabelledText
+from core.data.reading import parse_upload
+from core.errors import DataError
+from core.nn.training import RunRecord, StopFlag, progress_in_turn
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -259,7 +261,7 @@ def run_live_comparison(
     """:func:`run_live_training` for runs trained one after the other (a comparison).
 
     ``group.extra["parts"]`` holds the runs; ``compare(group, stop_flag)`` trains them (with
-    :func:`core.training.train_in_turn`). Each part is a run of its own on the Runs page, the
+    :func:`core.nn.training.train_in_turn`). Each part is a run of its own on the Runs page, the
     progress bar counts the epochs of all of them, and Stop marks the comparison stopped.
     """
     for part in group.extra["parts"].values():
@@ -428,7 +430,7 @@ def add_vector_set(vector_set) -> str:
 
 
 def _train_quick_vectors() -> None:
-    from core.word2vec import quick_vector_set
+    from core.embeddings.word2vec import quick_vector_set
 
     with st.spinner("Training a small skip-gram model on the Lee corpus…"):
         add_vector_set(quick_vector_set())
@@ -477,7 +479,7 @@ CLASSIFIER_KEY = "classifier_current"
 
 @st.cache_resource(show_spinner=False)
 def _training_device() -> str:
-    from core.training import training_device
+    from core.nn.training import training_device
 
     return training_device()
 
@@ -523,7 +525,7 @@ def linked_settings(fields: dict, note_upload: bool = False) -> dict:
     Parameters that cannot be used fall back to their defaults with a warning; nothing in a
     link can raise. Call :func:`update_link` with the values the widgets return.
     """
-    from core.links import parse_params
+    from core.data.links import parse_params
 
     values, problems = parse_params(st.query_params.to_dict(), fields)
     if problems:
@@ -543,7 +545,7 @@ def linked_settings(fields: dict, note_upload: bool = False) -> dict:
 
 def update_link(values: dict, fields: dict) -> None:
     """Write the current settings into the address bar (defaults left out, so links stay short)."""
-    from core.links import encode_params
+    from core.data.links import encode_params
 
     wanted = encode_params(values, fields)
     if st.query_params.to_dict() != wanted:

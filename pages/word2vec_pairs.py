@@ -3,8 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from core import embeddings
-from core.export import escape_table
+from core.data.export import escape_table
+from core.embeddings import pairs as embeddings
 from core.figures.embeddings import pair_growth_figure, window_figure
 from pages.widgets import chips, require_navigation, show_code
 

@@ -3,11 +3,17 @@
 import pandas as pd
 import streamlit as st
 
-from core.datasets import GENSIM_CORPORA, Corpus, DataError, LabelledText, gensim_corpus
+from core.data.datasets import GENSIM_CORPORA, Corpus, LabelledText, gensim_corpus
+from core.data.links import Field
+from core.embeddings.word2vec import (
+    Word2VecSettings,
+    corpus_sentences,
+    train_vector_set,
+    word2vec_code,
+)
+from core.errors import DataError
 from core.figures.training import curves_figure
-from core.links import Field
-from core.training import RunRecord, StopFlag
-from core.word2vec import Word2VecSettings, corpus_sentences, train_vector_set, word2vec_code
+from core.nn.training import RunRecord, StopFlag
 from pages.widgets import (
     add_vector_set,
     linked_settings,

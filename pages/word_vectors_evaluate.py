@@ -5,10 +5,10 @@ from dataclasses import asdict, replace
 
 import streamlit as st
 
-from core import word_evaluation as we
-from core.export import escape_table, frame_to_csv_bytes
+from core.data.export import escape_table, frame_to_csv_bytes
+from core.embeddings import evaluation as we
+from core.embeddings.word2vec import QUICK_SETTINGS, vector_set_name
 from core.figures.word_vectors import analogy_accuracy_figure, pair_correlation_figure
-from core.word2vec import QUICK_SETTINGS, vector_set_name
 from pages.widgets import add_vector_set, choose_vector_set, require_navigation, vector_sets
 
 require_navigation()

@@ -5,9 +5,9 @@ import re
 import pandas as pd
 import streamlit as st
 
-from core import word_similarity as ws
-from core.datasets import DataError
-from core.export import escape_table
+from core.data.export import escape_table
+from core.embeddings import similarity as ws
+from core.errors import DataError
 from core.figures.word_vectors import neighbours_figure, odd_one_out_figure
 from pages.widgets import choose_vector_set, require_navigation, show_code, show_data_error
 
@@ -141,7 +141,7 @@ with neighbours_tab:
         )
     show_code(
         """
-from core.word_similarity import neighbours
+from core.embeddings.similarity import neighbours
 neighbours(vector_set, "king", topn=10)   # [(word, cosine), ...] closest first
 """
     )
@@ -215,7 +215,7 @@ with analogy_tab:
         )
     show_code(
         """
-from core.word_similarity import analogy
+from core.embeddings.similarity import analogy
 result = analogy(vector_set, "man", "king", "woman", topn=5)
 result.add   # 3CosAdd: most_similar(positive=["king", "woman"], negative=["man"])
 result.mul   # 3CosMul: most_similar_cosmul(positive=["king", "woman"], negative=["man"])

@@ -3,10 +3,11 @@
 import pandas as pd
 import streamlit as st
 
-from core import vector_io
-from core.datasets import MAX_UPLOAD_MB, DataError
-from core.export import escape_table
-from core.word_vectors import VectorSet
+from core.data.datasets import MAX_UPLOAD_MB
+from core.data.export import escape_table
+from core.embeddings import vector_read, vector_write
+from core.embeddings.vectors import VectorSet
+from core.errors import DataError
 from pages.widgets import (
     add_vector_set,
     chips,
@@ -49,14 +50,14 @@ def read_upload(uploaded, format: str, max_words: int | None):
     result, fresh = read_once(
         uploaded,
         UPLOAD_KEY,
-        lambda name, data: vector_io.read_vectors(name, data, format=format, max_words=max_words),
+        lambda name, data: vector_read.read_vectors(name, data, format=format, max_words=max_words),
         "Check that it is a word2vec or GloVe file; if it is, please report it.",
         options=(format, max_words),
     )
     # The vectors this same file gave with other options: replaced on success, kept on error.
     given = st.session_state.get(LOADED_KEY)
     name = given[1] if given is not None and given[0] == uploaded.file_id else None
-    if fresh and isinstance(result, vector_io.LoadedVectors):
+    if fresh and isinstance(result, vector_read.LoadedVectors):
         if name is not None:
             vector_sets().pop(name, None)
         name = add_vector_set(result.vector_set)
@@ -64,7 +65,7 @@ def read_upload(uploaded, format: str, max_words: int | None):
     return result, name
 
 
-def show_loaded(loaded: vector_io.LoadedVectors, name: str) -> None:
+def show_loaded(loaded: vector_read.LoadedVectors, name: str) -> None:
     """Size, format, warnings and a peek at the first words of what was read."""
     vs = loaded.vector_set
     st.success(
@@ -90,8 +91,8 @@ st.header("Import word vectors")
 left, right = st.columns(2)
 chosen_format = left.selectbox(
     "Format",
-    list(vector_io.FORMAT_NAMES),
-    format_func=vector_io.FORMAT_NAMES.get,
+    list(vector_read.FORMAT_NAMES),
+    format_func=vector_read.FORMAT_NAMES.get,
     key="io_format",
     help="Detection reads the first line: two numbers make it word2vec (binary if bytes that "
     "are not text follow), anything else is read as GloVe.",
@@ -99,12 +100,12 @@ chosen_format = left.selectbox(
 limit = right.number_input(
     "Read only the first N words (0 reads them all)",
     min_value=0,
-    max_value=vector_io.MAX_WORDS,
+    max_value=vector_read.MAX_WORDS,
     value=0,
     step=1_000,
     key="io_limit",
     help="Vector files list the most frequent words first, so the first words are usually "
-    f"the useful ones. At most {vector_io.MAX_WORDS:,} words are read in any case.",
+    f"the useful ones. At most {vector_read.MAX_WORDS:,} words are read in any case.",
 )
 uploaded = st.file_uploader("Word vectors file", key=UPLOAD_KEY, help=IMPORT_HELP)
 if uploaded is not None:
@@ -128,7 +129,7 @@ def export_check(vs: VectorSet) -> DataError | list[tuple[str, str]]:
     memo = st.session_state.get(CHECK_KEY)
     if memo is None or memo[0] != key:
         try:
-            result: DataError | list[tuple[str, str]] = vector_io.renamed_words(vs)
+            result: DataError | list[tuple[str, str]] = vector_write.renamed_words(vs)
         except DataError as error:
             result = error
         memo = (key, result)
@@ -149,13 +150,13 @@ def show_exports(vs: VectorSet) -> None:
             f"cannot hold; they are written with _ instead ({examples}).",
             icon=":material/info:",
         )
-    stem = vector_io.export_file_stem(vs.name)
+    stem = vector_write.export_file_stem(vs.name)
 
     st.subheader("word2vec files")
     left, right = st.columns(2)
     left.download_button(
         "word2vec text (.txt)",
-        data=lambda: vector_io.to_word2vec_text(vs),
+        data=lambda: vector_write.to_word2vec_text(vs),
         file_name=f"{stem}.txt",
         mime="text/plain",
         on_click="ignore",
@@ -164,7 +165,7 @@ def show_exports(vs: VectorSet) -> None:
     )
     right.download_button(
         "word2vec binary (.bin)",
-        data=lambda: vector_io.to_word2vec_binary(vs),
+        data=lambda: vector_write.to_word2vec_binary(vs),
         file_name=f"{stem}.bin",
         mime="application/octet-stream",
         on_click="ignore",
@@ -193,7 +194,7 @@ def show_exports(vs: VectorSet) -> None:
     left, right = st.columns(2)
     left.download_button(
         "vectors.tsv",
-        data=lambda: vector_io.to_projector_tsv(vs, words)[0],
+        data=lambda: vector_write.to_projector_tsv(vs, words)[0],
         file_name=f"{stem}_vectors.tsv",
         mime="text/tab-separated-values",
         on_click="ignore",
@@ -202,7 +203,7 @@ def show_exports(vs: VectorSet) -> None:
     )
     right.download_button(
         "metadata.tsv",
-        data=lambda: vector_io.to_projector_tsv(vs, words)[1],
+        data=lambda: vector_write.to_projector_tsv(vs, words)[1],
         file_name=f"{stem}_metadata.tsv",
         mime="text/tab-separated-values",
         on_click="ignore",
@@ -241,11 +242,10 @@ if export_set is not None:
 
 show_code(
     """
-from core import vector_io
 
-vs = vector_io.load_vectors("vectors.txt", open("vectors.txt", "rb").read())
-text = vector_io.to_word2vec_text(vs)              # bytes, gensim reads them back
-binary = vector_io.to_word2vec_binary(vs)
-vectors_tsv, metadata_tsv = vector_io.to_projector_tsv(vs, vs.top_words(5000))
+vs = vector_read.load_vectors("vectors.txt", open("vectors.txt", "rb").read())
+text = vector_write.to_word2vec_text(vs)              # bytes, gensim reads them back
+binary = vector_write.to_word2vec_binary(vs)
+vectors_tsv, metadata_tsv = vector_write.to_projector_tsv(vs, vs.top_words(5000))
 """
 )

@@ -6,9 +6,9 @@ import time
 
 import streamlit as st
 
-from core import projection as proj
-from core.datasets import DataError
-from core.export import escape_table, frame_to_csv_bytes
+from core.data.export import escape_table, frame_to_csv_bytes
+from core.embeddings import projection as proj
+from core.errors import DataError
 from core.figures.projection import projection_figure
 from pages.widgets import choose_vector_set, require_navigation, show_code, show_data_error
 
@@ -335,9 +335,7 @@ with st.expander("Coordinates", icon=":material/table:"):
 
 show_code(
     f"""
-from core.projection import (
-    ProjectionSettings, projection_words, word_matrix, run_projection, projection_frame
-)
+from core.embeddings.projection import ProjectionSettings, projection_words, word_matrix, run_projection, projection_frame
 
 settings = {settings!r}
 words = projection_words(vector_set, settings, highlight={highlight!r}, colour_by={colour_by!r}, k={k})

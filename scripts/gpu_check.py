@@ -1,20 +1,17 @@
 """Device check: the app's Keras code trains on a GPU (run with KERAS_BACKEND=jax or tensorflow).
 
-Builds the playground's default network through core.networks, trains it with core.training.fit_live
+Builds the playground's default network through core.nn.networks, trains it with core.nn.training.fit_live
 on circles, and prints the device, the status, the test accuracy and where the weights live.
 Usage: KERAS_BACKEND=jax python scripts/gpu_check.py
 """
 
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import keras
 
-import keras  # noqa: E402
-
-from core import training  # noqa: E402
-from core.playground import PlaygroundSettings, make_dataset, train_playground  # noqa: E402
+from core.nn import training
+from core.nn.playground import PlaygroundSettings, make_dataset, train_playground
 
 print("backend:", keras.backend.backend(), "| device:", training.training_device())
 settings = PlaygroundSettings()

@@ -3,9 +3,9 @@ bag of words, on whatever device the Keras backend finds.
 
 Builds ``core.classifier``'s network (sparse input -> Dense 64 ReLU -> sigmoid) for a random
 sparse 200k x 50k bag of words with 20 words per document, trains it with
-``core.training.fit_live`` and reports seconds per epoch (the first epoch, which compiles, is
+``core.nn.training.fit_live`` and reports seconds per epoch (the first epoch, which compiles, is
 reported apart) and documents per second. ``--mixed-precision`` repeats it in float16. Sparse
-input trains on one device, as in the app (``core.classifier.data_parallel_devices``): JAX's
+input trains on one device, as in the app (``core.classifier.train.data_parallel_devices``): JAX's
 ``DataParallel`` cannot place SciPy batches on several devices.
 
 Usage: KERAS_BACKEND=jax python scripts/gpu_classifier_check.py [--docs 200000] [--epochs 3]
@@ -17,9 +17,6 @@ import argparse
 import json
 import sys
 import time
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
 def sparse_bag_of_words(docs: int, vocabulary: int, words: int, seed: int = 0):
@@ -43,9 +40,9 @@ def sparse_bag_of_words(docs: int, vocabulary: int, words: int, seed: int = 0):
 def run(docs: int, vocabulary: int, words: int, epochs: int, batch: int, mixed: bool) -> dict:
     import keras
 
-    from core.classifier import ClassifierNet, build_classifier_model
-    from core.networks import DenseLayer
-    from core.training import fit_live, training_device
+    from core.classifier.model import ClassifierNet, build_classifier_model
+    from core.nn.networks import DenseLayer
+    from core.nn.training import fit_live, training_device
 
     x, y = sparse_bag_of_words(docs, vocabulary, words)
     net = ClassifierNet("sparse", vocabulary, 2, hidden=(DenseLayer(64, "relu"),))

@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 
 PYTHON="${PYTHON:-python3}"
 "$PYTHON" -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+# `core` as an editable install, so tests, benchmarks and scripts import it from anywhere.
+"$PYTHON" -m pip install --quiet --disable-pip-version-check --no-deps -e .
 
 # The browser tests drive Debian's Chromium; Playwright never downloads a browser of its own.
 if [ ! -x /usr/bin/chromium ]; then

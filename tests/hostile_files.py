@@ -60,7 +60,7 @@ def hostile_vector_files() -> dict[str, tuple[bytes, str]]:
 
 # ---------------------------------------------------------------- model bundles
 #
-# Everything below builds bad classifier bundles for core.bundle.import_bundle. They are made
+# Everything below builds bad classifier bundles for core.classifier.bundle.import_bundle. They are made
 # by hand (json, numpy, zipfile, struct), without Keras, so building them all is quick; only
 # the real .keras file with a Lambda layer needs Keras, and it is optional.
 
@@ -153,8 +153,8 @@ def _tiny_bundle_parts() -> tuple[dict, list]:
 
     import numpy as np
 
-    from core.classifier import FeatureSettings
-    from core.networks import OptimizerSpec
+    from core.classifier.features import FeatureSettings
+    from core.nn.networks import OptimizerSpec
 
     features = json.loads(json.dumps(asdict(FeatureSettings(kind="bow", ngram_range=(1, 1)))))
     features["vocabulary"] = ["buy", "cheap", "hello", "now", "song"]

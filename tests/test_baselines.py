@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 from scipy import sparse
 
-from core.baselines import (
+from core.classifier.baselines import (
     BASELINES,
     NETWORK_NAME,
     BaselineResult,
@@ -13,16 +13,12 @@ from core.baselines import (
     run_baselines,
     verdict,
 )
-from core.classifier import (
-    ClassifierSettings,
-    FeatureSettings,
-    fit_featurizer,
-    split_by_group,
-    train_classifier,
-)
-from core.datasets import youtube_spam
-from core.metrics import METRIC_COLUMNS, classification_metrics
-from core.networks import DenseLayer
+from core.classifier.features import FeatureSettings, fit_featurizer
+from core.classifier.metrics import METRIC_COLUMNS, classification_metrics
+from core.classifier.splits import split_by_group
+from core.classifier.train import ClassifierSettings, train_classifier
+from core.data.datasets import youtube_spam
+from core.nn.networks import DenseLayer
 
 
 @pytest.fixture(scope="module")

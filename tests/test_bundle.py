@@ -11,26 +11,23 @@ import zipfile
 import numpy as np
 import pytest
 
-import core.bundle as bundle
-from core.bundle import (
+import core.classifier.bundle as bundle
+from core.classifier.bundle import (
     expected_weights,
     export_bundle,
     export_keras,
     import_bundle,
     parse_spec,
 )
-from core.classifier import (
-    ClassifierNet,
-    ClassifierSettings,
-    FeatureSettings,
-    build_classifier_model,
-    split_by_group,
-    train_classifier,
-)
-from core.datasets import DataError, youtube_spam
-from core.networks import DenseLayer
-from core.text import TextSettings
-from core.word2vec import Word2VecSettings
+from core.classifier.features import FeatureSettings
+from core.classifier.model import ClassifierNet, build_classifier_model
+from core.classifier.splits import split_by_group
+from core.classifier.train import ClassifierSettings, train_classifier
+from core.data.datasets import youtube_spam
+from core.embeddings.word2vec import Word2VecSettings
+from core.errors import DataError
+from core.nn.networks import DenseLayer
+from core.text.analysis import TextSettings
 from tests.hostile_files import _bundle_zip, _tiny_bundle_parts, hostile_bundles
 
 KEEP_OUT = "Shakira"

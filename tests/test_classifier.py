@@ -4,26 +4,24 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from core.classifier import (
-    OOV,
-    PAD,
-    ClassifierNet,
-    ClassifierSettings,
-    FeatureSettings,
-    Featurizer,
-    build_classifier_model,
-    class_weights,
-    fit_featurizer,
+from core.classifier.features import OOV, PAD, FeatureSettings, Featurizer, fit_featurizer
+from core.classifier.model import ClassifierNet, build_classifier_model
+from core.classifier.splits import (
     label_order,
     leave_one_group_out,
     split_by_group,
     stratified_split,
+)
+from core.classifier.train import (
+    ClassifierSettings,
+    class_weights,
     train_classifier,
     validation_split,
 )
-from core.datasets import DataError, LabelledText, youtube_spam
-from core.networks import DenseLayer
-from core.training import StopFlag
+from core.data.datasets import LabelledText, youtube_spam
+from core.errors import DataError
+from core.nn.networks import DenseLayer
+from core.nn.training import StopFlag
 
 TINY = ClassifierSettings(hidden=(DenseLayer(8, "relu"),), epochs=3, batch_size=64, seed=1)
 

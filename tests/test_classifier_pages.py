@@ -2,10 +2,11 @@
 
 import pytest
 
-from core.bundle import export_bundle
-from core.classifier import ClassifierSettings, split_by_group, train_classifier
-from core.datasets import youtube_spam
-from core.networks import DenseLayer
+from core.classifier.bundle import export_bundle
+from core.classifier.splits import split_by_group
+from core.classifier.train import ClassifierSettings, train_classifier
+from core.data.datasets import youtube_spam
+from core.nn.networks import DenseLayer
 from pages.widgets import CLASSIFIER_KEY
 from tests.conftest import ROOT
 from tests.hostile_files import hostile_files

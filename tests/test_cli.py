@@ -81,7 +81,7 @@ def write_youtube_files(folder):
     """Four videos as a CSV training file and the fifth as a UCI-style TSV test file."""
     import csv
 
-    from core.datasets import youtube_spam
+    from core.data.datasets import youtube_spam
 
     data = youtube_spam()
     rows = list(zip(data.texts, data.labels, data.groups, strict=True))

@@ -7,15 +7,7 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from core.classifier import (
-    ClassifierSettings,
-    FeatureSettings,
-    Featurizer,
-    fit_featurizer,
-    split_by_group,
-    train_classifier,
-)
-from core.contributions import (
+from core.classifier.contributions import (
     MAX_WORDS,
     WordContribution,
     _char_ngram_occurrences,
@@ -27,10 +19,14 @@ from core.contributions import (
     top_contributions,
     words_of,
 )
-from core.datasets import DataError, youtube_spam
+from core.classifier.features import FeatureSettings, Featurizer, fit_featurizer
+from core.classifier.splits import split_by_group
+from core.classifier.train import ClassifierSettings, train_classifier
+from core.data.datasets import youtube_spam
+from core.errors import DataError
 from core.figures.contributions import contributions_figure, probabilities_figure
-from core.networks import DenseLayer
-from core.text import TextSettings
+from core.nn.networks import DenseLayer
+from core.text.analysis import TextSettings
 
 TINY = ClassifierSettings(hidden=(DenseLayer(8, "relu"),), epochs=3, batch_size=64, seed=1)
 SPAMMY = "check out my channel subscribe http"

@@ -3,8 +3,10 @@ import gzip
 import numpy as np
 import pytest
 
-from core import datasets
-from core.datasets import Corpus, DataError, LabelledText, parse_upload
+from core.data import datasets, reading
+from core.data.datasets import Corpus, LabelledText
+from core.data.reading import parse_upload
+from core.errors import DataError
 from tests.hostile_files import hostile_files, utf16_corpus
 
 
@@ -210,12 +212,12 @@ def test_data_error_str_has_message_and_hint():
 
 
 def test_decode_bytes_reports_the_encoding():
-    assert datasets.decode_bytes("naïve".encode()).encoding == "UTF-8"
-    assert datasets.decode_bytes(b"\xef\xbb\xbfhi").text == "hi"
-    assert datasets.decode_bytes("hi".encode("utf-16")).encoding == "UTF-16 with BOM"
-    latin = datasets.decode_bytes("naïve".encode("latin-1"))
+    assert reading.decode_bytes("naïve".encode()).encoding == "UTF-8"
+    assert reading.decode_bytes(b"\xef\xbb\xbfhi").text == "hi"
+    assert reading.decode_bytes("hi".encode("utf-16")).encoding == "UTF-16 with BOM"
+    latin = reading.decode_bytes("naïve".encode("latin-1"))
     assert latin.encoding == "latin-1" and latin.text == "naïve" and latin.warnings
     with pytest.raises(DataError, match="UTF-16"):
-        datasets.decode_bytes(b"\xff\xfe\x00\xd8")  # a lone surrogate is not valid UTF-16
+        reading.decode_bytes(b"\xff\xfe\x00\xd8")  # a lone surrogate is not valid UTF-16
     with pytest.raises(DataError, match="binary"):
-        datasets.decode_bytes(bytes(range(1, 32)) * 50)
+        reading.decode_bytes(bytes(range(1, 32)) * 50)

@@ -1,4 +1,4 @@
-"""Data-parallel training of the classifier (core.distributed and ``classify --processes``).
+"""Data-parallel training of the classifier (core.classifier.distributed and ``classify --processes``).
 
 The end-to-end test starts two CLI processes on localhost (JAX on CPU, gloo collectives) and a
 one-process run of the same data-parallel path, and needs JAX: ``pip install -r
@@ -14,8 +14,7 @@ import sys
 import numpy as np
 import pytest
 
-from core.datasets import DataError
-from core.distributed import (
+from core.classifier.distributed import (
     Cluster,
     check_batch_size,
     fingerprint,
@@ -23,6 +22,7 @@ from core.distributed import (
     shard,
     usable_rows,
 )
+from core.errors import DataError
 from tests.conftest import ROOT
 from tests.streamlit_server import free_port
 
@@ -85,7 +85,9 @@ def test_batch_size_must_split_over_the_devices():
 
 
 def test_fingerprint_notices_different_data_settings_or_rows():
-    from core.classifier import ClassifierSettings, TextSplit, fit_featurizer
+    from core.classifier.features import fit_featurizer
+    from core.classifier.splits import TextSplit
+    from core.classifier.train import ClassifierSettings
 
     texts = ("buy cheap pills now", "nice song", "subscribe to my channel", "love this video")
     labels = ("spam", "not spam", "spam", "not spam")
@@ -107,7 +109,7 @@ def test_fingerprint_notices_different_data_settings_or_rows():
 def test_shard_batches_are_dense_and_visit_batches_in_one_shared_order():
     import scipy.sparse as sp
 
-    from core.distributed import _batches_class
+    from core.classifier.distributed import _batches_class
 
     batches = _batches_class()
     x0 = sp.csr_matrix(np.eye(10, 4, dtype=np.float32))
@@ -166,7 +168,7 @@ def test_tensorflow_backend_is_refused_with_a_way_out():
 @pytest.fixture(scope="module")
 def small_training_file(tmp_path_factory):
     """The Psy video's 350 comments of the YouTube Spam Collection, in fastText format."""
-    from core.datasets import youtube_spam
+    from core.data.datasets import youtube_spam
 
     data = youtube_spam(["Psy"])
     path = tmp_path_factory.mktemp("distributed") / "psy.txt"

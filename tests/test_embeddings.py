@@ -3,8 +3,8 @@ import io
 
 import pytest
 
-from core import embeddings
-from core.embeddings import PairSettings, cbow_examples, sentence_tokens, skipgram_pairs
+from core.embeddings import pairs as embeddings
+from core.embeddings.pairs import PairSettings, cbow_examples, sentence_tokens, skipgram_pairs
 from core.figures.embeddings import pair_growth_figure, window_figure
 from tests.test_pages import open_page
 

@@ -3,7 +3,7 @@ import io
 
 import pandas as pd
 
-from core.export import escape_cell, frame_to_csv_bytes, json_number, to_csv_bytes
+from core.data.export import escape_cell, frame_to_csv_bytes, json_number, to_csv_bytes
 
 
 def test_formula_prefixes_are_escaped():
@@ -26,7 +26,7 @@ def test_frame_export_escapes_index_columns_and_cells():
 
 
 def test_escape_table_for_display():
-    from core.export import escape_table
+    from core.data.export import escape_table
 
     shown = escape_table({"text": ["=1+1", "fine", 3], "@label": ["-x", "y", "z"]})
     assert shown == {"text": ["'=1+1", "fine", 3], "'@label": ["'-x", "y", "z"]}

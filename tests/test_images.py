@@ -3,8 +3,9 @@
 import numpy as np
 import pytest
 
-from core import datasets, images
-from core.images import DigitsSettings
+from core.data import datasets
+from core.nn import images
+from core.nn.images import DigitsSettings
 from tests.test_pages import open_page
 
 

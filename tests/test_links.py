@@ -3,8 +3,8 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.links import Field, encode_params, parse_params
-from core.playground import PlaygroundSettings
+from core.data.links import Field, encode_params, parse_params
+from core.nn.playground import PlaygroundSettings
 from tests.conftest import ROOT
 
 FIELDS = {

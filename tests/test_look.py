@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from core.embeddings.vectors import VectorSet
 from core.figures.common import LINE_COLOURS
-from core.word_vectors import VectorSet
 from tests.conftest import ROOT
 from tests.streamlit_server import wait_idle
 
@@ -192,7 +192,7 @@ SHARE = re.compile(r"^(\d{1,3}\.\d%|> 99\.9%|< 0\.1%)$")
 
 @pytest.fixture(scope="module")
 def quick():
-    from core.word2vec import quick_vector_set
+    from core.embeddings.word2vec import quick_vector_set
 
     return quick_vector_set()
 
@@ -267,7 +267,7 @@ def test_cbow_twin_is_offered_only_for_the_quick_model(quick):
 
 
 def test_runs_table_shows_numbers_as_people_write_them():
-    from core.training import RunRecord
+    from core.nn.training import RunRecord
 
     record = RunRecord(
         kind="playground",

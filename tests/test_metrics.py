@@ -6,8 +6,7 @@ import plotly.graph_objects as go
 import pytest
 from sklearn import metrics as skm
 
-from core.figures import classifier as figs
-from core.metrics import (
+from core.classifier.metrics import (
     Prediction,
     binary_curves,
     classification_metrics,
@@ -19,6 +18,7 @@ from core.metrics import (
     roc_points,
     scores_for_auc,
 )
+from core.figures import classifier as figs
 
 NAMES = ("ham", "spam")
 # 6 negatives, 4 positives. At 0.5: TN 4, FP 2 (0.6, 0.7), FN 1 (0.35), TP 3.

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from core import onehot
+from core.embeddings import onehot
 from core.figures.onehot import memory_figure, similarity_heatmap, word_arrows_figure
 from tests.test_pages import open_page
 

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from core import optimization as opt
+from core.nn import optimization as opt
 from tests.test_pages import open_page
 
 DATA = opt.make_line_data(20, 0)

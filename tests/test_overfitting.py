@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from core import overfitting as ov
+from core.nn import overfitting as ov
 from tests.test_pages import open_page
 
 FAST = ov.OverfitSettings(epochs=100, patience=5)
@@ -66,7 +66,7 @@ def test_comparison_trains_all_four_on_the_same_data():
 
 
 def test_a_stopped_comparison_keeps_what_it_trained_and_marks_the_rest_stopped(monkeypatch):
-    from core.training import StopFlag
+    from core.nn.training import StopFlag
 
     settings = ov.OverfitSettings(epochs=30, units=16)
     runs = ov.variant_runs(settings)

@@ -6,9 +6,9 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from core import perceptron
 from core.figures.perceptron import activation_figure, decision_figure
-from core.perceptron import ActivationSettings, PerceptronSettings
+from core.nn import perceptron
+from core.nn.perceptron import ActivationSettings, PerceptronSettings
 from tests.test_pages import open_page
 
 X, W, W0 = [1.0, 2.0], [0.5, -1.0], 0.25

@@ -5,10 +5,10 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from core import playground
 from core.figures.playground import boundary_figure, loss_curves_figure
-from core.networks import DenseLayer, build_dense_model
-from core.playground import DATASETS, DataSettings, PlaygroundSettings
+from core.nn import playground
+from core.nn.networks import DenseLayer, build_dense_model
+from core.nn.playground import DATASETS, DataSettings, PlaygroundSettings
 from tests.test_pages import open_page
 
 DEFAULTS = PlaygroundSettings()

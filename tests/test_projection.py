@@ -1,13 +1,11 @@
-"""Projecting word vectors: core.projection, its figures and the page."""
+"""Projecting word vectors: core.embeddings.projection, its figures and the page."""
 
 import sys
 
 import numpy as np
 import pytest
 
-from core.datasets import DataError
-from core.figures.projection import projection_figure
-from core.projection import (
+from core.embeddings.projection import (
     ProjectionSettings,
     axis_titles,
     cache_key,
@@ -21,7 +19,9 @@ from core.projection import (
     unit_length,
     word_matrix,
 )
-from core.word_vectors import VectorSet
+from core.embeddings.vectors import VectorSet
+from core.errors import DataError
+from core.figures.projection import projection_figure
 from tests.test_pages import open_page
 
 FAST = {"perplexity": 10.0, "max_iter": 250, "n_neighbors": 5, "n_epochs": 30}
@@ -29,7 +29,7 @@ FAST = {"perplexity": 10.0, "max_iter": 250, "n_neighbors": 5, "n_epochs": 30}
 
 @pytest.fixture(scope="module")
 def vs():
-    from core.word2vec import quick_vector_set
+    from core.embeddings.word2vec import quick_vector_set
 
     return quick_vector_set()
 
@@ -413,7 +413,7 @@ def test_page_runs_tsne_in_the_background_and_explains_impossible_settings(vs):
 def test_idle_cores_is_at_least_one_and_at_most_the_cores(monkeypatch):
     import os
 
-    from core.projection import idle_cores
+    from core.embeddings.projection import idle_cores
 
     monkeypatch.setattr(os, "cpu_count", lambda: 8)
     monkeypatch.setattr(os, "getloadavg", lambda: (2.6, 0.0, 0.0))

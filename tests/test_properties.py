@@ -1,7 +1,7 @@
 """Property tests at the boundary where user files come in.
 
 The contract: arbitrary bytes and text give either a correct result or a
-:class:`core.datasets.DataError` with a message for people; never another exception, never a
+:class:`core.errors.DataError` with a message for people; never another exception, never a
 hang. Valid files written by the test (with the csv module, or by our own exporters) read back
 exactly, where "exactly" is what each loader documents (for example: CSV texts are stripped).
 
@@ -26,20 +26,19 @@ import pytest
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
-from core import text as text_mod
-from core import vector_io
-from core.datasets import (
+from core.data.datasets import Corpus, LabelledText
+from core.data.reading import (
     FASTTEXT_PREFIX,
     MIN_LABELLED_ROWS,
     MIN_ROWS_PER_CLASS,
     TEXT_COLUMNS,
-    Corpus,
-    DataError,
-    LabelledText,
     decode_bytes,
     parse_upload,
 )
-from core.word_vectors import VectorSet
+from core.embeddings import vector_read, vector_write
+from core.embeddings.vectors import VectorSet
+from core.errors import DataError
+from core.text import analysis, bagofwords
 
 settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
 settings.register_profile("explore", database=None, print_blob=True)
@@ -375,11 +374,11 @@ long_tokens = st.builds(
 )
 tokenizer_input = st.one_of(st.text(max_size=300), any_text, long_tokens)
 text_settings = st.builds(
-    text_mod.TextSettings,
-    tokenizer=st.sampled_from(list(text_mod.TOKENIZERS)),
+    analysis.TextSettings,
+    tokenizer=st.sampled_from(list(analysis.TOKENIZERS)),
     lowercase=st.booleans(),
     remove_stop_words=st.booleans(),
-    stemmer=st.sampled_from(list(text_mod.STEMMERS)),
+    stemmer=st.sampled_from(list(analysis.STEMMERS)),
     ngram_range=st.tuples(st.integers(1, 3), st.integers(0, 2)).map(lambda p: (p[0], p[0] + p[1])),
 )
 
@@ -387,17 +386,17 @@ text_settings = st.builds(
 @pytest.fixture(scope="module")
 def warm_text():
     """Import NLTK and build every tokenizer once, so a deadline never counts import time."""
-    for name in text_mod.TOKENIZERS:
-        text_mod.tokenize("warm up", name)
-    text_mod.analyze("warming", text_mod.TextSettings(stemmer="snowball"))
-    text_mod.analyze("warming", text_mod.TextSettings(stemmer="porter", remove_stop_words=True))
+    for name in analysis.TOKENIZERS:
+        analysis.tokenize("warm up", name)
+    analysis.analyze("warming", analysis.TextSettings(stemmer="snowball"))
+    analysis.analyze("warming", analysis.TextSettings(stemmer="porter", remove_stop_words=True))
 
 
 @settings(max_examples=examples(100), deadline=CHEAP)
 @given(text=tokenizer_input)
 def test_every_tokenizer_takes_any_text(warm_text, text):
-    for name in text_mod.TOKENIZERS:
-        tokens = text_mod.tokenize(text, name)
+    for name in analysis.TOKENIZERS:
+        tokens = analysis.tokenize(text, name)
         assert isinstance(tokens, list)
         assert all(isinstance(t, str) and t for t in tokens), (name, tokens)
 
@@ -407,7 +406,7 @@ def test_every_tokenizer_takes_any_text(warm_text, text):
 def test_regexp_tokens_are_the_input_in_order(warm_text, text):
     """Each regexp token is a substring of the input, found after the previous one."""
     position = 0
-    for token in text_mod.tokenize(text, "regexp"):
+    for token in analysis.tokenize(text, "regexp"):
         found = text.find(token, position)
         assert found >= 0, (token, text[position : position + 50])
         position = found + len(token)
@@ -416,32 +415,32 @@ def test_regexp_tokens_are_the_input_in_order(warm_text, text):
 @settings(max_examples=examples(100), deadline=CHEAP)
 @given(text=tokenizer_input, options=text_settings)
 def test_analyze_over_settings(warm_text, text, options):
-    terms = text_mod.analyze(text, options)
+    terms = analysis.analyze(text, options)
     assert isinstance(terms, list)
     assert all(isinstance(t, str) and t for t in terms), terms
     if options.lowercase:
         assert all(t == t.lower() for t in terms), [t for t in terms if t != t.lower()]
     if options.remove_stop_words and options.stemmer == "none" and options.ngram_range == (1, 1):
-        assert not {t.lower() for t in terms} & text_mod.stop_words()
+        assert not {t.lower() for t in terms} & analysis.stop_words()
     # The page shows steps() one by one and counts with analyze(): they must agree.
-    assert text_mod.steps(text, options).terms == terms
+    assert analysis.steps(text, options).terms == terms
 
 
 @settings(max_examples=examples(60), deadline=CHEAP)
 @given(
     documents=st.lists(st.one_of(st.text(max_size=60), any_text), min_size=1, max_size=5),
     options=text_settings,
-    weighting=st.sampled_from(list(text_mod.WEIGHTINGS)),
+    weighting=st.sampled_from(list(bagofwords.WEIGHTINGS)),
 )
 def test_bag_of_words_works_or_has_an_empty_vocabulary(warm_text, documents, options, weighting):
     """The Text to numbers page shows describe_empty_vocabulary() for any ValueError, so a
     ValueError is only allowed when no document has a single term."""
-    terms = [text_mod.analyze(d, options) for d in documents]
+    terms = [analysis.analyze(d, options) for d in documents]
     try:
-        bow = text_mod.bag_of_words(documents, options, weighting)
+        bow = bagofwords.bag_of_words(documents, options, weighting)
     except ValueError:
         assert not any(terms), terms
-        assert text_mod.describe_empty_vocabulary(options).strip()
+        assert bagofwords.describe_empty_vocabulary(options).strip()
         return
     assert bow.vocabulary == sorted({t for doc in terms for t in doc})
     assert bow.shape == (len(documents), len(bow.vocabulary))
@@ -537,7 +536,7 @@ vector_names = st.one_of(
 @given(name=vector_names, data=vector_bytes)
 @example(name="v.txt", data=b"1" * 4_301 + b" 1\n")
 def test_load_vectors_arbitrary_input(fmt, name, data):
-    result = data_error_or(vector_io.load_vectors, name, data, format=fmt)
+    result = data_error_or(vector_read.load_vectors, name, data, format=fmt)
     if result is not None:
         check_vector_set(result)
 
@@ -546,8 +545,8 @@ def test_load_vectors_arbitrary_input(fmt, name, data):
 @given(spec=word_vectors(), fmt=st.sampled_from(["auto", "word2vec-text"]), wrap=st.booleans())
 def test_word2vec_text_round_trip_is_exact(spec, fmt, wrap):
     vs = vector_set(spec)
-    name, data = maybe_gzip("vectors.txt", vector_io.to_word2vec_text(vs), wrap)
-    same_bits(vector_io.load_vectors(name, data, format=fmt), vs)
+    name, data = maybe_gzip("vectors.txt", vector_write.to_word2vec_text(vs), wrap)
+    same_bits(vector_read.load_vectors(name, data, format=fmt), vs)
 
 
 @settings(max_examples=examples(80), deadline=CHEAP)
@@ -557,8 +556,8 @@ def test_word2vec_text_round_trip_is_exact(spec, fmt, wrap):
 @example(spec=(["0"], [[0.05]]), fmt="word2vec-binary", wrap=False)
 def test_word2vec_binary_round_trip_is_exact(spec, fmt, wrap):
     vs = vector_set(spec)
-    name, data = maybe_gzip("vectors.bin", vector_io.to_word2vec_binary(vs), wrap)
-    same_bits(vector_io.load_vectors(name, data, format=fmt), vs)
+    name, data = maybe_gzip("vectors.bin", vector_write.to_word2vec_binary(vs), wrap)
+    same_bits(vector_read.load_vectors(name, data, format=fmt), vs)
 
 
 @settings(max_examples=examples(80), deadline=CHEAP)
@@ -571,7 +570,7 @@ def test_glove_round_trip_is_exact(spec, sep, wrap):
         for word, row in zip(vs.vectors.index_to_key, vs.vectors.vectors, strict=True)
     ]
     name, data = maybe_gzip("glove.txt", ("\n".join(lines) + "\n").encode("utf-8"), wrap)
-    same_bits(vector_io.load_vectors(name, data, format="glove"), vs)
+    same_bits(vector_read.load_vectors(name, data, format="glove"), vs)
 
 
 @settings(max_examples=examples(80), deadline=CHEAP)
@@ -581,11 +580,11 @@ def test_any_words_export_then_load_as_written(spec, binary):
     """Words of any characters: export refuses (DataError) or writes export_words(), and the
     file reads back with exactly those words and vectors."""
     vs = vector_set(spec)
-    written = data_error_or(vector_io.export_words, vs)
+    written = data_error_or(vector_write.export_words, vs)
     if written is None:
         return
-    data = (vector_io.to_word2vec_binary if binary else vector_io.to_word2vec_text)(vs)
-    same_bits(vector_io.load_vectors("vectors", data), vs, written)
+    data = (vector_write.to_word2vec_binary if binary else vector_write.to_word2vec_text)(vs)
+    same_bits(vector_read.load_vectors("vectors", data), vs, written)
 
 
 # ---------------------------------------------------------------- core/bundle.py
@@ -596,10 +595,11 @@ CATCH_ALL = "could not be read as a Deep Text Lab bundle ("
 @pytest.fixture(scope="module")
 def exported():
     """One tiny classifier, trained once: its bundle bytes, members and probe predictions."""
-    from core.bundle import export_bundle
-    from core.classifier import ClassifierSettings, split_by_group, train_classifier
-    from core.datasets import youtube_spam
-    from core.networks import DenseLayer
+    from core.classifier.bundle import export_bundle
+    from core.classifier.splits import split_by_group
+    from core.classifier.train import ClassifierSettings, train_classifier
+    from core.data.datasets import youtube_spam
+    from core.nn.networks import DenseLayer
 
     split = split_by_group(youtube_spam(), "Shakira")
     trained = train_classifier(split, ClassifierSettings(hidden=(DenseLayer(4),), epochs=1))
@@ -619,8 +619,8 @@ def zip_members(members: dict[str, bytes]) -> bytes:
 
 def import_or_error(data: bytes):
     """import_bundle() → a classifier that predicts, or a DataError (returned as None)."""
-    from core.bundle import import_bundle
-    from core.classifier import TrainedClassifier
+    from core.classifier.bundle import import_bundle
+    from core.classifier.train import TrainedClassifier
 
     try:
         back = import_bundle(data, "upload.zip")

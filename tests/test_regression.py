@@ -6,8 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core import datasets, regression
-from core.regression import RegressionSettings
+from core.data import datasets
+from core.errors import DataError
+from core.nn import regression
+from core.nn.regression import RegressionSettings
 from tests.test_pages import open_page
 
 
@@ -49,7 +51,7 @@ def test_training_part_ignores_the_test_period(prices):
 
 
 def test_too_long_a_window_is_a_clear_data_error(prices):
-    with pytest.raises(datasets.DataError, match="shorter window"):
+    with pytest.raises(DataError, match="shorter window"):
         regression.chronological_split(prices["GOOG"].iloc[:30], 20)
 
 

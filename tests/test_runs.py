@@ -2,8 +2,8 @@
 
 import json
 
-from core.networks import DenseLayer
-from core.runs import (
+from core.nn.networks import DenseLayer
+from core.nn.runs import (
     curves_frame,
     differing_settings,
     final_metrics,
@@ -13,7 +13,7 @@ from core.runs import (
     runs_frame,
     runs_json,
 )
-from core.training import RunRecord
+from core.nn.training import RunRecord
 from tests.test_pages import open_page
 
 

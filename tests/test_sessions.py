@@ -293,7 +293,9 @@ def all_nasty_files() -> dict[str, bytes]:
 
 def text_verdict(want: str):
     def verdict(name: str, data: bytes) -> str:
-        from core.datasets import DataError, LabelledText, parse_upload
+        from core.data.datasets import LabelledText
+        from core.data.reading import parse_upload
+        from core.errors import DataError
 
         try:
             data = parse_upload(name, data, want=want)
@@ -306,8 +308,8 @@ def text_verdict(want: str):
 
 
 def vectors_verdict(name: str, data: bytes) -> str | None:
-    from core.datasets import DataError
-    from core.vector_io import read_vectors
+    from core.embeddings.vector_read import read_vectors
+    from core.errors import DataError
 
     try:
         read_vectors(name, data)
@@ -317,8 +319,8 @@ def vectors_verdict(name: str, data: bytes) -> str | None:
 
 
 def bundle_verdict(name: str, data: bytes) -> str | None:
-    from core.bundle import import_bundle
-    from core.datasets import DataError
+    from core.classifier.bundle import import_bundle
+    from core.errors import DataError
 
     try:
         import_bundle(data, name)

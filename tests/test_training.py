@@ -3,8 +3,8 @@ import time
 import numpy as np
 import pytest
 
-from core import networks, training
-from core.networks import DenseLayer, NetworkSpec, OptimizerSpec
+from core.nn import networks, training
+from core.nn.networks import DenseLayer, NetworkSpec, OptimizerSpec
 
 
 def toy_data(n: int = 256, seed: int = 0):

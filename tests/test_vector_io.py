@@ -7,9 +7,9 @@ import io
 import numpy as np
 import pytest
 
-from core import vector_io
-from core.datasets import DataError
-from core.word_vectors import VectorSet
+from core.embeddings import vector_read, vector_write
+from core.embeddings.vectors import VectorSet
+from core.errors import DataError
 from tests.hostile_files import hostile_vector_files
 
 PAGE = "pages/word_vectors_io.py"
@@ -17,7 +17,7 @@ PAGE = "pages/word_vectors_io.py"
 
 @pytest.fixture(scope="module")
 def quick():
-    from core.word2vec import quick_vector_set
+    from core.embeddings.word2vec import quick_vector_set
 
     return quick_vector_set()
 
@@ -43,7 +43,7 @@ def same_vectors(a: VectorSet, b: VectorSet) -> bool:
 
 def error_of(name: str, data: bytes, **kwargs) -> str:
     with pytest.raises(DataError) as caught:
-        vector_io.load_vectors(name, data, **kwargs)
+        vector_read.load_vectors(name, data, **kwargs)
     return str(caught.value)
 
 
@@ -51,9 +51,9 @@ def error_of(name: str, data: bytes, **kwargs) -> str:
 
 
 def test_word2vec_text_round_trip_is_exact_and_detected(quick):
-    data = vector_io.to_word2vec_text(quick)
+    data = vector_write.to_word2vec_text(quick)
     assert data.startswith(f"{len(quick)} 50\n".encode())
-    loaded = vector_io.read_vectors("quick.txt", data)
+    loaded = vector_read.read_vectors("quick.txt", data)
     assert loaded.format == "word2vec-text"
     assert loaded.rows_read == len(quick) and not loaded.warnings
     assert same_vectors(loaded.vector_set, quick)
@@ -63,18 +63,18 @@ def test_word2vec_text_round_trip_is_exact_and_detected(quick):
 
 
 def test_word2vec_binary_round_trip_is_exact_and_detected(quick):
-    data = vector_io.to_word2vec_binary(quick)
+    data = vector_write.to_word2vec_binary(quick)
     # Header, then per word: the word, a space, 50 float32 values and a newline.
     body = sum(len(w.encode()) + 1 + 200 + 1 for w in quick.vectors.index_to_key)
     assert len(data) == len(f"{len(quick)} 50\n") + body
-    loaded = vector_io.read_vectors("quick.bin", data)
+    loaded = vector_read.read_vectors("quick.bin", data)
     assert loaded.format == "word2vec-binary"
     assert same_vectors(loaded.vector_set, quick)
 
 
 def test_glove_round_trip_drops_the_header_only(quick):
-    glove = vector_io.to_word2vec_text(quick).split(b"\n", 1)[1]
-    loaded = vector_io.read_vectors("glove.txt", glove)
+    glove = vector_write.to_word2vec_text(quick).split(b"\n", 1)[1]
+    loaded = vector_read.read_vectors("glove.txt", glove)
     assert loaded.format == "glove"
     assert np.allclose(loaded.vector_set.vectors.vectors, quick.vectors.vectors)
     assert loaded.vector_set.top_words(3) == quick.top_words(3)
@@ -82,14 +82,14 @@ def test_glove_round_trip_drops_the_header_only(quick):
 
 def test_tabs_crlf_and_blank_lines_are_read():
     data = b"2 3\r\n\r\nalpha\t1 2 3\r\nbeta 4\t5  6\r\n\r\n"
-    vs = vector_io.load_vectors("crlf.txt", data)
+    vs = vector_read.load_vectors("crlf.txt", data)
     assert vs.vectors["beta"].tolist() == [4.0, 5.0, 6.0]
     assert len(vs) == 2
 
 
 def test_gzip_input_is_decompressed_and_said(quick):
-    data = gzip.compress(vector_io.to_word2vec_binary(quick))
-    vs = vector_io.load_vectors("quick.bin.gz", data)
+    data = gzip.compress(vector_write.to_word2vec_binary(quick))
+    vs = vector_read.load_vectors("quick.bin.gz", data)
     assert same_vectors(vs, quick)
     assert vs.name == "quick.bin" and "gzip" in vs.source
 
@@ -97,7 +97,10 @@ def test_gzip_input_is_decompressed_and_said(quick):
 def test_gensim_reads_our_exports(quick, tmp_path):
     from gensim.models import KeyedVectors
 
-    for binary, make in ((False, vector_io.to_word2vec_text), (True, vector_io.to_word2vec_binary)):
+    for binary, make in (
+        (False, vector_write.to_word2vec_text),
+        (True, vector_write.to_word2vec_binary),
+    ):
         path = tmp_path / f"out{int(binary)}"
         path.write_bytes(make(quick))
         theirs = KeyedVectors.load_word2vec_format(str(path), binary=binary)
@@ -109,7 +112,7 @@ def test_we_read_what_gensim_writes(quick, tmp_path):
     for binary in (False, True):
         path = tmp_path / f"gensim{int(binary)}"
         quick.vectors.save_word2vec_format(str(path), binary=binary)
-        vs = vector_io.load_vectors(path.name, path.read_bytes())
+        vs = vector_read.load_vectors(path.name, path.read_bytes())
         assert np.allclose(vs.vectors.vectors, quick.vectors.vectors)
         assert vs.vectors.index_to_key == quick.vectors.index_to_key
 
@@ -117,17 +120,17 @@ def test_we_read_what_gensim_writes(quick, tmp_path):
 def test_unicode_words_round_trip_in_every_format():
     words = ["東京", "ネコ", "😀", "café", "naïve", "-minus", "=sum"]
     vs = small_set(words, dimension=4)
-    for make in (vector_io.to_word2vec_text, vector_io.to_word2vec_binary):
-        back = vector_io.load_vectors("u", make(vs))
+    for make in (vector_write.to_word2vec_text, vector_write.to_word2vec_binary):
+        back = vector_read.load_vectors("u", make(vs))
         assert same_vectors(back, vs)
-    vectors_tsv, metadata_tsv = vector_io.to_projector_tsv(vs)
+    vectors_tsv, metadata_tsv = vector_write.to_projector_tsv(vs)
     assert metadata_tsv.decode().splitlines() == words
 
 
 def test_projector_tsv_round_trip_and_metadata_header_rule():
     words = ["one", "two", "three", "four"]
     plain = small_set(words, dimension=5)
-    vectors_tsv, metadata_tsv = vector_io.to_projector_tsv(plain)
+    vectors_tsv, metadata_tsv = vector_write.to_projector_tsv(plain)
     rows = [line.split("\t") for line in vectors_tsv.decode().splitlines()]
     assert len(rows) == 4 and all(len(row) == 5 for row in rows)
     assert np.array_equal(np.array(rows, dtype=np.float32), plain.vectors.vectors)
@@ -135,34 +138,36 @@ def test_projector_tsv_round_trip_and_metadata_header_rule():
     assert metadata_tsv.decode() == "one\ntwo\nthree\nfour\n"
 
     counted = small_set(words, dimension=5, has_counts=True)
-    _, metadata_tsv = vector_io.to_projector_tsv(counted, ["three", "one"])
+    _, metadata_tsv = vector_write.to_projector_tsv(counted, ["three", "one"])
     table = list(csv.reader(io.StringIO(metadata_tsv.decode()), delimiter="\t"))
     assert table == [["word", "count"], ["three", "98"], ["one", "100"]]
 
 
 def test_projector_tsv_keeps_the_chosen_words_in_order(quick):
     words = quick.top_words(25)[::-1]
-    vectors_tsv, metadata_tsv = vector_io.to_projector_tsv(quick, words)
+    vectors_tsv, metadata_tsv = vector_write.to_projector_tsv(quick, words)
     lines = vectors_tsv.decode().splitlines()
     assert len(lines) == 25
     assert np.array_equal(np.array(lines[0].split("\t"), dtype=np.float32), quick.vectors[words[0]])
     assert [row.split("\t")[0] for row in metadata_tsv.decode().splitlines()[1:]] == words
     with pytest.raises(DataError, match="not in"):
-        vector_io.to_projector_tsv(quick, ["the", "no-such-word-here"])
+        vector_write.to_projector_tsv(quick, ["the", "no-such-word-here"])
 
 
 def test_coordinates_csv_escapes_formula_words():
-    data = vector_io.coordinates_csv(["=cmd", "cat"], np.array([[1.0, 2.0], [3.5, -4.0]]), [7, 3])
+    data = vector_write.coordinates_csv(
+        ["=cmd", "cat"], np.array([[1.0, 2.0], [3.5, -4.0]]), [7, 3]
+    )
     rows = list(csv.reader(io.StringIO(data.decode())))
     assert rows == [
         ["word", "x", "y", "count"],
         ["'=cmd", "1.0", "2.0", "7"],
         ["cat", "3.5", "-4.0", "3"],
     ]
-    three = vector_io.coordinates_csv(["a"], [[1, 2, 3]])
+    three = vector_write.coordinates_csv(["a"], [[1, 2, 3]])
     assert three.decode().splitlines()[0] == "word,x,y,z"
     with pytest.raises(ValueError):
-        vector_io.coordinates_csv(["a", "b"], [[1, 2]])
+        vector_write.coordinates_csv(["a", "b"], [[1, 2]])
 
 
 # ---------------------------------------------------------------- words that formats cannot hold
@@ -170,35 +175,35 @@ def test_coordinates_csv_escapes_formula_words():
 
 def test_words_with_spaces_are_written_with_underscores():
     vs = small_set(["new york", "tab\there", "plain"])
-    assert vector_io.renamed_words(vs) == [("new york", "new_york"), ("tab\there", "tab_here")]
-    back = vector_io.load_vectors("spaces.txt", vector_io.to_word2vec_text(vs))
+    assert vector_write.renamed_words(vs) == [("new york", "new_york"), ("tab\there", "tab_here")]
+    back = vector_read.load_vectors("spaces.txt", vector_write.to_word2vec_text(vs))
     assert back.vectors.index_to_key == ["new_york", "tab_here", "plain"]
     assert np.array_equal(back.vectors.vectors, vs.vectors.vectors)
-    binary = vector_io.load_vectors("spaces.bin", vector_io.to_word2vec_binary(vs))
+    binary = vector_read.load_vectors("spaces.bin", vector_write.to_word2vec_binary(vs))
     assert binary.vectors.index_to_key == ["new_york", "tab_here", "plain"]
-    _, metadata = vector_io.to_projector_tsv(vs)
+    _, metadata = vector_write.to_projector_tsv(vs)
     assert metadata.decode() == "new_york\ntab_here\nplain\n"
 
 
 def test_c1_control_characters_are_written_with_underscores():
     # Many C1 controls make the text reader take a file for binary, so export replaces them.
     words = ["\x80", "a\x9fb", "\x7f\x80", "caf\u00e9\u00a9"]
-    assert vector_io.export_words(small_set(words)) == ["_", "a_b", "__", "caf\u00e9\u00a9"]
+    assert vector_write.export_words(small_set(words)) == ["_", "a_b", "__", "caf\u00e9\u00a9"]
     with pytest.raises(DataError, match="would both be written as '_'"):
-        vector_io.export_words(small_set(["\x80", "\x85"]))
+        vector_write.export_words(small_set(["\x80", "\x85"]))
     vs = small_set(["\x80", "a\x9fb", "caf\u00e9"])
-    assert vector_io.renamed_words(vs) == [("\x80", "_"), ("a\x9fb", "a_b")]
-    for make in (vector_io.to_word2vec_text, vector_io.to_word2vec_binary):
-        back = vector_io.load_vectors("c1", make(vs))
+    assert vector_write.renamed_words(vs) == [("\x80", "_"), ("a\x9fb", "a_b")]
+    for make in (vector_write.to_word2vec_text, vector_write.to_word2vec_binary):
+        back = vector_read.load_vectors("c1", make(vs))
         assert back.vectors.index_to_key == ["_", "a_b", "caf\u00e9"]
         assert np.array_equal(back.vectors.vectors, vs.vectors.vectors)
 
 
 def test_export_refuses_words_that_would_collide_or_are_empty():
     with pytest.raises(DataError, match="would both be written as 'new_york'"):
-        vector_io.to_word2vec_text(small_set(["new_york", "new york"]))
+        vector_write.to_word2vec_text(small_set(["new_york", "new york"]))
     with pytest.raises(DataError, match="empty word"):
-        vector_io.to_word2vec_binary(small_set(["", "a"]))
+        vector_write.to_word2vec_binary(small_set(["", "a"]))
 
 
 def test_a_word_with_a_space_in_a_file_is_a_ragged_row():
@@ -268,15 +273,15 @@ def test_header_only_and_zero_sizes():
 
 
 def test_duplicate_words_keep_the_first_vector_with_a_warning():
-    loaded = vector_io.read_vectors("d.txt", b"3 2\na 1 2\nb 3 4\na 5 6\n")
+    loaded = vector_read.read_vectors("d.txt", b"3 2\na 1 2\nb 3 4\na 5 6\n")
     assert loaded.vector_set.vectors["a"].tolist() == [1.0, 2.0]
     assert len(loaded.vector_set) == 2 and loaded.rows_read == 3
     assert any("'a' on line 4" in w and "first vector" in w for w in loaded.warnings)
 
 
 def test_max_words_reads_the_first_words_only(quick):
-    for make in (vector_io.to_word2vec_text, vector_io.to_word2vec_binary):
-        loaded = vector_io.read_vectors("q", make(quick), max_words=100)
+    for make in (vector_write.to_word2vec_text, vector_write.to_word2vec_binary):
+        loaded = vector_read.read_vectors("q", make(quick), max_words=100)
         assert loaded.truncated and len(loaded.vector_set) == 100
         assert loaded.vector_set.top_words(100) == quick.top_words(100)
         assert loaded.vector_set.name == "q (first 100)"
@@ -291,9 +296,9 @@ def test_size_limit_is_checked_before_anything_else():
 
 
 def test_encodings_utf16_with_bom_and_latin1():
-    vs = vector_io.load_vectors("u16.txt", "東京 0.5 0.25\ncafé 1 2\n".encode("utf-16"))
+    vs = vector_read.load_vectors("u16.txt", "東京 0.5 0.25\ncafé 1 2\n".encode("utf-16"))
     assert vs.vectors.index_to_key == ["東京", "café"]
-    loaded = vector_io.read_vectors("l1.txt", "café 0.5 0.25\n".encode("latin-1"))
+    loaded = vector_read.read_vectors("l1.txt", "café 0.5 0.25\n".encode("latin-1"))
     assert loaded.vector_set.vectors.index_to_key == ["café"]
     assert any("latin-1" in w for w in loaded.warnings)
 
@@ -308,7 +313,7 @@ def _binary(words_and_rows, dimension, declared=None) -> bytes:
 def test_binary_lying_dimension_count_and_truncation_are_named():
     rows = [("alpha", [0.5, 0.25, 2.0]), ("beta", [1.0, 3.0, -1.0]), ("gamma", [0.0, 1.0, 2.0])]
     good = _binary(rows, 3)
-    read = vector_io.load_vectors("g.bin", good)
+    read = vector_read.load_vectors("g.bin", good)
     assert read.vectors.index_to_key == ["alpha", "beta", "gamma"]
     assert read.vectors["beta"].tolist() == [1.0, 3.0, -1.0]
     lying_dim = good.replace(b"3 3\n", b"3 2\n", 1)
@@ -329,7 +334,7 @@ def test_binary_whose_float_bytes_look_like_text_is_read_as_binary():
     data = _binary([("0", [0.05]), ("b", [0.05])], 1)
     assert data == b"2 1\n0 \xcd\xccL=\nb \xcd\xccL=\n"
     for fmt in ("auto", "word2vec-binary"):
-        loaded = vector_io.read_vectors("v", data, format=fmt)
+        loaded = vector_read.read_vectors("v", data, format=fmt)
         assert loaded.format == "word2vec-binary" and not loaded.warnings
         assert loaded.vector_set.vectors.index_to_key == ["0", "b"]
         assert loaded.vector_set.vectors.vectors.tolist() == [[np.float32(0.05)]] * 2
@@ -341,7 +346,7 @@ def test_binary_whose_float_bytes_look_like_text_is_read_as_binary():
 def test_word2vec_text_that_also_fits_as_binary_stays_text():
     # "0.25" is four bytes, so this file also parses as one binary entry; text wins in 'auto'.
     data = b"1 1\nw 0.25\n"
-    loaded = vector_io.read_vectors("v", data)
+    loaded = vector_read.read_vectors("v", data)
     assert loaded.format == "word2vec-text"
     assert loaded.vector_set.vectors["w"].tolist() == [0.25]
 
@@ -354,21 +359,21 @@ def test_header_too_long_for_int_names_line_1():
 
 
 def test_formats_chosen_against_the_file_are_explained(quick):
-    text = vector_io.to_word2vec_text(small_set(["a", "b"]))
-    binary = vector_io.to_word2vec_binary(small_set(["a", "b"]))
+    text = vector_write.to_word2vec_text(small_set(["a", "b"]))
+    binary = vector_write.to_word2vec_binary(small_set(["a", "b"]))
     assert "it is word2vec text" in error_of("t", text, format="word2vec-binary")
     assert "word2vec binary file, not text" in error_of("b", binary, format="word2vec-text")
     assert "not a word2vec header" in error_of("g", b"a 1 2\n", format="word2vec-binary")
 
 
 def test_export_file_stem_is_safe():
-    assert vector_io.export_file_stem("skip-gram d50 w5 · lee_background") == (
+    assert vector_write.export_file_stem("skip-gram d50 w5 · lee_background") == (
         "skip-gram_d50_w5_lee_background"
     )
-    assert vector_io.export_file_stem("../../etc") == "etc"
-    assert vector_io.export_file_stem("glove.6B.50d.txt.gz") == "glove.6B.50d"
-    assert vector_io.export_file_stem("mine.txt (first 100)") == "mine.txt_first_100"
-    assert vector_io.export_file_stem("···") == "vectors"
+    assert vector_write.export_file_stem("../../etc") == "etc"
+    assert vector_write.export_file_stem("glove.6B.50d.txt.gz") == "glove.6B.50d"
+    assert vector_write.export_file_stem("mine.txt (first 100)") == "mine.txt_first_100"
+    assert vector_write.export_file_stem("···") == "vectors"
 
 
 # ---------------------------------------------------------------- the page

@@ -5,8 +5,8 @@ import gzip
 import numpy as np
 import pytest
 
-from core.datasets import DataError, gensim_corpus
-from core.word2vec import (
+from core.data.datasets import gensim_corpus
+from core.embeddings.word2vec import (
     TokenizedLines,
     Word2VecSettings,
     corpus_sentences,
@@ -16,6 +16,7 @@ from core.word2vec import (
     train_word2vec,
     word2vec_code,
 )
+from core.errors import DataError
 
 SMALL = Word2VecSettings(vector_size=20, epochs=3, workers=1, seed=7)
 

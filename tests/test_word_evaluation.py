@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core import word_evaluation as we
-from core.word_vectors import VectorSet
+from core.embeddings import evaluation as we
+from core.embeddings.vectors import VectorSet
 from tests.conftest import ROOT
 
 PAGE = "pages/word_vectors_evaluate.py"
@@ -17,7 +17,7 @@ PAGE = "pages/word_vectors_evaluate.py"
 
 @pytest.fixture(scope="module")
 def quick():
-    from core.word2vec import quick_vector_set
+    from core.embeddings.word2vec import quick_vector_set
 
     return quick_vector_set()
 

@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core import word_similarity as ws
-from core.datasets import DataError
-from core.word_vectors import VectorSet
+from core.embeddings import similarity as ws
+from core.embeddings.vectors import VectorSet
+from core.errors import DataError
 from tests.conftest import ROOT
 
 PAGE = "pages/word_vectors_explore.py"
@@ -14,7 +14,7 @@ PAGE = "pages/word_vectors_explore.py"
 
 @pytest.fixture(scope="module")
 def quick():
-    from core.word2vec import quick_vector_set
+    from core.embeddings.word2vec import quick_vector_set
 
     return quick_vector_set()
 

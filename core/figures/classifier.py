@@ -1,7 +1,7 @@
 """Figures for judging a text classifier: confusion matrix, ROC and precision-recall curves
 with the current threshold marked, scores by true class, and models side by side.
 
-Inputs are the plain tables and numbers from :mod:`core.metrics` and :mod:`core.baselines`.
+Inputs are the plain tables and numbers from :mod:`core.classifier.metrics` and :mod:`core.classifier.baselines`.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from core.classifier.metrics import OperatingPoint
 from core.figures.common import PALETTE
-from core.metrics import OperatingPoint
 
 MODEL_COLOUR = PALETTE[0]
 POINT_COLOUR = PALETTE[3]
@@ -25,7 +25,7 @@ CLASS_COLOURS = [PALETTE[4], PALETTE[0], PALETTE[3], PALETTE[5], PALETTE[1], "#2
 
 def confusion_figure(table: pd.DataFrame) -> go.Figure:
     """A confusion matrix (true classes as rows, predicted as columns, as from
-    :func:`core.metrics.confusion`). Each cell shows its count and its share of the true class's
+    :func:`core.classifier.metrics.confusion`). Each cell shows its count and its share of the true class's
     row; colour follows that share, so a rare class's errors show as clearly as a common one's."""
     counts = table.to_numpy(dtype=float)
     totals = counts.sum(axis=1, keepdims=True)
@@ -73,7 +73,7 @@ def roc_figure(
     name: str = "model",
     others: Mapping[str, tuple[pd.DataFrame, float]] | None = None,
 ) -> go.Figure:
-    """ROC curve (``points`` from :func:`core.metrics.roc_points`) with its AUC in the legend,
+    """ROC curve (``points`` from :func:`core.classifier.metrics.roc_points`) with its AUC in the legend,
     the chance diagonal, and a marker where ``point`` (the current threshold) sits. ``others``:
     more models' ``(points, auc)`` drawn thinner for comparison."""
     fig = go.Figure(
@@ -113,7 +113,7 @@ def pr_figure(
     name: str = "model",
     others: Mapping[str, tuple[pd.DataFrame, float]] | None = None,
 ) -> go.Figure:
-    """Precision-recall curve (``points`` from :func:`core.metrics.pr_points`) with its average
+    """Precision-recall curve (``points`` from :func:`core.classifier.metrics.pr_points`) with its average
     precision in the legend, a marker at ``point`` (the current threshold), and the level a
     random ranking would get (``prevalence``, the share of positives) when given."""
     fig = go.Figure()
@@ -277,7 +277,7 @@ def metrics_bar_figure(
     table: pd.DataFrame, metrics: Sequence[str] = DEFAULT_BAR_METRICS
 ) -> go.Figure:
     """Grouped bars: one group per measure, one bar per model of a
-    :func:`core.baselines.comparison_table`. The network (``Kind`` = ``network``) keeps the
+    :func:`core.classifier.baselines.comparison_table`. The network (``Kind`` = ``network``) keeps the
     house purple; skipped models (NaN) are left out."""
     fig = go.Figure()
     others = 0

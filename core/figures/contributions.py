@@ -11,7 +11,12 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
-from core.contributions import AGAINST_RGB, TOWARDS_RGB, WordContribution, top_contributions
+from core.classifier.contributions import (
+    AGAINST_RGB,
+    TOWARDS_RGB,
+    WordContribution,
+    top_contributions,
+)
 from core.figures.common import PALETTE
 
 

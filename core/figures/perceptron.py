@@ -6,7 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from core.figures.common import PALETTE
-from core.perceptron import ACTIVATION_NAMES, Clusters, classify, decision_line, region_grid
+from core.nn.perceptron import ACTIVATION_NAMES, Clusters, classify, decision_line, region_grid
 
 CLASS_COLOURS = ("#1F77B4", PALETTE[3])
 EXTENT = 3.5

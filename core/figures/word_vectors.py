@@ -76,7 +76,7 @@ def analogy_accuracy_figure(long_frame) -> go.Figure:
     """Horizontal grouped bars of analogy accuracy per section, one colour per model.
 
     ``long_frame`` has columns model, section, accuracy, asked, questions (see
-    ``core.word_evaluation.analogy_long``); sections run top to bottom in file order. A
+    ``core.embeddings.evaluation.analogy_long``); sections run top to bottom in file order. A
     section where no question could be asked has no bar and says "none asked" instead of
     pretending to score zero.
     """

@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from core.word_similarity import keyed_vectors, model_name
+from core.embeddings.similarity import keyed_vectors, model_name
 
 ANALOGY_FILE = "questions-words.txt"
 PAIR_FILES: dict[str, str] = {"WordSim-353": "wordsim353.tsv", "SimLex-999": "simlex999.txt"}
@@ -424,8 +424,8 @@ def quick_cbow_vector_set():
     """The quick Lee model's CBOW twin (same settings and seed, ``sg=0``), for comparisons."""
     from dataclasses import replace as replace_settings
 
-    from core.datasets import gensim_corpus
-    from core.word2vec import QUICK_SETTINGS, corpus_sentences, train_vector_set
+    from core.data.datasets import gensim_corpus
+    from core.embeddings.word2vec import QUICK_SETTINGS, corpus_sentences, train_vector_set
 
     corpus = corpus_sentences(gensim_corpus("lee_background.cor"))
     vector_set, _ = train_vector_set(

@@ -1,8 +1,6 @@
-"""Embedded datasets and upload loading, validated once at the boundary.
+"""Reading a person's file: bytes decoded, the format detected, labelled rows validated.
 
-Nothing here touches the network: defaults come from files that installed packages ship
-(gensim's test corpora, scikit-learn's digits, plotly's stocks) or from ``data/``.
-Every problem with a user's file becomes a :class:`DataError` whose message a person can act on.
+Every problem becomes a :class:`~core.errors.DataError` whose message a person can act on.
 """
 
 from __future__ import annotations
@@ -10,102 +8,19 @@ from __future__ import annotations
 import csv
 import gzip
 import io
-import tomllib
 import zlib
 from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DATA_DIR = PROJECT_ROOT / "data"
-YOUTUBE_DIR = DATA_DIR / "youtube-spam"
-
-# Video name -> file of the YouTube Spam Collection (Alberto, Lochter and Almeida, 2015).
-YOUTUBE_VIDEOS = {
-    "Psy": "Youtube01-Psy.csv",
-    "Katy Perry": "Youtube02-KatyPerry.csv",
-    "LMFAO": "Youtube03-LMFAO.csv",
-    "Eminem": "Youtube04-Eminem.csv",
-    "Shakira": "Youtube05-Shakira.csv",
-}
-
-# gensim's bundled corpora, by the name shown in the app.
-GENSIM_CORPORA = {
-    "Lee background (news, 300 docs)": "lee_background.cor",
-    "Wikipedia head 500 (250 docs)": "head500.noblanks.cor",
-}
+from core.data.datasets import MAX_UPLOAD_BYTES, Corpus, LabelledText
+from core.errors import DataError
 
 TEXT_COLUMNS = ("text", "content", "message", "v2", "comment", "sentence", "body", "review")
 LABEL_COLUMNS = ("label", "class", "category", "v1", "target", "sentiment")
 FASTTEXT_PREFIX = "__label__"
-
 MAX_LINE_CHARS = 100_000
 MAX_COLUMNS = 1_000
 MIN_LABELLED_ROWS = 10
 MIN_ROWS_PER_CLASS = 2
-
-
-def _read_upload_limit_mb(default: int = 200) -> int:
-    """``server.maxUploadSize`` from ``.streamlit/config.toml``: the app and the loader share it."""
-    try:
-        config = tomllib.loads((PROJECT_ROOT / ".streamlit" / "config.toml").read_text("utf-8"))
-        return int(config["server"]["maxUploadSize"])
-    except (OSError, KeyError, ValueError, tomllib.TOMLDecodeError):
-        return default
-
-
-MAX_UPLOAD_MB = _read_upload_limit_mb()
-MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
-
-
-class DataError(ValueError):
-    """A problem with input data, with a message and a hint written for people."""
-
-    def __init__(self, message: str, hint: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
-
-    def __str__(self) -> str:
-        return f"{self.message} {self.hint}".strip()
-
-
-@dataclass(frozen=True)
-class LabelledText:
-    """Texts with one label each. ``groups`` names where each row came from (a video, say)."""
-
-    texts: tuple[str, ...]
-    labels: tuple[str, ...]
-    source: str
-    format: str
-    groups: tuple[str, ...] | None = None
-    warnings: tuple[str, ...] = ()
-
-    def __len__(self) -> int:
-        return len(self.texts)
-
-    @property
-    def classes(self) -> list[str]:
-        return sorted(set(self.labels))
-
-    def class_counts(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for label in self.labels:
-            counts[label] = counts.get(label, 0) + 1
-        return dict(sorted(counts.items()))
-
-
-@dataclass(frozen=True)
-class Corpus:
-    """Plain documents, one per line of the source."""
-
-    documents: tuple[str, ...]
-    source: str
-    format: str
-    warnings: tuple[str, ...] = ()
-
-    def __len__(self) -> int:
-        return len(self.documents)
 
 
 @dataclass(frozen=True)
@@ -115,84 +30,7 @@ class DecodedText:
     warnings: tuple[str, ...] = field(default=())
 
 
-# ---------------------------------------------------------------- embedded defaults
-
-
-def youtube_spam(videos: list[str] | None = None) -> LabelledText:
-    """The YouTube Spam Collection shipped in ``data/``: labels ``spam``/``not spam``, grouped by video."""
-    chosen = list(YOUTUBE_VIDEOS) if videos is None else videos
-    unknown = [v for v in chosen if v not in YOUTUBE_VIDEOS]
-    if unknown:
-        raise DataError(
-            f"Unknown video(s): {', '.join(unknown)}.", f"Pick from {list(YOUTUBE_VIDEOS)}."
-        )
-    texts: list[str] = []
-    labels: list[str] = []
-    groups: list[str] = []
-    for video in chosen:
-        with open(YOUTUBE_DIR / YOUTUBE_VIDEOS[video], encoding="utf-8", newline="") as handle:
-            for row in csv.DictReader(handle):
-                # The original release calls the label column CLASS; the copy here calls it label.
-                raw = row.get("label", row.get("CLASS", ""))
-                texts.append(row["CONTENT"])
-                labels.append("spam" if raw.strip() == "1" else "not spam")
-                groups.append(video)
-    return LabelledText(
-        tuple(texts), tuple(labels), "YouTube Spam Collection", "CSV", groups=tuple(groups)
-    )
-
-
-def gensim_datapath(filename: str) -> Path:
-    """Path of a file in gensim's bundled ``test_data`` folder (imports gensim, so call lazily)."""
-    from gensim.test.utils import datapath
-
-    return Path(datapath(filename))
-
-
-@cache
-def gensim_corpus(name: str) -> Corpus:
-    """One of :data:`GENSIM_CORPORA` (by display name or file name), one document per line."""
-    filename = GENSIM_CORPORA.get(name, name)
-    if filename not in GENSIM_CORPORA.values():
-        raise DataError(f"Unknown corpus {name!r}.", f"Pick from {list(GENSIM_CORPORA)}.")
-    text = gensim_datapath(filename).read_text(encoding="utf-8", errors="replace")
-    docs = tuple(line.strip() for line in text.splitlines() if line.strip())
-    return Corpus(docs, f"gensim {filename}", "plain text")
-
-
-def pang_lee_polarity() -> LabelledText:
-    """gensim's 200 movie-review sentences labelled ``pos``/``neg`` (fastText format)."""
-    data = gensim_datapath("pang_lee_polarity.cor").read_bytes()
-    result = parse_upload("pang_lee_polarity.cor", data, want="labelled")
-    assert isinstance(result, LabelledText)
-    return LabelledText(result.texts, result.labels, "Pang & Lee polarity (gensim)", result.format)
-
-
-def digits():
-    """scikit-learn's 8x8 handwritten digits: ``(images, labels)`` as numpy arrays."""
-    from sklearn.datasets import load_digits
-
-    bunch = load_digits()
-    return bunch.images, bunch.target
-
-
-def stocks():
-    """plotly's weekly stock prices (2018-2019, 105 weeks), indexed by date, one column per ticker.
-
-    Each series is divided by its value on 2018-01-01, so every ticker starts at 1.0.
-    """
-    import pandas as pd
-    import plotly.data
-
-    frame = plotly.data.stocks()
-    frame["date"] = pd.to_datetime(frame["date"])
-    return frame.set_index("date")
-
-
-# ---------------------------------------------------------------- decoding
-
-
-def _maybe_gunzip(name: str, data: bytes, max_bytes: int) -> bytes:
+def maybe_gunzip(name: str, data: bytes, max_bytes: int) -> bytes:
     if not data.startswith(b"\x1f\x8b"):
         return data
     # Read one byte past the limit so a compressed bomb is refused without inflating it whole.
@@ -264,9 +102,6 @@ def _reject_binary(text: str, name: str) -> None:
             f"{len(sample)}).",
             "Upload plain text: a .txt corpus, or a .csv/.tsv/fastText file of labelled text.",
         )
-
-
-# ---------------------------------------------------------------- parsing
 
 
 def _check_lines(lines: list[str], name: str) -> None:
@@ -376,7 +211,7 @@ def parse_upload(
             f"{name} is {len(data) / 1024 / 1024:.1f} MB; the limit is {limit // (1024 * 1024)} MB.",
             "Upload a smaller sample of the file.",
         )
-    raw = _maybe_gunzip(name, data, limit)
+    raw = maybe_gunzip(name, data, limit)
     display = name[:-3] if name.lower().endswith(".gz") else name
     decoded = decode_bytes(raw, name)
     if not decoded.text.strip():
@@ -488,21 +323,3 @@ def _validate_labelled(
     return LabelledText(
         tuple(t for t, _ in kept), tuple(label for _, label in kept), name, fmt, warnings=warnings
     )
-
-
-def lagged_windows(values, window: int = 5):
-    """A series -> ``(X, y)``: each row of X holds ``window`` consecutive values, y the next one.
-
-    This is the talk's stock example: the last few prices predict the next one.
-    """
-    import numpy as np
-
-    series = np.asarray(values, dtype=float)
-    if window < 1:
-        raise DataError("The window must be at least 1 day.")
-    if len(series) <= window:
-        raise DataError(
-            f"The series has {len(series)} values; a window of {window} needs at least {window + 1}."
-        )
-    X = np.lib.stride_tricks.sliding_window_view(series[:-1], window)
-    return X.copy(), series[window:].copy()

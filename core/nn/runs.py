@@ -1,6 +1,6 @@
 """Runs: every training of a session as a comparable, exportable row.
 
-A run is a :class:`~core.training.RunRecord`. This module turns a list of them into what the
+A run is a :class:`~core.nn.training.RunRecord`. This module turns a list of them into what the
 Runs page shows: one table row per run (status, duration, device, flattened settings, final
 metrics), the settings that differ between the selected runs, and CSV or JSON exports.
 """
@@ -13,8 +13,8 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from core.export import json_number
-from core.training import RunRecord
+from core.data.export import json_number
+from core.nn.training import RunRecord
 
 BASE_COLUMNS = ("run", "kind", "status", "epochs", "seconds", "device", "started")
 
@@ -128,7 +128,7 @@ def runs_json(records: Sequence[RunRecord], numbers: Sequence[int] | None = None
 
 def runs_csv(records: Sequence[RunRecord], numbers: Sequence[int] | None = None) -> bytes:
     """The runs table as CSV, cells escaped against formula injection."""
-    from core.export import frame_to_csv_bytes
+    from core.data.export import frame_to_csv_bytes
 
     return frame_to_csv_bytes(runs_frame(records, numbers).reset_index())
 

@@ -14,8 +14,8 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from core.networks import DenseLayer, NetworkSpec, OptimizerSpec, keras_code
-from core.training import RunRecord, StopFlag, train_in_turn
+from core.nn.networks import DenseLayer, NetworkSpec, OptimizerSpec, keras_code
+from core.nn.training import RunRecord, StopFlag, train_in_turn
 
 VARIANTS = {
     "plain": "Plain",
@@ -131,7 +131,7 @@ def datasets(settings: OverfitSettings, data: SineData):
 
 def build_model(settings: OverfitSettings, variant: str):
     """A compiled Keras model for ``variant`` (Adam, MSE loss), seeded."""
-    from core.networks import build_dense_model, make_optimizer
+    from core.nn.networks import build_dense_model, make_optimizer
 
     model = build_dense_model(network_spec(settings, variant), seed=settings.seed)
     model.compile(
@@ -156,7 +156,7 @@ def train_variant(
     """
     import keras
 
-    from core.training import fit_live, seed_everything
+    from core.nn.training import fit_live, seed_everything
 
     data = data or make_sine_data(settings)
     seed_everything(settings.seed)

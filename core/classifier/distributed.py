@@ -41,20 +41,19 @@ from typing import Any
 
 import numpy as np
 
-from core.classifier import (
+from core.classifier.features import Featurizer, fit_featurizer
+from core.classifier.model import build_classifier_model
+from core.classifier.splits import TextSplit
+from core.classifier.train import (
     ClassifierSettings,
-    Featurizer,
-    TextSplit,
     TrainedClassifier,
-    build_classifier_model,
     class_weights,
-    fit_featurizer,
     make_net,
     validation_split,
 )
-from core.datasets import DataError
-from core.networks import make_optimizer
-from core.training import RunRecord, StopFlag, fit_live, seed_everything, training_device
+from core.errors import DataError
+from core.nn.networks import make_optimizer
+from core.nn.training import RunRecord, StopFlag, fit_live, seed_everything, training_device
 
 BACKEND_HINT = (
     "Install the scale-out extras (pip install -r requirements-scale.txt) and run with "
@@ -278,7 +277,7 @@ def train_data_parallel(
     """Train the classifier with ``keras.distribution.DataParallel`` over every device of
     every process in ``cluster`` (each process calls this with its own ``process_id``).
 
-    Same settings as :func:`core.classifier.train_classifier` (default: its defaults, one
+    Same settings as :func:`core.classifier.train.train_classifier` (default: its defaults, one
     process), with ``batch_size`` as the global batch (a multiple of the number of devices),
     and the same early stopping and class weights, drawn from the whole file. The returned classifier's model is a
     local copy of the trained weights; ``record.extra`` holds ``processes``, ``process_id``,

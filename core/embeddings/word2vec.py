@@ -25,8 +25,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from core.datasets import GENSIM_CORPORA, Corpus, DataError, gensim_datapath
-from core.text import tokenize
+from core.data.datasets import GENSIM_CORPORA, Corpus, gensim_datapath
+from core.errors import DataError
+from core.text.analysis import tokenize
 
 TokenMode = Literal["words", "whitespace"]
 # Shortcuts accepted wherever a corpus is named (the CLI's --corpus, for one).
@@ -294,8 +295,8 @@ def train_vector_set(
     settings: Word2VecSettings = Word2VecSettings(),
     **train_kwargs: Any,
 ):
-    """:func:`train_word2vec`, wrapped as a :class:`~core.word_vectors.VectorSet` plus result."""
-    from core.word_vectors import VectorSet
+    """:func:`train_word2vec`, wrapped as a :class:`~core.embeddings.vectors.VectorSet` plus result."""
+    from core.embeddings.vectors import VectorSet
 
     result = train_word2vec(corpus, settings, **train_kwargs)
     vector_set = VectorSet(
@@ -314,7 +315,7 @@ def quick_vector_set():
 
     The explore, evaluate and projection pages offer it when the session has no vectors yet.
     """
-    from core.datasets import gensim_corpus
+    from core.data.datasets import gensim_corpus
 
     corpus = corpus_sentences(gensim_corpus("lee_background.cor"))
     vector_set, _ = train_vector_set(corpus, "lee_background", QUICK_SETTINGS)
@@ -332,7 +333,7 @@ def word2vec_code(settings: Word2VecSettings, corpus_name: str = "lee") -> str:
     arguments = ", ".join(changed)
     gensim_arguments = ", ".join(f"{k}={v!r}" for k, v in settings.gensim_kwargs().items())
     return f"""
-from core.word2vec import Word2VecSettings, stream_corpus, train_word2vec
+from core.embeddings.word2vec import Word2VecSettings, stream_corpus, train_word2vec
 
 corpus = stream_corpus({corpus_name!r})  # streamed from disk, tokenized like the app
 settings = Word2VecSettings({arguments})

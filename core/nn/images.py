@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.networks import (
+from core.nn.networks import (
     ACTIVATIONS,
     OPTIMIZERS,
     DenseLayer,
@@ -21,7 +21,7 @@ from core.networks import (
     keras_code,
     make_optimizer,
 )
-from core.training import RunRecord, StopFlag, fit_live, seed_everything
+from core.nn.training import RunRecord, StopFlag, fit_live, seed_everything
 
 IMAGE_SIDE = 8
 PIXELS = IMAGE_SIDE * IMAGE_SIDE

@@ -1,7 +1,7 @@
 """Classical baselines for the text classifier, and a fair comparison with the network.
 
 The baselines get exactly the features the Keras network gets (the same fitted
-:class:`~core.classifier.Featurizer`), standard scikit-learn settings and, like the network's
+:class:`~core.classifier.features.Featurizer`), standard scikit-learn settings and, like the network's
 default, balanced class weights where the model has them. Nothing is tuned for either side.
 
 A page's flow::
@@ -27,10 +27,12 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
-from core.metrics import METRIC_COLUMNS, Metrics, Prediction, classification_metrics
+from core.classifier.metrics import METRIC_COLUMNS, Metrics, Prediction, classification_metrics
 
 if TYPE_CHECKING:
-    from core.classifier import Featurizer, TextSplit, TrainedClassifier
+    from core.classifier.features import Featurizer
+    from core.classifier.splits import TextSplit
+    from core.classifier.train import TrainedClassifier
 
 NETWORK_NAME = "Keras network"
 TIE = 0.005  # differences up to this are ties in verdict()
@@ -108,7 +110,7 @@ def baseline_inputs(split: TextSplit, featurizer: Featurizer) -> tuple[Any, Any,
     """
     from dataclasses import replace
 
-    from core.classifier import fit_featurizer
+    from core.classifier.features import fit_featurizer
 
     note = ""
     if featurizer.input_kind == "sequence":
@@ -165,7 +167,7 @@ def run_baselines(
 
     ``x_train``/``x_test``: the network's features (CSR or dense float rows, see
     :func:`baseline_inputs`); ``y_*``: class indices into ``label_names``. ``class_weight``
-    mirrors :class:`~core.classifier.ClassifierSettings.class_weight` ("balanced" weights).
+    mirrors :class:`~core.classifier.train.ClassifierSettings.class_weight` ("balanced" weights).
     ``threshold`` cuts P(positive) for the models with probabilities in a binary problem.
     Fit time and predict time are wall-clock seconds. A model that cannot use these features
     (MultinomialNB on negative values) comes back with ``skipped`` set instead of raising.

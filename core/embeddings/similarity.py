@@ -1,6 +1,6 @@
 """Exploring word vectors: nearest neighbours, analogies, the odd one out, pair similarity.
 
-Every function takes a :class:`~core.word_vectors.VectorSet` or a bare gensim ``KeyedVectors``.
+Every function takes a :class:`~core.embeddings.vectors.VectorSet` or a bare gensim ``KeyedVectors``.
 Words typed by a person are cleaned first (:func:`resolve_word`): surrounding spaces go, and a
 capitalised word falls back to its lower-case form when only that one is in the vocabulary.
 A word that is still missing raises :class:`OutOfVocabularyError`, a :class:`DataError` that
@@ -20,8 +20,8 @@ from typing import Any
 
 import numpy as np
 
-from core.datasets import DataError
-from core.word_vectors import VectorSet
+from core.embeddings.vectors import VectorSet
+from core.errors import DataError
 
 MAX_TOPN = 100
 MAX_ODD_WORDS = 20

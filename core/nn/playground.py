@@ -2,8 +2,8 @@
 
 - :func:`make_dataset` draws one of five toy datasets (circles, moons, XOR, blobs, spirals) with a
   seed, scales it into the square [-1, 1] x [-1, 1] and splits it, stratified, into train and test.
-- :func:`train_playground` builds the network with :mod:`core.networks`, trains it with
-  :func:`core.training.fit_live` (the test split as validation data) and keeps the latest decision
+- :func:`train_playground` builds the network with :mod:`core.nn.networks`, trains it with
+  :func:`core.nn.training.fit_live` (the test split as validation data) and keeps the latest decision
   boundary in ``record.extra["boundary"]``.
 - :func:`compare_linear_relu` trains one architecture twice: all-linear and all-ReLU.
 - :func:`playground_code` writes the same experiment as standalone scikit-learn + Keras code.
@@ -17,8 +17,8 @@ from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 
-from core.networks import DenseLayer, NetworkSpec, OptimizerSpec, keras_code
-from core.training import RunRecord, StopFlag, fit_live, seed_everything, train_in_turn
+from core.nn.networks import DenseLayer, NetworkSpec, OptimizerSpec, keras_code
+from core.nn.training import RunRecord, StopFlag, fit_live, seed_everything, train_in_turn
 
 DATASETS = {
     "circles": "Circles",
@@ -226,7 +226,7 @@ def train_playground(
     ``"boundary"`` (a :class:`Boundary`, refreshed every :func:`boundary_every` epochs while
     training and once at the end) and ``"test_accuracy"`` (of the final weights).
     """
-    from core.networks import build_dense_model, make_optimizer
+    from core.nn.networks import build_dense_model, make_optimizer
 
     record = record or RunRecord(kind="playground")
     seed_everything(settings.seed)
@@ -280,7 +280,7 @@ def compare_linear_relu(
     """Train the same architecture twice on the same data: every hidden layer linear, then ReLU.
 
     ``runs`` (from :func:`comparison_runs`) receive the results as they train, so a page can
-    draw them live; ``stop_flag`` ends the comparison (see :func:`core.training.train_in_turn`).
+    draw them live; ``stop_flag`` ends the comparison (see :func:`core.nn.training.train_in_turn`).
     Returns ``{"linear": record, "relu": record}``; each trained record has
     ``extra["boundary"]`` and ``extra["test_accuracy"]``.
     """

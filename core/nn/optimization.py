@@ -247,7 +247,7 @@ def optimizer_trajectory(name: str, settings: DescentSettings, data: LineData) -
     """``settings.steps`` steps of one Keras optimizer (apply_gradients on the variables w, b)."""
     import tensorflow as tf
 
-    from core.networks import OptimizerSpec, make_optimizer
+    from core.nn.networks import OptimizerSpec, make_optimizer
 
     optimizer = make_optimizer(OptimizerSpec(name, settings.learning_rate))
     w = tf.Variable(settings.start_w, dtype=tf.float64)

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from core.text import REGEXP_PATTERN, tokenize
+from core.text.analysis import REGEXP_PATTERN, tokenize
 
 MIN_WINDOW = 1
 MAX_WINDOW = 5

@@ -24,7 +24,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from core.export import escape_table, json_number
+from core.data.export import escape_table, json_number
 
 ScoreKind = Literal["probability", "decision"]
 # Display names of the headline measures, in table order, by Metrics field.
@@ -253,7 +253,7 @@ class Metrics:
 
     def per_class_table(self) -> pd.DataFrame:
         """One row per class: precision, recall, F1 and support. Labels are raw user text:
-        pass the table through :func:`core.export.escape_table` to show it."""
+        pass the table through :func:`core.data.export.escape_table` to show it."""
         return pd.DataFrame(
             {
                 "Precision": self.per_class_precision,
@@ -391,7 +391,7 @@ def confusion(
     label_names: Sequence[str],
 ) -> pd.DataFrame:
     """Counts with true classes as rows and predicted classes as columns, in ``label_names``
-    order. Labels are raw user text: escape the frame with :func:`core.export.escape_table`
+    order. Labels are raw user text: escape the frame with :func:`core.data.export.escape_table`
     before showing it as a table."""
     from sklearn.metrics import confusion_matrix
 
@@ -422,7 +422,7 @@ def misclassified(
     only) of the positive class: ``p(predicted)`` and ``p(positive)`` for probabilities,
     ``score(predicted)`` and ``score(positive)`` for decision scores. The index (``row``) is each
     text's position in ``texts``. At most ``limit`` rows. Text and label cells are escaped here
-    with :func:`core.export.escape_table`, since the table is for display.
+    with :func:`core.data.export.escape_table`, since the table is for display.
     """
     names = [str(n) for n in label_names]
     y_true = _check_labels(y_true, len(names))

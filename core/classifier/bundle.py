@@ -12,9 +12,9 @@ files can run code when loaded (Lambda layers; ``safe_mode`` has been bypassed,
 CVE-2025-1550 and CVE-2025-9906, and ``.h5`` ignores it, CVE-2025-9905). Instead it checks
 the zip before unpacking anything (size, member names, sizes, compression ratio), reads each
 member with a hard cap, validates the spec against the schema by hand, rebuilds the network
-with :func:`core.classifier.build_classifier_model` and only then copies the weights in. Arrays
+with :func:`core.classifier.model.build_classifier_model` and only then copies the weights in. Arrays
 are read with ``allow_pickle=False`` after their ``.npy`` headers were checked; nothing is
-ever unpickled. Every refusal is a :class:`~core.datasets.DataError`.
+ever unpickled. Every refusal is a :class:`~core.errors.DataError`.
 
 :func:`export_keras` writes a plain ``.keras`` file for use outside the app; the app never
 imports one.
@@ -40,18 +40,13 @@ from typing import Any, Literal
 
 import numpy as np
 
-from core.classifier import (
-    ClassifierNet,
-    ClassifierSettings,
-    FeatureSettings,
-    Featurizer,
-    TrainedClassifier,
-    build_classifier_model,
-    make_net,
-)
-from core.datasets import MAX_UPLOAD_BYTES, PROJECT_ROOT, DataError
-from core.networks import DenseLayer, OptimizerSpec
-from core.training import RunRecord
+from core.classifier.features import FeatureSettings, Featurizer
+from core.classifier.model import ClassifierNet, build_classifier_model
+from core.classifier.train import ClassifierSettings, TrainedClassifier, make_net
+from core.data.datasets import MAX_UPLOAD_BYTES, PROJECT_ROOT
+from core.errors import DataError
+from core.nn.networks import DenseLayer, OptimizerSpec
+from core.nn.training import RunRecord
 
 BUNDLE_FORMAT = "deep-text-lab/classifier"
 BUNDLE_VERSION = 1
@@ -986,7 +981,7 @@ def _rebuild_model(
 ):
     """Build the network from the spec alone, check every array against the model's own
     weights, then copy them in. The model is compiled as training compiled it."""
-    from core.networks import make_optimizer
+    from core.nn.networks import make_optimizer
 
     model = build_classifier_model(
         spec.net, seed=spec.settings.seed, mixed_precision=spec.settings.mixed_precision

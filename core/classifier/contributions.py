@@ -30,11 +30,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from core.datasets import DataError
-from core.text import REGEXP_PATTERN, _stem_function, stop_words, tokenize
+from core.errors import DataError
+from core.text.analysis import REGEXP_PATTERN, stem_function, stop_words, tokenize
 
 if TYPE_CHECKING:
-    from core.classifier import Featurizer, TrainedClassifier
+    from core.classifier.features import Featurizer
+    from core.classifier.train import TrainedClassifier
 
 # Occlusion runs the model once per word; past this the page would wait for long.
 MAX_WORDS = 500
@@ -197,7 +198,7 @@ def words_of(featurizer: Featurizer, text: str) -> list[WordSpan]:
         ]
     settings = featurizer.settings.text
     stops = stop_words() if settings.remove_stop_words else None
-    stem = _stem_function(settings.stemmer)
+    stem = stem_function(settings.stemmer)
     words = []
     for start, end, token in _token_spans(featurizer, text):
         if stops is not None and token.lower() in stops:
@@ -493,7 +494,7 @@ def highlight_html(
 
 def contributions_frame(contributions: Sequence[WordContribution]):
     """One row per word occurrence, in text order: the word, the term the model sees, whether
-    the model knows it, and its contribution. Show it through ``core.export.escape_table``."""
+    the model knows it, and its contribution. Show it through ``core.data.export.escape_table``."""
     import pandas as pd
 
     return pd.DataFrame(

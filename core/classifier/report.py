@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from core.baselines import (
+from core.classifier.baselines import (
     NETWORK_NAME,
     BaselineResult,
     baseline_inputs,
@@ -22,8 +22,15 @@ from core.baselines import (
     run_baselines,
     verdict,
 )
-from core.classifier import TextSplit, TrainedClassifier
-from core.metrics import BinaryCurves, Metrics, binary_curves, classification_metrics, confusion
+from core.classifier.metrics import (
+    BinaryCurves,
+    Metrics,
+    binary_curves,
+    classification_metrics,
+    confusion,
+)
+from core.classifier.splits import TextSplit
+from core.classifier.train import TrainedClassifier
 
 
 @dataclass
@@ -97,7 +104,7 @@ def view_at_threshold(proba: np.ndarray, split: TextSplit, threshold: float = 0.
 
     In a multi-class problem the threshold does not apply (the most probable class wins).
     """
-    from core.metrics import Prediction
+    from core.classifier.metrics import Prediction
 
     y = split.y_test
     if split.binary:

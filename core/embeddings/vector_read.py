@@ -1,27 +1,6 @@
-"""Word vectors in and out of the app: word2vec text and binary, GloVe text, projector TSV.
+"""Word vectors into the app: word2vec text and binary, and GloVe text, checked line by line.
 
-Reading is done here, line by line, rather than by gensim's loaders, so that every problem
-with an uploaded file becomes a :class:`~core.datasets.DataError` that names the line (text)
-or the entry and byte offset (binary) where it is. The checks run cheapest first: the size of
-the upload, pickles and archives (refused, never opened), the declared header size (refused
-before anything is allocated), then the rows themselves.
-
-Choices worth knowing:
-
-- **Duplicate words** keep their first vector and produce a warning, as gensim's own loader
-  does; the rest of the file still loads.
-- **Words with spaces** cannot be stored in any of these formats: a space ends the word in
-  word2vec files and a tab or newline breaks the projector's TSV. Reading splits on spaces,
-  so such a word shows up as a row with too many values. Export replaces every whitespace or
-  control character (C0 and C1, U+0000-U+001F and U+007F-U+009F) inside a word with ``_``
-  (``new york`` -> ``new_york``), and refuses the export when that would make two words
-  equal or when a word is empty.
-- **Binary or text** is decided by control bytes after the header; float bytes need not hold
-  one, so a file that fails as text but whose binary entries fill it exactly is binary.
-- Text is UTF-8 (with or without BOM), UTF-16 with BOM, or else latin-1 with a warning; binary
-  words are UTF-8, or latin-1 with a warning.
-
-gensim is imported inside the functions: importing this module stays cheap.
+Pickles and gensim ``.model`` files are refused before a byte of them is parsed.
 """
 
 from __future__ import annotations
@@ -32,9 +11,10 @@ from typing import Literal
 
 import numpy as np
 
-from core.datasets import MAX_UPLOAD_BYTES, DataError, _maybe_gunzip, decode_bytes
-from core.export import to_csv_bytes
-from core.word_vectors import VectorSet
+from core.data.datasets import MAX_UPLOAD_BYTES
+from core.data.reading import decode_bytes, maybe_gunzip
+from core.embeddings.vectors import VectorSet
+from core.errors import DataError
 
 VectorFormat = Literal["auto", "word2vec-text", "word2vec-binary", "glove"]
 FORMAT_NAMES = {
@@ -44,14 +24,18 @@ FORMAT_NAMES = {
     "glove": "GloVe text",
 }
 
+
 MAX_DIMENSION = 10_000
 MAX_WORDS = 1_000_000
+
+
 # 50 million float32 values are 200 MB: more than any upload the app accepts can hold.
 MAX_VALUES = 50_000_000
 MAX_WORD_BYTES = 1_000
+
+
 # A header line is two numbers; anything longer than this on line 1 is a vector row.
 MAX_HEADER_BYTES = 100
-
 PICKLE_SUFFIXES = (".model", ".pkl", ".pickle", ".npy", ".npz", ".joblib", ".kv")
 PICKLE_HINT = (
     "Open it in your own Python session and export the vectors with "
@@ -59,12 +43,8 @@ PICKLE_HINT = (
     "then load that file here."
 )
 
+
 _HEADER = re.compile(rb"\s*(\d+)[ \t]+(\d+)\s*")
-# What a word may not contain on export: whitespace ends a word2vec word and breaks TSV rows,
-# and control characters are how the binary reader spots a misaligned file.
-# C1 controls (U+0080-U+009F) count too: the text reader takes a file with many of them for binary.
-_UNSAFE_IN_WORD = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
-_VALUE_FORMAT = "%.9g"  # nine significant digits round-trip every float32 exactly
 
 
 @dataclass(frozen=True)
@@ -91,9 +71,6 @@ class _Rows:
     rows_read: int
     truncated: bool
     duplicates: list[tuple[str, str]]  # (where, word)
-
-
-# ---------------------------------------------------------------- loading
 
 
 def load_vectors(
@@ -136,7 +113,7 @@ def read_vectors(
             "(head -n 50001 vectors.txt, then fix the header's word count).",
         )
     refuse_unsafe_file(name, data)
-    raw = _maybe_gunzip(name, data, max_bytes)
+    raw = maybe_gunzip(name, data, max_bytes)
     gzipped = raw is not data
     display = name[:-3] if gzipped and name.lower().endswith(".gz") else name
     if gzipped:
@@ -367,7 +344,7 @@ def _parse_text(name: str, text: str, has_header: bool, limit: int) -> _Rows:
         if match is None:
             raise DataError(
                 f"Line 1 of {name} should be the word2vec header 'words dimensions' (for "
-                f"example: 71291 100), but it is {_preview(lines[0])}.",
+                f"example: 71291 100), but it is {preview(lines[0])}.",
                 "A file without that first line is GloVe text: choose 'GloVe text' or "
                 "'detect from the file'.",
             )
@@ -454,7 +431,7 @@ def _split_fields(line: str) -> list[str]:
 def _first_glove_dimension(name: str, number: int, word: str, values: list[str]) -> tuple[int, int]:
     if not values:
         raise DataError(
-            f"Line {number} of {name} holds {_preview(word)} and no numbers.",
+            f"Line {number} of {name} holds {preview(word)} and no numbers.",
             "Each line must be a word followed by its vector's numbers, separated by spaces.",
         )
     if len(values) > MAX_DIMENSION:
@@ -483,13 +460,13 @@ def _ragged_message(
     )
     if has_header:
         message = (
-            f"Line {number} of {name} ({_preview(word)}) has {count:,} numbers, but the header "
+            f"Line {number} of {name} ({preview(word)}) has {count:,} numbers, but the header "
             f"on line 1 declares {dimension:,} dimensions."
         )
         hint += " If every line has the same count, the header's second number is wrong."
     else:
         message = (
-            f"Line {number} of {name} ({_preview(word)}) has {count:,} numbers, but line "
+            f"Line {number} of {name} ({preview(word)}) has {count:,} numbers, but line "
             f"{first_row_line} has {dimension:,}."
         )
         if first_row_line == 1 and _HEADER.fullmatch(first_line.encode("ascii", "replace")):
@@ -513,8 +490,8 @@ def _to_floats(name: str, where: str, word: str, values: list[str]) -> np.ndarra
                 numbers.append(float(value))
             except ValueError:
                 raise DataError(
-                    f"{where.capitalize()} of {name} ({_preview(word)}): value {position} is "
-                    f"{_preview(value)}, which is not a number.",
+                    f"{where.capitalize()} of {name} ({preview(word)}): value {position} is "
+                    f"{preview(value)}, which is not a number.",
                     "Numbers use a dot for decimals (0.25, -1.5e-3) and are separated by spaces.",
                 ) from None
         with np.errstate(over="ignore"):
@@ -523,8 +500,8 @@ def _to_floats(name: str, where: str, word: str, values: list[str]) -> np.ndarra
     if not finite.all():
         position = int(np.argmin(finite)) + 1
         raise DataError(
-            f"{where.capitalize()} of {name} ({_preview(word)}): value {position} is "
-            f"{_preview(values[position - 1])}, which is not a finite float32 number (NaN, "
+            f"{where.capitalize()} of {name} ({preview(word)}): value {position} is "
+            f"{preview(values[position - 1])}, which is not a finite float32 number (NaN, "
             "infinity, or beyond ±3.4e38).",
             "Word vectors must hold ordinary numbers: retrain or fix the vector of that word.",
         )
@@ -604,7 +581,7 @@ def _parse_binary(
             latin1 += 1
         if space + 1 + width > len(raw):
             raise DataError(
-                f"{where.capitalize()} of {name} ({_preview(word)}) needs {width:,} bytes of "
+                f"{where.capitalize()} of {name} ({preview(word)}) needs {width:,} bytes of "
                 f"numbers, but the file ends after {len(raw) - space - 1:,}.",
                 "The file is cut short, or the header's dimension is wrong.",
             )
@@ -612,7 +589,7 @@ def _parse_binary(
         if not np.isfinite(vector).all():
             bad = int(np.argmin(np.isfinite(vector))) + 1
             raise DataError(
-                f"{where.capitalize()} of {name} ({_preview(word)}): value {bad} is "
+                f"{where.capitalize()} of {name} ({preview(word)}): value {bad} is "
                 f"{float(vector[bad - 1])}, which is not a finite number.",
                 "Word vectors must hold ordinary numbers: retrain or fix the vector of that word.",
             )
@@ -660,7 +637,7 @@ def _misaligned_hint(dimension: int) -> str:
     )
 
 
-def _preview(text: str, limit: int = 40) -> str:
+def preview(text: str, limit: int = 40) -> str:
     """A quoted, shortened piece of the file for a message."""
     return repr(text if len(text) <= limit else text[:limit] + "…")
 
@@ -671,145 +648,3 @@ def _keyed_vectors(words: list[str], vectors: np.ndarray):
     keyed = KeyedVectors(vector_size=vectors.shape[1], count=0, dtype=np.float32)
     keyed.add_vectors(words, vectors)
     return keyed
-
-
-# ---------------------------------------------------------------- exporting
-
-
-def export_words(vector_set: VectorSet, words: list[str] | None = None) -> list[str]:
-    """The words as they will be written: whitespace and control characters become ``_``.
-
-    ``words`` picks and orders the words to export (default: all, in the set's order).
-    Raises :class:`DataError` for unknown or empty words, and when two words would become one.
-    """
-    keys = _chosen_keys(vector_set, words)
-    labels: list[str] = []
-    first_key: dict[str, str] = {}
-    for key in keys:
-        label = _UNSAFE_IN_WORD.sub("_", key)
-        if not label:
-            raise DataError(
-                "The vectors hold an empty word, which no word-vector file can store.",
-                "Leave it out of the export.",
-            )
-        if label in first_key:
-            raise DataError(
-                f"The words {_preview(first_key[label])} and {_preview(key)} would both be "
-                f"written as {_preview(label)}: spaces and control characters cannot appear in "
-                "an exported word, so they become _.",
-                "Rename or drop one of the two words before exporting.",
-            )
-        first_key[label] = key
-        labels.append(label)
-    return labels
-
-
-def renamed_words(vector_set: VectorSet) -> list[tuple[str, str]]:
-    """``(word, as written)`` for every word that export changes; raises like :func:`export_words`."""
-    keys = [str(key) for key in vector_set.vectors.index_to_key]
-    labels = export_words(vector_set)
-    return [(key, label) for key, label in zip(keys, labels, strict=True) if key != label]
-
-
-def _chosen_keys(vector_set: VectorSet, words: list[str] | None) -> list[str]:
-    keyed = vector_set.vectors
-    if words is None:
-        return [str(key) for key in keyed.index_to_key]
-    unknown = [w for w in words if w not in keyed.key_to_index]
-    if unknown:
-        raise DataError(
-            f"{len(unknown):,} word(s) are not in {vector_set.name}: "
-            + ", ".join(_preview(w) for w in unknown[:5])
-            + ("…" if len(unknown) > 5 else "."),
-            "Export only words of the vocabulary.",
-        )
-    return list(words)
-
-
-def _matrix(vector_set: VectorSet, keys: list[str]) -> np.ndarray:
-    keyed = vector_set.vectors
-    if keys == list(keyed.index_to_key):
-        return np.asarray(keyed.vectors, dtype=np.float32)
-    return np.asarray(keyed[keys], dtype=np.float32)
-
-
-def _number_lines(matrix: np.ndarray, separator: str) -> list[str]:
-    template = separator.join([_VALUE_FORMAT] * matrix.shape[1])
-    return [template % tuple(row) for row in matrix.tolist()]
-
-
-def to_word2vec_text(vector_set: VectorSet) -> bytes:
-    """word2vec text: a ``"words dimensions"`` line, then ``word v1 v2 ...`` per line (UTF-8).
-
-    Values have nine significant digits, so float32 vectors read back exactly.
-    """
-    labels = export_words(vector_set)
-    matrix = _matrix(vector_set, list(map(str, vector_set.vectors.index_to_key)))
-    lines = [f"{len(labels)} {vector_set.dimension}"]
-    lines += [f"{w} {values}" for w, values in zip(labels, _number_lines(matrix, " "), strict=True)]
-    return ("\n".join(lines) + "\n").encode("utf-8")
-
-
-def to_word2vec_binary(vector_set: VectorSet) -> bytes:
-    """word2vec binary: a text header, then per word its UTF-8 bytes, a space, ``dimension``
-    little-endian float32 values and a newline (as the original word2vec tool writes them)."""
-    labels = export_words(vector_set)
-    matrix = _matrix(vector_set, list(map(str, vector_set.vectors.index_to_key))).astype("<f4")
-    parts = [f"{len(labels)} {vector_set.dimension}\n".encode("ascii")]
-    for label, row in zip(labels, matrix, strict=True):
-        parts.append(label.encode("utf-8") + b" " + row.tobytes() + b"\n")
-    return b"".join(parts)
-
-
-def to_projector_tsv(vector_set: VectorSet, words: list[str] | None = None) -> tuple[bytes, bytes]:
-    """``(vectors.tsv, metadata.tsv)`` for the TensorFlow Embedding Projector.
-
-    vectors.tsv: one row of tab-separated numbers per word, no header. metadata.tsv: one word
-    per line without a header, because the projector reads a single column as labels; with
-    real counts, a ``word<TAB>count`` header and two columns. Words are not formula-escaped:
-    the projector shows them verbatim (the CSV exports are escaped).
-    """
-    keys = _chosen_keys(vector_set, words)
-    labels = export_words(vector_set, keys)
-    if vector_set.dimension < 2:
-        raise DataError(
-            "The Embedding Projector needs vectors of at least 2 dimensions.",
-            "Export these vectors as word2vec text instead.",
-        )
-    vectors_tsv = "".join(line + "\n" for line in _number_lines(_matrix(vector_set, keys), "\t"))
-    if vector_set.has_counts:
-        rows = [
-            f"{label}\t{vector_set.count(key)}" for label, key in zip(labels, keys, strict=True)
-        ]
-        metadata = "word\tcount\n" + "".join(row + "\n" for row in rows)
-    else:
-        metadata = "".join(label + "\n" for label in labels)
-    return vectors_tsv.encode("utf-8"), metadata.encode("utf-8")
-
-
-def coordinates_csv(words, coords, counts=None) -> bytes:
-    """Projected coordinates as CSV: ``word,x,y[,z][,count]``, words escaped for spreadsheets.
-
-    ``coords`` is an array of shape (words, 2) or (words, 3); ``counts`` is optional.
-    """
-    points = np.asarray(coords, dtype=float)
-    if points.ndim != 2 or points.shape[1] not in (2, 3):
-        raise ValueError(f"coords must have 2 or 3 columns, got shape {points.shape}")
-    if len(words) != len(points) or (counts is not None and len(counts) != len(points)):
-        raise ValueError("words, coords and counts must have the same length")
-    header = ["word", *"xyz"[: points.shape[1]]] + (["count"] if counts is not None else [])
-    rows = (
-        [str(word), *row] + ([counts[i]] if counts is not None else [])
-        for i, (word, row) in enumerate(zip(words, points.tolist(), strict=True))
-    )
-    return to_csv_bytes(header, rows)
-
-
-def export_file_stem(name: str) -> str:
-    """A file-name-safe stem for a vector set's name, without a vector file's extension.
-
-    ``skip-gram d50 w5`` -> ``skip-gram_d50_w5``; ``glove.6B.50d.txt`` -> ``glove.6B.50d``.
-    """
-    stem = re.sub(r"[^\w.-]+", "_", name)
-    stem = re.sub(r"(\.(txt|bin|vec|tsv|gz))+$", "", stem, flags=re.IGNORECASE).strip("._")
-    return stem[:80] or "vectors"

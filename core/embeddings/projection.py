@@ -2,7 +2,7 @@
 
 - :class:`ProjectionSettings` holds the method and its parameters by the wrapped libraries' names
   (scikit-learn's ``PCA`` and ``TSNE``, umap-learn's ``UMAP``) and rejects impossible values
-  with a :class:`~core.datasets.DataError` that says how to fix them.
+  with a :class:`~core.errors.DataError` that says how to fix them.
 - :func:`projection_words` picks what is drawn: the ``n_words`` most frequent words, plus the
   searched word, its nearest neighbours and the colour reference word when they are not among
   them. Neighbours are found in the ORIGINAL space, over the WHOLE vocabulary (gensim's
@@ -36,7 +36,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from core.datasets import DataError
+from core.errors import DataError
 
 Method = Literal["pca", "tsne", "umap"]
 Progress = Callable[[str, float], None]

@@ -15,8 +15,9 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from core.datasets import DataError, lagged_windows
-from core.networks import (
+from core.data.datasets import lagged_windows
+from core.errors import DataError
+from core.nn.networks import (
     ACTIVATIONS,
     OPTIMIZERS,
     DenseLayer,
@@ -26,7 +27,7 @@ from core.networks import (
     keras_code,
     make_optimizer,
 )
-from core.training import RunRecord, StopFlag, fit_live, seed_everything
+from core.nn.training import RunRecord, StopFlag, fit_live, seed_everything
 
 Target = Literal["price", "change"]
 TARGETS = {

@@ -1,0 +1,211 @@
+"""Features for the text classifier, fitted on the training texts only.
+
+Bag of words or TF-IDF (sparse all the way into Keras), the mean word2vec vector of a document,
+or token ids for a trainable ``Embedding`` layer. scikit-learn and gensim are imported inside
+the functions.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+import numpy as np
+
+from core.embeddings.word2vec import Word2VecSettings
+from core.errors import DataError
+from core.text.analysis import TextSettings, build_analyzer
+from core.text.bagofwords import make_vectorizer
+
+FeatureKind = Literal["tfidf", "bow", "word2vec", "embedding"]
+InputKind = Literal["sparse", "dense", "sequence"]
+
+
+FEATURE_KINDS: dict[str, str] = {
+    "tfidf": "TF-IDF (sparse)",
+    "bow": "Bag of words: counts (sparse)",
+    "word2vec": "Mean word2vec vector",
+    "embedding": "Trainable Embedding layer",
+}
+
+
+PAD, OOV = 0, 1  # ids reserved in token sequences
+
+
+@dataclass(frozen=True)
+class FeatureSettings:
+    """How texts become model inputs. ``analyzer`` is scikit-learn's: ``word`` uses the app's
+    tokenizer (``text``), ``char_wb`` character n-grams inside word boundaries."""
+
+    kind: FeatureKind = "tfidf"
+    analyzer: Literal["word", "char_wb"] = "word"
+    ngram_range: tuple[int, int] = (1, 2)
+    min_df: int = 1
+    max_features: int = 50_000
+    sublinear_tf: bool = True
+    text: TextSettings = TextSettings()
+    word2vec: Word2VecSettings = Word2VecSettings(
+        vector_size=100, min_count=2, epochs=20, workers=1, compute_loss=False
+    )
+    max_tokens: int = 20_000  # vocabulary of the Embedding layer, PAD and OOV included
+    sequence_length: int = 64
+    embedding_dim: int = 64
+
+    def __post_init__(self) -> None:
+        if self.kind not in FEATURE_KINDS:
+            raise ValueError(f"unknown feature kind {self.kind!r}")
+        if self.analyzer not in ("word", "char_wb"):
+            raise ValueError(f"unknown analyzer {self.analyzer!r}")
+        low, high = self.ngram_range
+        if not 1 <= low <= high <= 6:
+            raise ValueError("ngram_range must satisfy 1 <= min <= max <= 6")
+        if self.min_df < 1 or self.max_features < 1:
+            raise ValueError("min_df and max_features must be at least 1")
+        if not 3 <= self.max_tokens <= 1_000_000:
+            raise ValueError("max_tokens must be from 3 to 1,000,000")
+        if not 1 <= self.sequence_length <= 2_000 or not 1 <= self.embedding_dim <= 1_024:
+            raise ValueError("sequence_length must be 1-2,000 and embedding_dim 1-1,024")
+
+    @property
+    def input_kind(self) -> InputKind:
+        return {"tfidf": "sparse", "bow": "sparse", "word2vec": "dense"}.get(self.kind, "sequence")
+
+
+@dataclass
+class Featurizer:
+    """A fitted text → input transform. Everything needed to rebuild it is plain data
+    (``vocabulary``, ``idf``, ``word_vectors``), so a model bundle can carry it as JSON and arrays."""
+
+    settings: FeatureSettings
+    vocabulary: list[str]
+    idf: np.ndarray | None = None  # TF-IDF weights, one per vocabulary entry
+    word_vectors: np.ndarray | None = None  # mean-word2vec rows, one per vocabulary entry
+    _vectorizer: Any = field(default=None, repr=False)
+
+    @property
+    def input_kind(self) -> InputKind:
+        return self.settings.input_kind
+
+    @property
+    def input_dim(self) -> int:
+        """Columns of a sparse or dense input; the sequence length for token ids."""
+        if self.input_kind == "sequence":
+            return self.settings.sequence_length
+        if self.input_kind == "dense":
+            return int(self.word_vectors.shape[1])
+        return len(self.vocabulary)
+
+    def tokens(self, text: str) -> list[str]:
+        """The word tokens of ``text`` as every word-based feature sees them."""
+        return build_analyzer(replace(self.settings.text, ngram_range=(1, 1)))(text)
+
+    def transform(self, texts: Sequence[str]):
+        """Texts → CSR float32 (sparse), float32 rows (dense) or int32 ids (sequence)."""
+        texts = list(texts)
+        if self.input_kind == "sparse":
+            return self._sklearn().transform(texts).astype(np.float32).tocsr()
+        index = self._index()
+        if self.input_kind == "dense":
+            out = np.zeros((len(texts), self.word_vectors.shape[1]), dtype=np.float32)
+            for row, text in enumerate(texts):
+                ids = [index[t] for t in self.tokens(text) if t in index]
+                if ids:
+                    out[row] = self.word_vectors[ids].mean(axis=0)
+            return out
+        # Token ids: the job of keras.layers.TextVectorization, done here with the app's own
+        # tokenizer so the model stays backend-agnostic and a bundle carries the vocabulary.
+        length = self.settings.sequence_length
+        out = np.full((len(texts), length), PAD, dtype=np.int32)
+        for row, text in enumerate(texts):
+            # A text with no tokens still gets one (OOV): an all-padding row would be fully
+            # masked, and averaging over no positions gives NaN.
+            ids = [index.get(t, OOV) for t in self.tokens(text)][:length] or [OOV]
+            out[row, : len(ids)] = ids
+        return out
+
+    def _index(self) -> dict[str, int]:
+        if getattr(self, "_index_cache", None) is None:
+            self._index_cache = {word: i for i, word in enumerate(self.vocabulary)}
+        return self._index_cache
+
+    def _sklearn(self):
+        if self._vectorizer is None:
+            self._vectorizer = _sklearn_vectorizer(self.settings, vocabulary=self.vocabulary)
+            if self.idf is not None:
+                self._vectorizer.idf_ = np.asarray(self.idf, dtype=np.float64)
+            else:  # counts need no statistics: a fixed vocabulary is the whole fit
+                self._vectorizer.fit(self.vocabulary[:1])
+        return self._vectorizer
+
+
+def _sklearn_vectorizer(settings: FeatureSettings, vocabulary: Sequence[str] | None = None):
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+
+    limits = {} if vocabulary is not None else {
+        "min_df": settings.min_df,
+        "max_features": settings.max_features,
+    }  # fmt: skip
+    if settings.analyzer == "word":
+        vectorizer = make_vectorizer(
+            replace(settings.text, ngram_range=settings.ngram_range),
+            "tfidf" if settings.kind == "tfidf" else "count",
+            vocabulary=vocabulary,
+            **limits,
+        )
+    else:
+        common = {
+            "analyzer": "char_wb",
+            "ngram_range": settings.ngram_range,
+            "lowercase": settings.text.lowercase,
+            "vocabulary": list(vocabulary) if vocabulary is not None else None,
+            **limits,
+        }
+        vectorizer = (
+            TfidfVectorizer(**common) if settings.kind == "tfidf" else CountVectorizer(**common)
+        )
+    if settings.kind == "tfidf":
+        vectorizer.set_params(sublinear_tf=settings.sublinear_tf)
+    return vectorizer
+
+
+def fit_featurizer(
+    settings: FeatureSettings, texts: Sequence[str], word_vectors: Any = None
+) -> Featurizer:
+    """Fit the features on training ``texts`` only.
+
+    For ``word2vec``, ``word_vectors`` (gensim ``KeyedVectors``) are used when given; otherwise
+    word2vec is trained on the training texts with ``settings.word2vec``.
+    Raises :class:`DataError` when no term survives (an empty vocabulary).
+    """
+    texts = list(texts)
+    if settings.input_kind == "sparse":
+        vectorizer = _sklearn_vectorizer(settings)
+        try:
+            vectorizer.fit(texts)
+        except ValueError as error:
+            raise DataError(
+                "No terms were left to build features from.",
+                "The texts may have no letters or digits, or min_df may be higher than the "
+                f"number of texts containing any term ({error}).",
+            ) from None
+        vocabulary = [str(t) for t in vectorizer.get_feature_names_out()]
+        idf = getattr(vectorizer, "idf_", None)
+        return Featurizer(settings, vocabulary, idf=idf, _vectorizer=vectorizer)
+    probe = Featurizer(settings, [])
+    tokenized = [probe.tokens(t) for t in texts]
+    if settings.kind == "word2vec":
+        if word_vectors is None:
+            from core.embeddings.word2vec import train_word2vec
+
+            word_vectors = train_word2vec([t for t in tokenized if t], settings.word2vec).vectors
+        vocabulary = list(word_vectors.index_to_key)
+        matrix = np.asarray(word_vectors.vectors, dtype=np.float32)
+        return Featurizer(settings, vocabulary, word_vectors=matrix)
+    counts = Counter(token for tokens in tokenized for token in tokens)
+    if not counts:
+        raise DataError("No words were found in the training texts.", "Check the text column.")
+    kept = [w for w, n in counts.most_common() if n >= settings.min_df]
+    vocabulary = ["<pad>", "<oov>", *kept[: settings.max_tokens - 2]]
+    return Featurizer(settings, vocabulary)

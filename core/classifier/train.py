@@ -1,0 +1,210 @@
+"""Training the text classifier live, and the trained classifier that scores new texts.
+
+:func:`train_classifier` trains with a stop flag, ``TerminateOnNaN``, ``EarlyStopping`` on a
+stratified validation split and class weights, and returns a :class:`TrainedClassifier`.
+Keras is imported inside the functions.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from core.classifier.features import FeatureSettings, Featurizer, fit_featurizer
+from core.classifier.model import ClassifierNet, build_classifier_model
+from core.classifier.splits import TextSplit
+from core.nn.networks import DenseLayer, OptimizerSpec, make_optimizer
+from core.nn.training import RunRecord, StopFlag, fit_live, seed_everything, training_device
+
+
+@dataclass(frozen=True)
+class ClassifierSettings:
+    """Everything a training run needs besides the data; the page's and the CLI's defaults."""
+
+    features: FeatureSettings = FeatureSettings()
+    hidden: tuple[DenseLayer, ...] = (DenseLayer(64, "relu", dropout=0.5),)
+    optimizer: OptimizerSpec = OptimizerSpec("adam", 0.001)
+    batch_size: int = 32
+    epochs: int = 30
+    class_weight: bool = True
+    validation_split: float = 0.15
+    patience: int = 3
+    seed: int = 0
+    mixed_precision: bool = False
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.batch_size <= 65_536:
+            raise ValueError("batch_size must be from 1 to 65,536")
+        if not 1 <= self.epochs <= 1_000:
+            raise ValueError("epochs must be from 1 to 1,000")
+        if not 0.0 <= self.validation_split <= 0.5:
+            raise ValueError("validation_split must be from 0 to 0.5")
+        if self.patience < 1:
+            raise ValueError("patience must be at least 1")
+
+
+@dataclass
+class TrainedClassifier:
+    """A fitted featurizer and Keras model, with the class names and how it was trained."""
+
+    featurizer: Featurizer
+    model: Any
+    label_names: tuple[str, ...]
+    net: ClassifierNet
+    settings: ClassifierSettings
+    record: RunRecord
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def predict_proba_features(self, x) -> np.ndarray:
+        """Model inputs → class probabilities, one column per class (two for binary)."""
+        p = np.asarray(self.model.predict(x, batch_size=1024, verbose=0), dtype=np.float64)
+        if self.net.n_classes == 2:
+            p = p.reshape(-1)
+            return np.column_stack([1.0 - p, p])
+        return p
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Texts → class probabilities, one column per class in ``label_names`` order."""
+        return self.predict_proba_features(self.featurizer.transform(list(texts)))
+
+    def predict(self, texts: Sequence[str]) -> list[str]:
+        return [self.label_names[i] for i in self.predict_proba(texts).argmax(axis=1)]
+
+
+def class_weights(y: np.ndarray, n_classes: int) -> dict[int, float]:
+    """``n / (k × count)`` per class: scikit-learn's "balanced" weights."""
+    counts = np.bincount(y, minlength=n_classes).astype(float)
+    return {i: float(len(y) / (n_classes * c)) if c else 0.0 for i, c in enumerate(counts)}
+
+
+def validation_split(
+    y: np.ndarray, share: float, seed: int
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Stratified training and validation indices, or ``None`` when too small to split.
+
+    Keras's own ``validation_split`` takes the last rows, which in a file sorted by source
+    (a video, a date) is not a sample of the rest.
+    """
+    from sklearn.model_selection import train_test_split
+
+    n_classes = len(np.unique(y))
+    n_val = math.ceil(share * len(y))
+    if share <= 0 or n_val < n_classes or len(y) - n_val < n_classes:
+        return None
+    if np.bincount(y).min() < 2:
+        return None
+    train, val = train_test_split(np.arange(len(y)), test_size=n_val, random_state=seed, stratify=y)
+    return np.sort(train), np.sort(val)
+
+
+def make_net(
+    featurizer: Featurizer, n_classes: int, hidden: tuple[DenseLayer, ...]
+) -> ClassifierNet:
+    """The network shape that fits ``featurizer``'s output."""
+    sequence = featurizer.input_kind == "sequence"
+    return ClassifierNet(
+        input_kind=featurizer.input_kind,
+        input_dim=featurizer.input_dim,
+        n_classes=n_classes,
+        hidden=hidden,
+        vocab_size=len(featurizer.vocabulary) if sequence else 0,
+        embedding_dim=featurizer.settings.embedding_dim if sequence else 0,
+    )
+
+
+def data_parallel_devices() -> list[str]:
+    """The GPUs to spread each batch over with ``keras.distribution.DataParallel``.
+
+    Only on the JAX backend and only with two or more GPUs; otherwise an empty list. On
+    TensorFlow, ``MirroredStrategy`` fails on sparse input and multi-worker training fails in
+    ``fit`` (keras-team/keras#20585), so TensorFlow trains on one device.
+    """
+    import keras
+
+    if keras.backend.backend() != "jax":
+        return []
+    gpus = [d for d in keras.distribution.list_devices() if d.lower().startswith(("gpu", "cuda"))]
+    return gpus if len(gpus) > 1 else []
+
+
+def train_classifier(
+    split: TextSplit,
+    settings: ClassifierSettings = ClassifierSettings(),
+    *,
+    record: RunRecord | None = None,
+    stop_flag: StopFlag | None = None,
+    on_epoch: Callable[[int, dict[str, float]], None] | None = None,
+    word_vectors: Any = None,
+) -> TrainedClassifier:
+    """Fit features on the training texts, then train the network live on them.
+
+    Early stopping watches the validation loss and restores the best weights;
+    ``TerminateOnNaN`` is always on (through :func:`~core.nn.training.fit_live`). The returned
+    classifier's ``record`` says how training ended; ``timings`` holds vectorize and train seconds.
+    """
+    import keras
+
+    record = record or RunRecord(kind="classifier")
+    timings: dict[str, float] = {}
+    seed_everything(settings.seed)
+    started = time.perf_counter()
+    featurizer = fit_featurizer(settings.features, split.train_texts, word_vectors)
+    x_all = featurizer.transform(split.train_texts)
+    timings["vectorize"] = time.perf_counter() - started
+    y_all = split.y_train
+    net = make_net(featurizer, split.n_classes, settings.hidden)
+    record.settings = record.settings or {"features": settings.features.kind}
+    record.extra["input_shape"] = (len(split.train_texts), net.input_dim)
+
+    # DataParallel on JAX cannot place SciPy sparse batches on several devices; those runs use
+    # one device here (core.classifier.distributed densifies batch by batch for multi-process runs).
+    devices = data_parallel_devices() if net.input_kind != "sparse" else []
+    if devices and keras.distribution.distribution() is None:
+        keras.distribution.set_distribution(keras.distribution.DataParallel(devices=devices))
+        record.extra["data_parallel"] = len(devices)
+    model = build_classifier_model(
+        net, seed=settings.seed, mixed_precision=settings.mixed_precision
+    )
+
+    model.compile(optimizer=make_optimizer(settings.optimizer), loss=net.loss, metrics=["accuracy"])
+
+    fit_kwargs: dict[str, Any] = {}
+    callbacks = []
+    parts = validation_split(y_all, settings.validation_split, settings.seed)
+    if parts is not None:
+        train_idx, val_idx = parts
+        x_train, y_train = x_all[train_idx], y_all[train_idx]
+        fit_kwargs["validation_data"] = (x_all[val_idx], y_all[val_idx])
+        callbacks.append(
+            keras.callbacks.EarlyStopping(
+                monitor="val_loss", patience=settings.patience, restore_best_weights=True
+            )
+        )
+    else:
+        x_train, y_train = x_all, y_all
+    if settings.class_weight:
+        fit_kwargs["class_weight"] = class_weights(y_train, split.n_classes)
+    started = time.perf_counter()
+    fit_live(
+        model,
+        x_train,
+        y_train,
+        epochs=settings.epochs,
+        batch_size=settings.batch_size,
+        record=record,
+        stop_flag=stop_flag,
+        on_epoch=on_epoch,
+        callbacks=callbacks,
+        shuffle=True,
+        **fit_kwargs,
+    )
+    timings["train"] = time.perf_counter() - started
+    record.device = record.device or training_device()
+    return TrainedClassifier(
+        featurizer, model, split.label_names, net, settings, record, timings=timings
+    )
