@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages.widgets import keep_keras_state_between_runs
+from pages.ui.patches import keep_keras_state_between_runs
 
 # Other people's trainings run in this same process: one person's page must not reset them.
 keep_keras_state_between_runs()

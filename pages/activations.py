@@ -5,7 +5,8 @@ import streamlit as st
 
 from core.figures.perceptron import activation_figure
 from core.nn import perceptron
-from pages.widgets import require_navigation, show_code
+from pages.ui.display import show_code
+from pages.ui.patches import require_navigation
 
 require_navigation()
 

@@ -6,13 +6,9 @@ from core.classifier.bundle import export_bundle, export_keras, import_bundle
 from core.classifier.features import FEATURE_KINDS
 from core.data.datasets import MAX_UPLOAD_MB
 from core.errors import DataError
-from pages.widgets import (
-    CLASSIFIER_KEY,
-    current_classifier,
-    read_once,
-    require_navigation,
-    show_data_error,
-)
+from pages.ui.patches import require_navigation
+from pages.ui.stores import CLASSIFIER_KEY, current_classifier
+from pages.ui.uploads import read_once, show_data_error
 
 
 def describe(trained) -> str:

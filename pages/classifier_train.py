@@ -24,18 +24,11 @@ from core.figures.classifier import (
 from core.figures.training import curves_figure
 from core.nn.networks import ACTIVATIONS, OPTIMIZERS, DenseLayer, OptimizerSpec
 from core.nn.training import RunRecord, StopFlag
-from pages.widgets import (
-    CLASSIFIER_KEY,
-    linked_settings,
-    require_navigation,
-    run_live_training,
-    show_data_error,
-    show_device_in_sidebar,
-    show_run_status,
-    update_link,
-    upload_text,
-    vector_sets,
-)
+from pages.ui.links import linked_settings, update_link
+from pages.ui.live_jobs import run_live_training, show_run_status
+from pages.ui.patches import require_navigation
+from pages.ui.stores import CLASSIFIER_KEY, show_device_in_sidebar, vector_sets
+from pages.ui.uploads import show_data_error, upload_text
 
 RUN_KEY = "classifier_run"
 TRAIN_REQUEST = "classifier_train_requested"

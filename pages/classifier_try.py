@@ -13,7 +13,9 @@ from core.classifier.features import FEATURE_KINDS
 from core.data.export import escape_table
 from core.errors import DataError
 from core.figures.contributions import contributions_figure, probabilities_figure
-from pages.widgets import current_classifier, require_navigation, show_data_error
+from pages.ui.patches import require_navigation
+from pages.ui.stores import current_classifier
+from pages.ui.uploads import show_data_error
 
 EXAMPLES = {
     "spam": "Check out my channel and subscribe for free gift cards!! http://example.com",

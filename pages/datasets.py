@@ -5,7 +5,8 @@ import streamlit as st
 from core.data import datasets
 from core.data.export import escape_table, to_csv_bytes
 from core.figures import bar_chart, digits_figure, stock_window_figure
-from pages.widgets import require_navigation, upload_text
+from pages.ui.patches import require_navigation
+from pages.ui.uploads import upload_text
 
 CHOICES = {
     "spam": ":material/mail: Spam comments",

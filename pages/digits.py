@@ -19,14 +19,10 @@ from core.nn.images import (
 )
 from core.nn.networks import ACTIVATIONS, OPTIMIZERS
 from core.nn.training import RunRecord
-from pages.widgets import (
-    linked_settings,
-    require_navigation,
-    run_live_training,
-    show_code,
-    show_last_run,
-    sync_link,
-)
+from pages.ui.display import show_code
+from pages.ui.links import linked_settings, sync_link
+from pages.ui.live_jobs import run_live_training, show_last_run
+from pages.ui.patches import require_navigation
 
 require_navigation()
 

@@ -8,7 +8,9 @@ from core.data.links import Field
 from core.figures.optimization import line_fit_figure, loss_steps_figure, surface_figure
 from core.nn import optimization as opt
 from core.nn.networks import OPTIMIZERS
-from pages.widgets import linked_settings, require_navigation, show_code, sync_link
+from pages.ui.display import show_code
+from pages.ui.links import linked_settings, sync_link
+from pages.ui.patches import require_navigation
 
 LEARNING_RATES = [0.001, 0.003, 0.01, 0.03, 0.05, 0.1, 0.2, 0.25, 0.3, 0.5, 1.0]
 

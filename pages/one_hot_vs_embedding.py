@@ -7,7 +7,8 @@ from core.data.export import escape_table
 from core.embeddings import onehot
 from core.figures import heatmap
 from core.figures.onehot import memory_figure, similarity_heatmap, word_arrows_figure
-from pages.widgets import require_navigation, show_code
+from pages.ui.display import show_code
+from pages.ui.patches import require_navigation
 
 require_navigation()
 

@@ -9,16 +9,15 @@ from core.figures.training import curves_figure
 from core.nn import overfitting as ov
 from core.nn.runs import curves_frame, labelled_curves
 from core.nn.training import RunRecord, StopFlag
-from pages.widgets import (
-    linked_settings,
-    require_navigation,
+from pages.ui.display import show_code
+from pages.ui.links import linked_settings, sync_link
+from pages.ui.live_jobs import (
     run_live_comparison,
     run_live_training,
-    show_code,
     show_comparison_status,
     show_run_status,
-    sync_link,
 )
+from pages.ui.patches import require_navigation
 
 COMPARE_KEY = "of_compare_run"
 # A click is remembered by a callback: the button's own return value is lost if the script

@@ -21,16 +21,15 @@ from core.nn.playground import (
 )
 from core.nn.runs import curves_frame, labelled_curves
 from core.nn.training import RunRecord, StopFlag
-from pages.widgets import (
-    linked_settings,
-    require_navigation,
+from pages.ui.display import show_code
+from pages.ui.links import linked_settings, sync_link
+from pages.ui.live_jobs import (
     run_live_comparison,
     run_live_training,
-    show_code,
     show_comparison_status,
     show_run_status,
-    sync_link,
 )
+from pages.ui.patches import require_navigation
 
 MAX_LAYERS = 4
 LEARNING_RATES = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0]

@@ -13,7 +13,9 @@ from core.nn.runs import (
     runs_frame,
     runs_json,
 )
-from pages.widgets import require_navigation, session_runs, settle_run
+from pages.ui.live_jobs import settle_run
+from pages.ui.patches import require_navigation
+from pages.ui.stores import session_runs
 
 
 def short_number(value):

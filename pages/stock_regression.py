@@ -20,15 +20,11 @@ from core.nn.regression import (
     verdict,
 )
 from core.nn.training import RunRecord
-from pages.widgets import (
-    linked_settings,
-    require_navigation,
-    run_live_training,
-    show_code,
-    show_data_error,
-    show_last_run,
-    sync_link,
-)
+from pages.ui.display import show_code
+from pages.ui.links import linked_settings, sync_link
+from pages.ui.live_jobs import run_live_training, show_last_run
+from pages.ui.patches import require_navigation
+from pages.ui.uploads import show_data_error
 
 require_navigation()
 

@@ -7,7 +7,9 @@ from core.data.export import escape_table, frame_to_csv_bytes
 from core.errors import DataError
 from core.figures import bar_chart, cosine_heatmap, heatmap
 from core.text import analysis, bagofwords, similarity
-from pages.widgets import chips, require_navigation, show_code, show_data_error, upload_text
+from pages.ui.display import chips, show_code
+from pages.ui.patches import require_navigation
+from pages.ui.uploads import show_data_error, upload_text
 
 require_navigation()
 

@@ -6,7 +6,8 @@ import streamlit as st
 from core.data.export import escape_table
 from core.embeddings import pairs as embeddings
 from core.figures.embeddings import pair_growth_figure, window_figure
-from pages.widgets import chips, require_navigation, show_code
+from pages.ui.display import chips, show_code
+from pages.ui.patches import require_navigation
 
 require_navigation()
 

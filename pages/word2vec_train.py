@@ -14,17 +14,12 @@ from core.embeddings.word2vec import (
 from core.errors import DataError
 from core.figures.training import curves_figure
 from core.nn.training import RunRecord, StopFlag
-from pages.widgets import (
-    add_vector_set,
-    linked_settings,
-    require_navigation,
-    run_live_training,
-    show_code,
-    show_data_error,
-    show_run_status,
-    update_link,
-    upload_text,
-)
+from pages.ui.display import show_code
+from pages.ui.links import linked_settings, update_link
+from pages.ui.live_jobs import run_live_training, show_run_status
+from pages.ui.patches import require_navigation
+from pages.ui.stores import add_vector_set
+from pages.ui.uploads import show_data_error, upload_text
 
 RUN_KEY = "word2vec_run"
 TRAIN_REQUEST = "word2vec_train_requested"

@@ -9,7 +9,8 @@ from core.data.export import escape_table, frame_to_csv_bytes
 from core.embeddings import evaluation as we
 from core.embeddings.word2vec import QUICK_SETTINGS, vector_set_name
 from core.figures.word_vectors import analogy_accuracy_figure, pair_correlation_figure
-from pages.widgets import add_vector_set, choose_vector_set, require_navigation, vector_sets
+from pages.ui.patches import require_navigation
+from pages.ui.stores import add_vector_set, choose_vector_set, vector_sets
 
 require_navigation()
 

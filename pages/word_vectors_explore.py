@@ -9,7 +9,10 @@ from core.data.export import escape_table
 from core.embeddings import similarity as ws
 from core.errors import DataError
 from core.figures.word_vectors import neighbours_figure, odd_one_out_figure
-from pages.widgets import choose_vector_set, require_navigation, show_code, show_data_error
+from pages.ui.display import show_code
+from pages.ui.patches import require_navigation
+from pages.ui.stores import choose_vector_set
+from pages.ui.uploads import show_data_error
 
 require_navigation()
 

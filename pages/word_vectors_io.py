@@ -8,16 +8,10 @@ from core.data.export import escape_table
 from core.embeddings import vector_read, vector_write
 from core.embeddings.vectors import VectorSet
 from core.errors import DataError
-from pages.widgets import (
-    add_vector_set,
-    chips,
-    choose_vector_set,
-    read_once,
-    require_navigation,
-    show_code,
-    show_data_error,
-    vector_sets,
-)
+from pages.ui.display import chips, show_code
+from pages.ui.patches import require_navigation
+from pages.ui.stores import add_vector_set, choose_vector_set, vector_sets
+from pages.ui.uploads import read_once, show_data_error
 
 UPLOAD_KEY = "io_upload"
 LOADED_KEY = "_io_loaded"  # (file_id, the name its vectors have in this session)

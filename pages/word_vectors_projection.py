@@ -10,7 +10,10 @@ from core.data.export import escape_table, frame_to_csv_bytes
 from core.embeddings import projection as proj
 from core.errors import DataError
 from core.figures.projection import projection_figure
-from pages.widgets import choose_vector_set, require_navigation, show_code, show_data_error
+from pages.ui.display import show_code
+from pages.ui.patches import require_navigation
+from pages.ui.stores import choose_vector_set
+from pages.ui.uploads import show_data_error
 
 require_navigation()
 

@@ -10,7 +10,7 @@ def _app_py_navigation(monkeypatch):
     """Run AppTest the way a warm server runs the app: through app.py's st.navigation.
 
     AppTest starts every run as a brand-new server would, and a brand-new server runs a
-    deep-linked file in pages/ on its own first; pages/widgets.require_navigation() then reruns
+    deep-linked file in pages/ on its own first; pages/ui/patches.require_navigation() then reruns
     through app.py, which would swallow a button click made in the test. The browser test
     covers the brand-new-server path for real.
     """

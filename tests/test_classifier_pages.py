@@ -7,7 +7,7 @@ from core.classifier.splits import split_by_group
 from core.classifier.train import ClassifierSettings, train_classifier
 from core.data.datasets import youtube_spam
 from core.nn.networks import DenseLayer
-from pages.widgets import CLASSIFIER_KEY
+from pages.ui.stores import CLASSIFIER_KEY
 from tests.conftest import ROOT
 from tests.hostile_files import hostile_files
 from tests.test_pages import open_page

@@ -50,11 +50,8 @@ def test_every_page_renders_without_exception(path, title):
 def test_app_lists_every_page_file():
     listed = (ROOT / "app.py").read_text()
     for page in (ROOT / "pages").glob("*.py"):
-        if page.name != "widgets.py":
-            assert f'"pages/{page.name}"' in listed, page.name
-    assert set(PAGES) == {f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py")} - {
-        "pages/widgets.py"
-    }
+        assert f'"pages/{page.name}"' in listed, page.name
+    assert set(PAGES) == {f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py")}
 
 
 def test_home_shows_the_three_examples_with_links():
@@ -144,7 +141,7 @@ def test_text_page_query_finds_the_closest_document():
 
 
 def test_the_count_of_live_trainings_goes_back_down_when_a_run_is_interrupted():
-    from pages.widgets import LIVE_TRAININGS
+    from pages.ui.live_jobs import LIVE_TRAININGS
 
     before = LIVE_TRAININGS.count
     with pytest.raises(KeyboardInterrupt), LIVE_TRAININGS:
@@ -173,14 +170,14 @@ def test_streamlit_clean_up_clears_keras_and_ours_keeps_it():
     from keras.src.backend.common import global_state
     from streamlit.runtime.scriptrunner import script_runner
 
-    from pages import widgets
+    from pages.ui import patches
 
-    assert widgets.keep_keras_state_between_runs()
+    assert patches.keep_keras_state_between_runs()
     try:
         global_state.set_global_attribute("deep_text_lab_probe", "set")
         script_runner._clean_problem_modules()  # what runs after every script run now
         assert global_state.get_global_attribute("deep_text_lab_probe") == "set"
-        widgets.STREAMLIT_CLEAN_UP()  # what Streamlit would have run
+        patches.STREAMLIT_CLEAN_UP()  # what Streamlit would have run
         assert global_state.get_global_attribute("deep_text_lab_probe") is None
     finally:
         global_state.set_global_attribute("deep_text_lab_probe", None)

@@ -145,7 +145,7 @@ def test_page_renders_and_trains_with_a_tiny_epoch_count():
     assert all(r.epochs_done == 2 for r in runs)
     assert not any("Stopped" in w.value for w in at.warning)
     # Both live trainings have left the server's count, which paces everyone's chart redraws.
-    from pages.widgets import LIVE_TRAININGS
+    from pages.ui.live_jobs import LIVE_TRAININGS
 
     assert LIVE_TRAININGS.count == 0
 

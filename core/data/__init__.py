@@ -1,1 +1,8 @@
-"""TODO."""
+"""Data: the embedded datasets, reading a person's file, shareable links and safe tables.
+
+- ``datasets``: what the lab trains on when nobody brings a file (YouTube spam, gensim's
+  corpora, scikit-learn's digits, plotly's stocks), and the upload limit;
+- ``reading``: bytes decoded, the format detected, labelled rows validated;
+- ``links``: a page's settings to and from URL query parameters, validated;
+- ``export``: CSV and JSON that are safe to open in a spreadsheet.
+"""
