@@ -4,7 +4,9 @@ import streamlit as st
 
 from core.data import datasets
 from core.data.export import escape_table, to_csv_bytes
-from core.figures import bar_chart, digits_figure, stock_window_figure
+from core.figures.common import bar_chart
+from core.figures.images import digits_figure
+from core.figures.regression import stock_window_figure
 from pages.ui.patches import require_navigation
 from pages.ui.uploads import upload_text
 

@@ -4,7 +4,7 @@ import time
 
 import streamlit as st
 
-from core.figures import ai_ml_dl_figure
+from core.figures.talk_map import ai_ml_dl_figure
 
 st.title("Deep Text Lab")
 st.markdown(

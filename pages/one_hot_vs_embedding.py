@@ -5,7 +5,7 @@ import streamlit as st
 
 from core.data.export import escape_table
 from core.embeddings import onehot
-from core.figures import heatmap
+from core.figures.common import heatmap
 from core.figures.onehot import memory_figure, similarity_heatmap, word_arrows_figure
 from pages.ui.display import show_code
 from pages.ui.patches import require_navigation

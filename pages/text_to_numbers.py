@@ -5,7 +5,8 @@ import streamlit as st
 from core.data import datasets
 from core.data.export import escape_table, frame_to_csv_bytes
 from core.errors import DataError
-from core.figures import bar_chart, cosine_heatmap, heatmap
+from core.figures.common import bar_chart, heatmap
+from core.figures.text import cosine_heatmap
 from core.text import analysis, bagofwords, similarity
 from pages.ui.display import chips, show_code
 from pages.ui.patches import require_navigation

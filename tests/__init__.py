@@ -1,0 +1,1 @@
+"""Deep Text Lab's tests: core units, AppTest page tests and browser tests."""

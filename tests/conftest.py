@@ -1,3 +1,5 @@
+"""Fixtures every test file shares: the repository root, app.py navigation, the server and browser."""
+
 from pathlib import Path
 
 import pytest

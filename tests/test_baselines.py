@@ -1,3 +1,5 @@
+"""Classical baselines against the network: the models, the comparison and the verdict."""
+
 import numpy as np
 import pandas as pd
 import pytest

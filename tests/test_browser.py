@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.app_pages import PAGES
 from tests.hostile_files import hostile_files, hostile_vector_files, utf16_corpus
 from tests.streamlit_server import CHROMIUM, running_app, wait_idle
-from tests.test_pages import PAGES
 
 pytestmark = pytest.mark.browser
 sync_api = pytest.importorskip("playwright.sync_api")

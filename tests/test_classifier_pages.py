@@ -8,9 +8,9 @@ from core.classifier.train import ClassifierSettings, train_classifier
 from core.data.datasets import youtube_spam
 from core.nn.networks import DenseLayer
 from pages.ui.stores import CLASSIFIER_KEY
+from tests.app_pages import open_page
 from tests.conftest import ROOT
 from tests.hostile_files import hostile_files
-from tests.test_pages import open_page
 
 
 @pytest.fixture(scope="module")

@@ -1,3 +1,5 @@
+"""The data layer: embedded datasets and reading uploads in every format, hostile files included."""
+
 import gzip
 
 import numpy as np

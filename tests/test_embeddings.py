@@ -1,3 +1,5 @@
+"""Word2vec's training examples: skip-gram pairs, CBOW examples and the pairs page."""
+
 import contextlib
 import io
 
@@ -6,7 +8,7 @@ import pytest
 from core.embeddings import pairs as embeddings
 from core.embeddings.pairs import PairSettings, cbow_examples, sentence_tokens, skipgram_pairs
 from core.figures.embeddings import pair_growth_figure, window_figure
-from tests.test_pages import open_page
+from tests.app_pages import open_page
 
 PAGE = "pages/word2vec_pairs.py"
 TALK = ["a", "cute", "teddy", "bear", "is", "reading"]

@@ -1,3 +1,5 @@
+"""Exports safe to open in a spreadsheet: escaped CSV cells and strict JSON numbers."""
+
 import csv
 import io
 

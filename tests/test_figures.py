@@ -1,11 +1,17 @@
+"""Figure builders shared by pages: the talk map, heatmaps, bars, stock windows, digit grids."""
+
 import numpy as np
 import plotly.graph_objects as go
 
-from core import figures
+from core.figures.common import bar_chart, heatmap
+from core.figures.images import digits_figure
+from core.figures.regression import stock_window_figure
+from core.figures.talk_map import ai_ml_dl_figure
+from core.figures.text import cosine_heatmap
 
 
 def test_ai_ml_dl_is_three_nested_regions():
-    fig = figures.ai_ml_dl_figure()
+    fig = ai_ml_dl_figure()
     assert isinstance(fig, go.Figure)
     names = [trace.name for trace in fig.data]
     assert names == ["Artificial intelligence", "Machine learning", "Deep learning"]
@@ -13,23 +19,23 @@ def test_ai_ml_dl_is_three_nested_regions():
 
 
 def test_heatmap_labels_and_values():
-    fig = figures.heatmap(np.array([[1, 0], [0.5, 2]]), ["r1", "r2"], ["c1", "c2"], "w")
+    fig = heatmap(np.array([[1, 0], [0.5, 2]]), ["r1", "r2"], ["c1", "c2"], "w")
     trace = fig.data[0]
     assert list(trace.x) == ["c1", "c2"] and list(trace.y) == ["r1", "r2"]
     assert trace.text[1][0] == "0.5" and trace.text[1][1] == "2"
 
 
 def test_cosine_heatmap_has_a_fixed_scale():
-    fig = figures.cosine_heatmap(np.eye(3), ["a", "b", "c"])
+    fig = cosine_heatmap(np.eye(3), ["a", "b", "c"])
     assert fig.data[0].zmin == 0.0 and fig.data[0].zmax == 1.0
 
 
 def test_bar_stock_and_digits_figures():
-    bar = figures.bar_chart(["x", "y"], [3, 1], "count")
+    bar = bar_chart(["x", "y"], [3, 1], "count")
     assert list(bar.data[0].y) == ["x", "y"]
     series = np.arange(20.0)
-    stock = figures.stock_window_figure(series, 5, 2, "T")
+    stock = stock_window_figure(series, 5, 2, "T")
     assert list(stock.data[1].y) == [2, 3, 4, 5, 6] and list(stock.data[2].y) == [7]
-    digits = figures.digits_figure(np.zeros((12, 8, 8)), list(range(12)), columns=6)
+    digits = digits_figure(np.zeros((12, 8, 8)), list(range(12)), columns=6)
     assert len(digits.data) == 12
     assert digits.layout.annotations[11].text == "Y = 11"

@@ -6,7 +6,7 @@ import pytest
 from core.data import datasets
 from core.nn import images
 from core.nn.images import DigitsSettings
-from tests.test_pages import open_page
+from tests.app_pages import open_page
 
 
 @pytest.fixture(scope="module")

@@ -1,3 +1,5 @@
+"""Classifier metrics: scores, confusion, curves, operating points and their figures."""
+
 import math
 
 import numpy as np

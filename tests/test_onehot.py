@@ -5,7 +5,7 @@ import pytest
 
 from core.embeddings import onehot
 from core.figures.onehot import memory_figure, similarity_heatmap, word_arrows_figure
-from tests.test_pages import open_page
+from tests.app_pages import open_page
 
 PAGE = "pages/one_hot_vs_embedding.py"
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from core.nn import optimization as opt
-from tests.test_pages import open_page
+from tests.app_pages import open_page
 
 DATA = opt.make_line_data(20, 0)
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from core.nn import overfitting as ov
-from tests.test_pages import open_page
+from tests.app_pages import open_page
 
 FAST = ov.OverfitSettings(epochs=100, patience=5)
 

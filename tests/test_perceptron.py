@@ -9,7 +9,7 @@ import pytest
 from core.figures.perceptron import activation_figure, decision_figure
 from core.nn import perceptron
 from core.nn.perceptron import ActivationSettings, PerceptronSettings
-from tests.test_pages import open_page
+from tests.app_pages import open_page
 
 X, W, W0 = [1.0, 2.0], [0.5, -1.0], 0.25
 # By hand: 0.25 + 1 * 0.5 + 2 * (-1) = -1.25.

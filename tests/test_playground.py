@@ -9,7 +9,7 @@ from core.figures.playground import boundary_figure, loss_curves_figure
 from core.nn import playground
 from core.nn.networks import DenseLayer, build_dense_model
 from core.nn.playground import DATASETS, DataSettings, PlaygroundSettings
-from tests.test_pages import open_page
+from tests.app_pages import open_page
 
 DEFAULTS = PlaygroundSettings()
 

@@ -22,7 +22,7 @@ from core.embeddings.projection import (
 from core.embeddings.vectors import VectorSet
 from core.errors import DataError
 from core.figures.projection import projection_figure
-from tests.test_pages import open_page
+from tests.app_pages import open_page
 
 FAST = {"perplexity": 10.0, "max_iter": 250, "n_neighbors": 5, "n_epochs": 30}
 

@@ -10,7 +10,7 @@ from core.data import datasets
 from core.errors import DataError
 from core.nn import regression
 from core.nn.regression import RegressionSettings
-from tests.test_pages import open_page
+from tests.app_pages import open_page
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from core.nn.runs import (
     runs_json,
 )
 from core.nn.training import RunRecord
-from tests.test_pages import open_page
+from tests.app_pages import open_page
 
 
 def record(kind="playground", lr=0.01, status="complete", **extra) -> RunRecord:

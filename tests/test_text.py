@@ -1,3 +1,5 @@
+"""Text -> numbers: tokenizers, stemmers, bag of words, TF-IDF and cosine similarity."""
+
 import numpy as np
 import pytest
 import scipy.sparse as sp

@@ -1,3 +1,5 @@
+"""Live training: the stop flag, progress, run records and training in turn."""
+
 import time
 
 import numpy as np

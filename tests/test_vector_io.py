@@ -380,7 +380,7 @@ def test_export_file_stem_is_safe():
 
 
 def test_page_opens_without_vectors_and_offers_a_quick_model():
-    from tests.test_pages import open_page
+    from tests.app_pages import open_page
 
     at = open_page(PAGE)
     assert not at.exception
@@ -391,7 +391,7 @@ def test_page_opens_without_vectors_and_offers_a_quick_model():
 
 
 def test_page_offers_the_four_downloads_for_a_session_model(quick):
-    from tests.test_pages import open_page
+    from tests.app_pages import open_page
 
     at = open_page(PAGE)
     at.session_state["word_vectors"] = {quick.name: quick}
@@ -410,7 +410,7 @@ def test_page_offers_the_four_downloads_for_a_session_model(quick):
 
 
 def test_page_upload_adds_vectors_and_a_bad_file_keeps_them():
-    from tests.test_pages import open_page
+    from tests.app_pages import open_page
 
     at = open_page(PAGE)
     data = b"3 2\nalpha 0.5 0.25\nbeta 1 2\ngamma -1 0\n"
@@ -428,7 +428,7 @@ def test_page_upload_adds_vectors_and_a_bad_file_keeps_them():
 
 
 def test_page_reading_the_same_file_with_a_limit_replaces_its_vectors():
-    from tests.test_pages import open_page
+    from tests.app_pages import open_page
 
     at = open_page(PAGE)
     data = b"3 2\nalpha 0.5 0.25\nbeta 1 2\ngamma -1 0\n"

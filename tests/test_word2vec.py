@@ -175,7 +175,7 @@ def test_code_sample_compiles_with_the_changed_settings():
 
 
 def test_train_page_trains_live_and_keeps_the_vectors():
-    from tests.test_pages import open_page
+    from tests.app_pages import open_page
 
     at = open_page("pages/word2vec_train.py")
     assert not at.exception
@@ -194,7 +194,7 @@ def test_train_page_trains_live_and_keeps_the_vectors():
 
 
 def test_train_page_explains_an_empty_vocabulary():
-    from tests.test_pages import open_page
+    from tests.app_pages import open_page
 
     at = open_page("pages/word2vec_train.py")
     at.number_input(key="w2v_min_count").set_value(100_000)
@@ -206,7 +206,7 @@ def test_train_page_explains_an_empty_vocabulary():
 
 
 def test_train_page_reads_an_upload():
-    from tests.test_pages import open_page
+    from tests.app_pages import open_page
 
     at = open_page("pages/word2vec_train.py")
     at.radio(key="w2v_corpus").set_value("Upload a file").run()

@@ -78,3 +78,33 @@ def misclassified_figure(
     """Test images the network got wrong, titled with the true and the predicted digit."""
     titles = [f"true {t} · pred {p}" for t, p in zip(true, predicted, strict=True)]
     return image_grid(images, titles, columns)
+
+
+def digits_figure(images: np.ndarray, labels: Sequence[int], columns: int = 10) -> go.Figure:
+    """A grid of 8x8 digit images, each titled with its label (the Y for that X)."""
+    from plotly.subplots import make_subplots
+
+    count = len(images)
+    rows = int(np.ceil(count / columns))
+    fig = make_subplots(
+        rows=rows,
+        cols=columns,
+        subplot_titles=[f"Y = {label}" for label in labels],
+        horizontal_spacing=0.01,
+        vertical_spacing=0.08,
+    )
+    for i, image in enumerate(images):
+        fig.add_trace(
+            go.Heatmap(
+                z=image,
+                colorscale="gray_r",
+                showscale=False,
+                hovertemplate="pixel (%{y}, %{x}) = %{z}<extra></extra>",
+            ),
+            row=i // columns + 1,
+            col=i % columns + 1,
+        )
+    fig.update_yaxes(autorange="reversed", visible=False, scaleanchor="x")
+    fig.update_xaxes(visible=False)
+    fig.update_layout(height=130 * rows + 40, margin={"l": 0, "r": 0, "t": 30, "b": 0})
+    return fig

@@ -86,3 +86,34 @@ def mse_bars(network_mse: float, baseline_mse: float) -> go.Figure:
     fig.update_yaxes(autorange="reversed")
     fig.update_layout(height=200, margin={"l": 0, "r": 0, "t": 10, "b": 0})
     return fig
+
+
+def stock_window_figure(prices, window: int, start: int, ticker: str) -> go.Figure:
+    """A price series with one input window (X) and the next day (Y) highlighted."""
+    values = np.asarray(prices, dtype=float)
+    dates = list(prices.index) if hasattr(prices, "index") else list(range(len(values)))
+    fig = go.Figure(
+        go.Scatter(x=dates, y=values, mode="lines", name=ticker, line={"color": PALETTE[1]})
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=dates[start : start + window],
+            y=values[start : start + window],
+            mode="markers",
+            name="X: the last prices",
+            marker={"size": 9, "color": PALETTE[0]},
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=[dates[start + window]],
+            y=[values[start + window]],
+            mode="markers",
+            name="Y: the next price",
+            marker={"size": 13, "color": PALETTE[3], "symbol": "star"},
+        )
+    )
+    fig.update_layout(
+        height=320, margin={"l": 0, "r": 0, "t": 10, "b": 0}, legend={"orientation": "h", "y": 1.1}
+    )
+    return fig
