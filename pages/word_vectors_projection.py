@@ -8,6 +8,13 @@ import streamlit as st
 
 from core.data.export import escape_table, frame_to_csv_bytes
 from core.embeddings import projection as proj
+from core.embeddings.projection_table import (
+    axis_titles,
+    explained_variance_caption,
+    map_neighbours,
+    neighbour_overlap,
+    projection_frame,
+)
 from core.errors import DataError
 from core.figures.projection import projection_figure
 from pages.ui.display import show_code
@@ -193,7 +200,7 @@ def compute(matrix, settings: proj.ProjectionSettings, progress=None):
     result = proj.run_projection(matrix, settings, progress)
     if progress:
         progress("Measuring how many neighbourhoods survived", 1.0)
-    return result, proj.neighbour_overlap(matrix, result.coords, OVERLAP_K)
+    return result, neighbour_overlap(matrix, result.coords, OVERLAP_K)
 
 
 def remember(results: dict, key, value) -> None:
@@ -275,19 +282,19 @@ if outcome is None:
     st.stop()
 projection, overlap = outcome
 
-frame = proj.projection_frame(vector_set, settings, projection.coords, highlight, colour_by, k)
+frame = projection_frame(vector_set, settings, projection.coords, highlight, colour_by, k)
 added = len(words) - settings.n_words
 st.caption(
     f"Showing {settings.n_words:,} of {vocab_size:,} words (the {settings.n_words:,} most "
     "frequent)"
     + (f", plus {added} added for the search" if added else "")
     + f" · {settings.label}, {settings.n_components}D · "
-    + proj.explained_variance_caption(projection)
+    + explained_variance_caption(projection)
 )
 st.plotly_chart(
     projection_figure(
         frame,
-        proj.axis_titles(projection),
+        axis_titles(projection),
         colour_by=colour_by,
         searched=highlight,
         label_top=label_top,
@@ -310,7 +317,7 @@ st.caption(
 
 if highlight:
     st.subheader(f"Nearest neighbours of “{highlight}”")
-    neighbours = proj.map_neighbours(frame, highlight).rename(
+    neighbours = map_neighbours(frame, highlight).rename(
         columns={
             "neighbour_rank": "rank by cosine",
             "similarity_to_searched": "cosine (full vectors)",
@@ -338,7 +345,8 @@ with st.expander("Coordinates", icon=":material/table:"):
 
 show_code(
     f"""
-from core.embeddings.projection import ProjectionSettings, projection_words, word_matrix, run_projection, projection_frame
+from core.embeddings.projection import ProjectionSettings, projection_words, word_matrix, run_projection
+from core.embeddings.projection_table import projection_frame
 
 settings = {settings!r}
 words = projection_words(vector_set, settings, highlight={highlight!r}, colour_by={colour_by!r}, k={k})
