@@ -1,16 +1,21 @@
 """Project word vectors: PCA, t-SNE or UMAP maps of a vector set in 2D or 3D, with search."""
 
-import logging
-import threading
-import time
-
 import streamlit as st
 
 from core.data.export import escape_table, frame_to_csv_bytes
 from core.embeddings import projection as proj
+from core.embeddings.projection_table import (
+    axis_titles,
+    explained_variance_caption,
+    map_neighbours,
+    neighbour_overlap,
+    projection_frame,
+)
 from core.errors import DataError
 from core.figures.projection import projection_figure
+from core.jobs import LiveJob
 from pages.ui.display import show_code
+from pages.ui.live_jobs import session_jobs
 from pages.ui.patches import require_navigation
 from pages.ui.stores import choose_vector_set
 from pages.ui.uploads import show_data_error
@@ -18,7 +23,7 @@ from pages.ui.uploads import show_data_error
 require_navigation()
 
 RESULTS_KEY = "_projection_results"  # this session's finished projections, by content key
-JOBS_KEY = "_projection_jobs"  # this session's projections still running in a worker thread
+PROJECTIONS = "projection"  # the kind of this page's jobs in the session, by content key
 KEEP_RESULTS = 8
 OVERLAP_K = 10
 
@@ -174,26 +179,12 @@ highlight = vocabulary_word(search)
 colour_by = vocabulary_word(colour_word)
 
 
-class ProjectionJob:
-    """A projection running in a worker thread; the page polls its latest stage."""
-
-    def __init__(self) -> None:
-        self.message = "Starting"
-        self.fraction = 0.0
-        self.started = time.monotonic()
-        self.error: Exception | None = None
-        self.thread: threading.Thread | None = None
-
-    def update(self, message: str, fraction: float) -> None:
-        self.message, self.fraction = message, fraction
-
-
 def compute(matrix, settings: proj.ProjectionSettings, progress=None):
     """The projection and the share of neighbourhoods it keeps (plain core calls)."""
     result = proj.run_projection(matrix, settings, progress)
     if progress:
         progress("Measuring how many neighbourhoods survived", 1.0)
-    return result, proj.neighbour_overlap(matrix, result.coords, OVERLAP_K)
+    return result, neighbour_overlap(matrix, result.coords, OVERLAP_K)
 
 
 def remember(results: dict, key, value) -> None:
@@ -202,47 +193,51 @@ def remember(results: dict, key, value) -> None:
         results.pop(next(iter(results)))
 
 
+def keep_finished_projections(results: dict) -> None:
+    """Move the maps of projections that ended while no run of this page waited for them
+    (another click, another page) into ``results``; a failed one is forgotten, as if never
+    asked for."""
+    jobs = session_jobs(PROJECTIONS)
+    for key, job in list(jobs.items()):
+        if not job.running:
+            del jobs[key]
+            if job.error is None:
+                remember(results, key, job.take_result())
+
+
 def project_in_background(key, matrix, settings: proj.ProjectionSettings):
     """Run t-SNE or UMAP in a worker thread, showing its stage and the elapsed seconds.
 
-    The result goes into this session's store even if this script run is interrupted (another
+    The job stays in this session's store even if this script run is interrupted (another
     click, another page), so asking for the same map again picks it up or waits for it.
     """
-    results = st.session_state.setdefault(RESULTS_KEY, {})
-    jobs = st.session_state.setdefault(JOBS_KEY, {})
+    jobs = session_jobs(PROJECTIONS)
     job = jobs.get(key)
-    if job is None or not job.thread.is_alive():
-        job = ProjectionJob()
-
-        def work() -> None:
-            try:
-                remember(results, key, compute(matrix, settings, job.update))
-            except Exception as error:  # shown on the page; the thread must not die silently
-                if not isinstance(error, DataError):
-                    logging.getLogger(__name__).exception("projection failed")
-                job.error = error
-            finally:
-                jobs.pop(key, None)
-
-        job.thread = threading.Thread(target=work, name="projection", daemon=True)
+    if job is None:
+        job = LiveJob(name="projection")
         jobs[key] = job
-        job.thread.start()
+        job.start(lambda job: compute(matrix, settings, job.report))
     with st.status(f"{settings.label} is drawing the map…", expanded=True) as status:
         bar = st.progress(0.0)
-        while job.thread.is_alive():
-            elapsed = time.monotonic() - job.started
-            bar.progress(min(job.fraction, 1.0), text=f"{job.message} · {elapsed:.0f} s elapsed")
-            time.sleep(0.25)
-        job.thread.join()
+        job.follow(
+            lambda job: bar.progress(
+                min(job.fraction, 1.0), text=f"{job.message} · {job.elapsed:.0f} s elapsed"
+            )
+        )
+        job.wait()
         bar.empty()
-        if job.error is not None or key not in results:
+        jobs.pop(key, None)
+        if job.error is not None:
             status.update(label=f"{settings.label} failed", state="error", expanded=True)
             return None, job.error
-        done = results[key][0]
+        outcome = job.take_result()
+        remember(st.session_state.setdefault(RESULTS_KEY, {}), key, outcome)
         status.update(
-            label=f"{settings.label} took {done.seconds:.1f} s", state="complete", expanded=False
+            label=f"{settings.label} took {outcome[0].seconds:.1f} s",
+            state="complete",
+            expanded=False,
         )
-    return results[key], None
+    return outcome, None
 
 
 try:
@@ -253,6 +248,7 @@ except DataError as error:
 matrix = proj.word_matrix(vector_set, words)
 key = proj.cache_key(vector_set, words, settings)
 results = st.session_state.setdefault(RESULTS_KEY, {})
+keep_finished_projections(results)
 outcome, failure = results.get(key), None
 if outcome is None:
     if settings.method == "pca":
@@ -275,19 +271,19 @@ if outcome is None:
     st.stop()
 projection, overlap = outcome
 
-frame = proj.projection_frame(vector_set, settings, projection.coords, highlight, colour_by, k)
+frame = projection_frame(vector_set, settings, projection.coords, highlight, colour_by, k)
 added = len(words) - settings.n_words
 st.caption(
     f"Showing {settings.n_words:,} of {vocab_size:,} words (the {settings.n_words:,} most "
     "frequent)"
     + (f", plus {added} added for the search" if added else "")
     + f" · {settings.label}, {settings.n_components}D · "
-    + proj.explained_variance_caption(projection)
+    + explained_variance_caption(projection)
 )
 st.plotly_chart(
     projection_figure(
         frame,
-        proj.axis_titles(projection),
+        axis_titles(projection),
         colour_by=colour_by,
         searched=highlight,
         label_top=label_top,
@@ -310,7 +306,7 @@ st.caption(
 
 if highlight:
     st.subheader(f"Nearest neighbours of “{highlight}”")
-    neighbours = proj.map_neighbours(frame, highlight).rename(
+    neighbours = map_neighbours(frame, highlight).rename(
         columns={
             "neighbour_rank": "rank by cosine",
             "similarity_to_searched": "cosine (full vectors)",
@@ -338,7 +334,8 @@ with st.expander("Coordinates", icon=":material/table:"):
 
 show_code(
     f"""
-from core.embeddings.projection import ProjectionSettings, projection_words, word_matrix, run_projection, projection_frame
+from core.embeddings.projection import ProjectionSettings, projection_words, word_matrix, run_projection
+from core.embeddings.projection_table import projection_frame
 
 settings = {settings!r}
 words = projection_words(vector_set, settings, highlight={highlight!r}, colour_by={colour_by!r}, k={k})

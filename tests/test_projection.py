@@ -7,17 +7,19 @@ import pytest
 
 from core.embeddings.projection import (
     ProjectionSettings,
-    axis_titles,
     cache_key,
     find_word,
-    map_neighbours,
-    neighbour_overlap,
     project,
-    projection_frame,
     projection_words,
     run_projection,
     unit_length,
     word_matrix,
+)
+from core.embeddings.projection_table import (
+    axis_titles,
+    map_neighbours,
+    neighbour_overlap,
+    projection_frame,
 )
 from core.embeddings.vectors import VectorSet
 from core.errors import DataError
@@ -413,7 +415,7 @@ def test_page_runs_tsne_in_the_background_and_explains_impossible_settings(vs):
 def test_idle_cores_is_at_least_one_and_at_most_the_cores(monkeypatch):
     import os
 
-    from core.embeddings.projection import idle_cores
+    from core.embeddings.projection_threads import idle_cores
 
     monkeypatch.setattr(os, "cpu_count", lambda: 8)
     monkeypatch.setattr(os, "getloadavg", lambda: (2.6, 0.0, 0.0))

@@ -4,6 +4,7 @@
 - ``onehot``: one-hot vectors against dense embeddings;
 - ``word2vec``: gensim's Word2Vec trained one epoch at a time;
 - ``vectors``: a named set of word vectors; ``similarity``: neighbours, analogies, odd one out;
-- ``evaluation``: analogy and similarity benchmarks; ``projection``: PCA, t-SNE and UMAP;
+- ``evaluation``: analogy and similarity benchmarks; ``projection``: PCA, t-SNE and UMAP,
+  with ``projection_table`` (what the map shows) and ``projection_threads`` (their progress);
 - ``vector_read`` and ``vector_write``: word2vec and GloVe files in, and out.
 """

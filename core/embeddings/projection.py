@@ -6,40 +6,36 @@
 - :func:`projection_words` picks what is drawn: the ``n_words`` most frequent words, plus the
   searched word, its nearest neighbours and the colour reference word when they are not among
   them. Neighbours are found in the ORIGINAL space, over the WHOLE vocabulary (gensim's
-  ``most_similar``), so they are the model's true neighbours; any missing from the top words
-  are added to the drawing.
+  ``most_similar``), so they are the model's true neighbours; missing ones are added.
 - :func:`run_projection` reduces the vectors and reports its stages through ``progress(message,
-  fraction)``. Neither library has a progress callback, but both can report progress as text:
-  t-SNE prints its iteration and error every 50 steps (``verbose=2``), UMAP draws a tqdm bar per
-  epoch. Those texts are read, in the projecting thread only, and turned into calls of
-  ``progress``.
-- :func:`projection_frame` joins words, counts, coordinates, cosine similarity and the search
-  roles in one table for the figure, the data expander and the CSV download.
-- :func:`neighbour_overlap` measures how many of each word's nearest neighbours survive on the map.
+  fraction)`` (t-SNE's and UMAP's printed progress is read by ``projection_threads``).
 
-scikit-learn and umap-learn are imported inside the functions: importing this module stays cheap.
+The table behind the figure is in ``projection_table``. scikit-learn and umap-learn are
+imported inside the functions: importing this module stays cheap.
 """
 
 from __future__ import annotations
 
-import contextlib
 import difflib
 import hashlib
-import importlib.abc
-import re
-import sys
-import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
 
+from core.embeddings.projection_threads import (
+    EpochWriter,
+    Progress,
+    TsneLog,
+    idle_cores,
+    printed_by_this_thread,
+    umap_estimator,
+)
 from core.errors import DataError
 
 Method = Literal["pca", "tsne", "umap"]
-Progress = Callable[[str, float], None]
 
 METHODS: dict[str, str] = {"pca": "PCA", "tsne": "t-SNE", "umap": "UMAP"}
 UMAP_METRICS = ("cosine", "euclidean")
@@ -396,80 +392,6 @@ def _pre_reduce(
     )
 
 
-class _ThreadOutput:
-    """Stands in for ``sys.stdout``: what registered threads print goes to their own callback,
-    what any other thread prints goes to the real stream unchanged."""
-
-    def __init__(self, original) -> None:
-        self.original = original
-        self.targets: dict[int, Callable[[str], None]] = {}
-
-    def write(self, text: str) -> int:
-        target = self.targets.get(threading.get_ident())
-        if target is None:
-            return self.original.write(text)
-        target(text)
-        return len(text)
-
-    def flush(self) -> None:
-        if threading.get_ident() not in self.targets:
-            self.original.flush()
-
-    def __getattr__(self, name: str):
-        return getattr(self.original, name)
-
-
-_OUTPUT_LOCK = threading.Lock()
-
-
-@contextlib.contextmanager
-def _printed_by_this_thread(callback: Callable[[str], None]):
-    """Send what this thread prints to ``callback`` for the duration of the block."""
-    ident = threading.get_ident()
-    with _OUTPUT_LOCK:
-        router = sys.stdout if isinstance(sys.stdout, _ThreadOutput) else _ThreadOutput(sys.stdout)
-        sys.stdout = router
-        router.targets[ident] = callback
-    try:
-        yield
-    finally:
-        with _OUTPUT_LOCK:
-            router.targets.pop(ident, None)
-            # Someone may have wrapped sys.stdout since: then the router stays, passing through.
-            if not router.targets and sys.stdout is router:
-                sys.stdout = router.original
-
-
-class _TsneLog:
-    """Reads t-SNE's verbose lines ("[t-SNE] Iteration 350: error = 1.23, ...") and reports
-    the iteration reached and the KL divergence."""
-
-    def __init__(self, report: Progress, max_iter: int, start: float, end: float) -> None:
-        self.report = report
-        self.max_iter = max_iter
-        self.start = start
-        self.end = end
-        self.pending = ""
-
-    def __call__(self, text: str) -> None:
-        self.pending += text
-        *lines, self.pending = self.pending.split("\n")
-        for line in lines:
-            self._line(line)
-
-    def _line(self, line: str) -> None:
-        match = re.search(r"Iteration (\d+): error = ([0-9.eE+-]+)", line)
-        if not match:
-            return
-        done = int(match.group(1))
-        phase = " (early exaggeration)" if done <= 250 else ""
-        self.report(
-            f"t-SNE: step {done:,} of {self.max_iter:,}, "
-            f"KL divergence {float(match.group(2)):.3f}{phase}",
-            self.start + (self.end - self.start) * min(done / self.max_iter, 1.0),
-        )
-
-
 def _tsne(matrix: np.ndarray, settings: ProjectionSettings, report: Progress) -> np.ndarray:
     from sklearn.manifold import TSNE
 
@@ -490,83 +412,9 @@ def _tsne(matrix: np.ndarray, settings: ProjectionSettings, report: Progress) ->
     # here applies to this thread's OpenMP calls only.
     with (
         threadpool_limits(limits=idle_cores(), user_api="openmp"),
-        _printed_by_this_thread(_TsneLog(report, settings.max_iter, 0.15, 0.97)),
+        printed_by_this_thread(TsneLog(report, settings.max_iter, 0.15, 0.97)),
     ):
         return tsne.fit_transform(matrix)
-
-
-def idle_cores() -> int | None:
-    """How many cores the last minute's load left idle (at least 1); ``None`` where the
-    system does not say (Windows)."""
-    import os
-
-    try:
-        load = os.getloadavg()[0]
-    except (AttributeError, OSError):
-        return None
-    cores = os.cpu_count() or 1
-    return max(1, min(cores, int(cores - load + 0.5)))
-
-
-class _RefuseInThisThread(importlib.abc.MetaPathFinder):
-    """Fails imports of some top-level packages, in one thread only.
-
-    umap's package ``__init__`` tries to import TensorFlow for ParametricUMAP, which this app
-    never uses: about 3 s and 500 MB. Other threads (another user training a Keras model, say)
-    are not affected, and a package already imported is returned as usual.
-    """
-
-    def __init__(self, packages: tuple[str, ...]) -> None:
-        self.packages = packages
-        self.thread = threading.get_ident()
-
-    def find_spec(self, fullname, path=None, target=None):
-        if threading.get_ident() == self.thread and fullname.partition(".")[0] in self.packages:
-            raise ImportError(f"{fullname} is not needed for UMAP here")
-        return None
-
-
-_UMAP_IMPORT_LOCK = threading.Lock()
-
-
-def umap_estimator() -> type:
-    """umap-learn's ``UMAP`` class, imported without TensorFlow when TensorFlow is not loaded yet
-    (``umap.ParametricUMAP`` then stays umap's placeholder that explains it is unavailable)."""
-    with _UMAP_IMPORT_LOCK:
-        if "umap.umap_" in sys.modules or "tensorflow" in sys.modules:
-            from umap.umap_ import UMAP
-
-            return UMAP
-        finder = _RefuseInThisThread(("tensorflow", "keras", "torch"))
-        sys.meta_path.insert(0, finder)
-        try:
-            from umap.umap_ import UMAP
-        finally:
-            sys.meta_path.remove(finder)
-        return UMAP
-
-
-class _EpochWriter:
-    """A file for UMAP's tqdm bar: reads "done/total" off each update and reports it."""
-
-    def __init__(self, report: Progress, start: float, end: float) -> None:
-        self.report = report
-        self.start = start
-        self.end = end
-
-    def write(self, text: str) -> int:
-        for part in text.replace("\r", "\n").split("\n"):
-            done, _, total = part.strip().partition("/")
-            if done.isdigit() and total.isdigit() and int(total) > 0:
-                fraction = int(done) / int(total)
-                self.report(
-                    f"UMAP: optimising the layout, epoch {int(done):,} of {int(total):,}",
-                    self.start + (self.end - self.start) * fraction,
-                )
-        return len(text)
-
-    def flush(self) -> None:
-        return None
 
 
 def _umap(
@@ -591,7 +439,7 @@ def _umap(
         verbose=False,
         tqdm_kwds={
             "disable": False,
-            "file": _EpochWriter(report, 0.3, 0.97),
+            "file": EpochWriter(report, 0.3, 0.97),
             "bar_format": "{n}/{total}\n",
             "mininterval": 0.2,
         },
@@ -600,122 +448,3 @@ def _umap(
         # Small graphs make UMAP warn that spectral initialisation fell back to random.
         warnings.simplefilter("ignore", UserWarning)
         return np.asarray(reducer.fit_transform(matrix), dtype=np.float64)
-
-
-def explained_variance_caption(projection: Projection) -> str:
-    """One sentence on what the drawing keeps: PCA's variance per axis, or the pre-reduction."""
-    ratio = projection.explained_variance_ratio
-    if ratio is not None:
-        parts = ", ".join(f"PC{i + 1} {r:.1%}" for i, r in enumerate(ratio))
-        return f"The {len(ratio)} axes keep {ratio.sum():.1%} of the variance ({parts})."
-    if projection.pre_reduction:
-        return f"{projection.settings.label} was given {projection.pre_reduction}."
-    return f"{projection.settings.label} worked on the full vectors."
-
-
-def axis_titles(projection: Projection) -> list[str]:
-    """Axis names: ``PC1 (12.3%)`` for PCA, ``t-SNE 1`` or ``UMAP 1`` otherwise."""
-    ratio = projection.explained_variance_ratio
-    if ratio is not None:
-        return [f"PC{i + 1} ({r:.1%})" for i, r in enumerate(ratio)]
-    return [f"{projection.settings.label} {i + 1}" for i in range(projection.coords.shape[1])]
-
-
-# ---------------------------------------------------------------- the table behind the figure
-
-
-def projection_frame(
-    vs,
-    settings: ProjectionSettings,
-    coords: np.ndarray,
-    highlight: str | None = None,
-    colour_by: str | None = None,
-    k: int = 10,
-):
-    """One row per projected word (the words of :func:`projection_words`, same arguments).
-
-    Columns: ``word``; ``rank`` (1 = most frequent); ``count`` (corpus count; absent when the
-    vectors came from a file without counts); ``frequency`` (the count when known, else the rank);
-    ``x``, ``y`` (and ``z``); ``in_top`` (among the ``n_words`` most frequent, else added);
-    ``role`` ("searched", "neighbour" or ""); ``neighbour_rank`` (1 = the most similar);
-    ``similarity_to_searched``; and ``cosine`` to ``colour_by`` when given. Neighbours are the
-    searched word's ``k`` nearest in the original space over the whole vocabulary.
-    """
-    import pandas as pd
-
-    words = projection_words(vs, settings, highlight, colour_by, k)
-    coords = np.asarray(coords, dtype=np.float64)
-    if coords.shape != (len(words), settings.n_components):
-        raise ValueError(
-            f"coords has shape {coords.shape}, expected {(len(words), settings.n_components)} "
-            "for these words and settings."
-        )
-    key_to_index = vs.vectors.key_to_index
-    ranks = [key_to_index[w] + 1 for w in words]
-    frame = pd.DataFrame({"word": words, "rank": ranks})
-    if vs.has_counts:
-        frame["count"] = [vs.count(w) for w in words]
-        frame["frequency"] = frame["count"]
-    else:
-        frame["frequency"] = frame["rank"]
-    for axis, name in enumerate("xyz"[: settings.n_components]):
-        frame[name] = coords[:, axis]
-    frame["in_top"] = np.arange(len(words)) < settings.n_words
-    roles = [""] * len(words)
-    neighbour_rank: list[float] = [np.nan] * len(words)
-    to_searched: list[float] = [np.nan] * len(words)
-    if highlight:
-        position = {w: i for i, w in enumerate(words)}
-        roles[position[highlight]] = "searched"
-        to_searched[position[highlight]] = 1.0
-        for n, (word, similarity) in enumerate(nearest_neighbours(vs, highlight, k), start=1):
-            roles[position[word]] = "neighbour"
-            neighbour_rank[position[word]] = n
-            to_searched[position[word]] = similarity
-    frame["role"] = roles
-    frame["neighbour_rank"] = pd.array(
-        [None if np.isnan(r) else int(r) for r in neighbour_rank], dtype="Int64"
-    )
-    frame["similarity_to_searched"] = to_searched
-    if colour_by:
-        frame["cosine"] = cosine_to(vs, colour_by, words)
-    return frame
-
-
-def cosine_to(vs, word: str, words: Sequence[str]) -> np.ndarray:
-    """Cosine similarity between ``word`` and each of ``words``, in the original space."""
-    matrix = unit_length(word_matrix(vs, words))
-    reference = unit_length(word_matrix(vs, [word]))[0]
-    return matrix @ reference
-
-
-def neighbour_overlap(vectors: np.ndarray, coords: np.ndarray, k: int = 10) -> float:
-    """The average share of each word's ``k`` most cosine-similar words (original space) that are
-    also among its ``k`` nearest points on the map: 1 means every neighbourhood survived."""
-    from sklearn.neighbors import NearestNeighbors
-
-    n_points = len(coords)
-    k = min(k, n_points - 1)
-    if k < 1:
-        return float("nan")
-    original = NearestNeighbors(n_neighbors=k, metric="cosine").fit(vectors).kneighbors()[1]
-    drawn = NearestNeighbors(n_neighbors=k).fit(coords).kneighbors()[1]
-    shared = [len(set(a) & set(b)) for a, b in zip(original, drawn, strict=True)]
-    return float(np.mean(shared) / k)
-
-
-def map_neighbours(frame, word: str):
-    """The searched word's neighbours (rows with role "neighbour" of :func:`projection_frame`)
-    with ``map_rank``: how near each one is drawn to ``word`` among all drawn points (1 = the
-    nearest point on the map)."""
-    axes = [c for c in ("x", "y", "z") if c in frame.columns]
-    points = frame[axes].to_numpy()
-    centre = points[frame["word"].to_numpy() == word][0]
-    distance = np.linalg.norm(points - centre, axis=1)
-    # The word itself is at distance 0 and takes rank 0.
-    order = np.argsort(np.argsort(distance, kind="stable"), kind="stable")
-    table = frame.assign(map_rank=order)
-    table = table[table["role"] == "neighbour"].sort_values("neighbour_rank")
-    return table[["word", "neighbour_rank", "similarity_to_searched", "map_rank"]].reset_index(
-        drop=True
-    )

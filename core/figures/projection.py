@@ -1,9 +1,9 @@
 """Figures for projected word vectors: a 2D or 3D scatter with the searched word, its nearest
 neighbours and an optional colour scale of cosine similarity to a chosen word.
 
-The input is the table of :func:`core.embeddings.projection.projection_frame` (columns word, rank,
-frequency, x, y, optional z and count, role, neighbour_rank, similarity_to_searched, optional
-cosine).
+The input is the table of :func:`core.embeddings.projection_table.projection_frame` (columns
+word, rank, frequency, x, y, optional z and count, role, neighbour_rank, similarity_to_searched,
+optional cosine).
 """
 
 from __future__ import annotations

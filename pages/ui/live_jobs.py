@@ -1,38 +1,60 @@
-"""Live jobs: trainings run in a worker thread, drawn as they go, stoppable, settled once."""
+"""Live jobs: work in a worker thread (a training, a projection), drawn as it goes, stoppable,
+settled once.
+
+Each job is a :class:`core.jobs.LiveJob` kept in this session's store (:func:`session_jobs`)
+under its kind and a key, so that the next run of a page finds the job its previous run started:
+Streamlit may begin that run before the previous one has finished unwinding.
+"""
 
 from __future__ import annotations
 
 import logging
-import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 
 import streamlit as st
 
+from core.jobs import LiveCount, LiveJob, yield_cpu_to_pages
 from core.nn.training import RunRecord, StopFlag, progress_in_turn
 from pages.ui.stores import register_run
 
 log = logging.getLogger(__name__)
 
+JOBS_KEY = "_live_jobs"  # this session's jobs, by kind, then by key
+TRAININGS = "training"  # the kind of the jobs of run_live_training, keyed by run id
 
-class _LiveTrainings:
-    """How many trainings this server is drawing live, over all sessions (a count, no data)."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self.count = 0
-
-    def __enter__(self) -> _LiveTrainings:
-        with self._lock:
-            self.count += 1
-        return self
-
-    def __exit__(self, *exc) -> None:
-        with self._lock:
-            self.count -= 1
+# How many trainings this server is drawing live, over all sessions (it paces chart redraws).
+LIVE_TRAININGS = LiveCount()
 
 
-LIVE_TRAININGS = _LiveTrainings()
+def session_jobs(kind: str) -> dict[Hashable, LiveJob]:
+    """This session's jobs of one ``kind`` (running, or finished and not yet settled), by key."""
+    return st.session_state.setdefault(JOBS_KEY, {}).setdefault(kind, {})
+
+
+def start_training(
+    train: Callable[[RunRecord, StopFlag], None], record: RunRecord, job: LiveJob
+) -> LiveJob:
+    """Start ``train(record, job.stop_flag)`` as ``job``, kept in this session under the run's id.
+
+    The record always ends: ``failed`` with the message when ``train`` raises, ``complete``
+    when it returns with the record still running.
+    """
+
+    def work(job: LiveJob) -> RunRecord:
+        yield_cpu_to_pages()
+        try:
+            train(record, job.stop_flag)
+        except Exception as error:  # the page shows the message; the thread must not die silently
+            log.exception("training failed")
+            record.finish("failed", f"Training failed: {error}")
+        finally:
+            if record.status == "running":
+                record.finish("complete")
+        return record
+
+    session_jobs(TRAININGS)[record.run_id] = job
+    return job.start(work)
 
 
 def run_live_training(
@@ -57,48 +79,34 @@ def run_live_training(
     ``progress_of(record)`` gives (epochs done, epochs planned), by default the record's own;
     ``register=False`` keeps the record off the Runs page (see :func:`run_live_comparison`).
     """
-    stop_flag = StopFlag()
+    job = LiveJob(name=f"train-{key}")
     st.session_state[key] = record
     if register:
         register_run(record)
     progress_of = progress_of or (lambda r: (r.epochs_done, r.total_epochs))
 
-    def work() -> None:
-        yield_cpu_to_pages()
-        try:
-            train(record, stop_flag)
-        except Exception as error:  # the page shows the message; the thread must not die silently
-            log.exception("training failed")
-            record.finish("failed", f"Training failed: {error}")
-        finally:
-            if record.status == "running":
-                record.finish("complete")
-
     stop_slot = st.empty()
     stop_slot.button(
         "Stop training",
         key=f"{key}_stop",
-        on_click=stop_flag.request,
+        on_click=job.stop_flag.request,
         icon=":material/stop_circle:",
     )
     progress = st.progress(0.0, text="Starting…")
     live = st.empty()
-    worker = threading.Thread(target=work, name=f"train-{key}", daemon=True)
-    # Streamlit may start the next run of the page before this one has finished unwinding,
-    # so the record carries its worker and flag for show_run_status() to settle.
-    record._live_worker = worker
-    record._live_stop = stop_flag
-    worker.start()
+    start_training(train, record, job)
     try:
         with LIVE_TRAININGS:
-            _follow(
-                worker, record, draw, key, progress, live, progress_of, poll_seconds, redraw_seconds
+            job.follow(
+                _training_progress(record, draw, key, progress, live, progress_of, redraw_seconds),
+                poll_seconds,
             )
     finally:
-        if worker.is_alive():
+        if job.running:
             # This script was interrupted mid-training (Stop, another page, a changed widget).
             _stop_run(record)
-    worker.join()
+    job.wait()
+    session_jobs(TRAININGS).pop(record.run_id, None)
     stop_slot.empty()
     progress.empty()
     live.empty()
@@ -135,18 +143,17 @@ def run_live_comparison(
     )
 
 
-def _follow(
-    worker: threading.Thread,
+def _training_progress(
     record: RunRecord,
     draw: Callable[[RunRecord, str], None],
     key: str,
     progress,
     live,
     progress_of: Callable[[RunRecord], tuple[int, int]],
-    poll_seconds: float,
     redraw_seconds: float,
-) -> None:
-    """Show the run's progress until its worker ends, and redraw its charts now and then.
+) -> Callable[[LiveJob], None]:
+    """What :meth:`LiveJob.follow` shows of a training: its epochs on the progress bar, and its
+    charts redrawn now and then.
 
     A chart needs a moment to draw in the browser, so it is redrawn at most every
     ``redraw_seconds``. Each redraw also costs the server (building and sending the figures),
@@ -155,7 +162,9 @@ def _follow(
     """
     shown = -1
     drawn_at = 0.0
-    while worker.is_alive():
+
+    def show(job: LiveJob) -> None:
+        nonlocal shown, drawn_at
         done, total = progress_of(record)
         if done != shown:
             shown = done
@@ -166,41 +175,28 @@ def _follow(
                 drawn_at = time.monotonic()
                 with live.container():
                     draw(record, f"{key}_live_{done}")
-        time.sleep(poll_seconds)
 
-
-def yield_cpu_to_pages(niceness: int = 10) -> None:
-    """Lower this thread's scheduling priority (Linux threads each have their own nice value,
-    and threads they start inherit it), so that page loads of other users stay quick while
-    trainings share the CPU. Training itself loses nothing when the CPU is otherwise idle."""
-    import contextlib
-    import os
-
-    # Not Linux, or not allowed: the thread keeps its normal priority.
-    with contextlib.suppress(AttributeError, OSError):
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), niceness)
+    return show
 
 
 def settle_run(record: RunRecord) -> RunRecord:
     """Make sure ``record`` has ended: a run still training from an interrupted script is
     stopped at the end of its current batch and marked stopped, never complete."""
-    worker = getattr(record, "_live_worker", None)
-    if worker is not None and worker.is_alive():
+    job = session_jobs(TRAININGS).get(record.run_id)
+    if job is not None and job.running:
         with st.spinner("Stopping the previous run at the end of its current batch…"):
             _stop_run(record)
-    elif record.status == "running":
-        _stop_run(record)
+    else:
+        _stop_run(record)  # forgets a finished job; marks a record left "running" stopped
     return record
 
 
 def _stop_run(record: RunRecord) -> None:
     """Set the run's stop flag, wait for its batch to end, and never leave it "running"."""
-    stop_flag = getattr(record, "_live_stop", None)
-    worker = getattr(record, "_live_worker", None)
-    if stop_flag is not None:
-        stop_flag.request()
-    if worker is not None:
-        worker.join(timeout=60)
+    jobs = session_jobs(TRAININGS)
+    job = jobs.get(record.run_id)
+    if job is not None and job.stop(timeout=60):
+        jobs.pop(record.run_id, None)
     if record.status == "running":
         record.finish("stopped", "Stopped when the page was left or its settings changed.")
 

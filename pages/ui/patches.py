@@ -28,7 +28,8 @@ STREAMLIT_CLEAN_UP = getattr(script_runner, "_clean_problem_modules", None)
 
 
 def _close_matplotlib_figures() -> None:
-    """What Streamlit's clean-up does besides clearing Keras."""
+    """What Streamlit's clean-up does besides clearing Keras: close pyplot's figures, which
+    would otherwise pile up in memory from one script run to the next."""
     pyplot = sys.modules.get("matplotlib.pyplot")
     if pyplot is not None:
         pyplot.close("all")
@@ -36,7 +37,14 @@ def _close_matplotlib_figures() -> None:
 
 def keep_keras_state_between_runs() -> bool:
     """Stop Streamlit clearing Keras after each script run. Returns whether the hook was found
-    (a Streamlit without it clears nothing, or clears in a way this does not know about)."""
+    (a Streamlit without it clears nothing, or clears in a way this does not know about).
+
+    Why: after every script run of every session, Streamlit calls
+    ``keras.backend.clear_session()``, which resets Keras's process-wide state (dtype policy,
+    distribution, layer name counters). On a shared server trainings run in worker threads
+    across many script runs, so one person's page load would reset that state under another
+    person's training. Matplotlib figures are still closed, as Streamlit does.
+    """
     if not callable(getattr(script_runner, "_clean_problem_modules", None)):
         return False
     script_runner._clean_problem_modules = _close_matplotlib_figures

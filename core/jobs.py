@@ -1,0 +1,140 @@
+"""Work in a worker thread, as the page that started it sees it: one typed handle per job.
+
+- :class:`LiveJob` holds the thread, its stop flag, its latest progress (a message and a
+  fraction), when it started, and its result or error, which the work hands back by returning or
+  raising. Trainings and projections both run this way; a page follows the job with
+  :meth:`LiveJob.follow` and settles it with :meth:`LiveJob.stop`.
+- :class:`LiveCount` counts jobs in progress over all sessions of a server (a count, no data).
+- :func:`yield_cpu_to_pages` lowers a worker thread's priority, so page loads stay quick.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from core.errors import DataError
+from core.nn.training import StopFlag
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(eq=False)
+class LiveJob:
+    """One piece of work in a worker thread: its stop flag, progress, and result or error.
+
+    ``name`` names the thread (and the job in the log). Made first and started with
+    :meth:`start`, so that a page can wire its Stop button to ``stop_flag`` before the work
+    begins. ``message`` and ``fraction`` (0 to 1) are the work's latest stage, set through
+    :meth:`report`; ``started`` is a ``time.monotonic()`` reading taken at :meth:`start`.
+    """
+
+    name: str = "job"
+    stop_flag: StopFlag = field(default_factory=StopFlag)
+    message: str = "Starting"
+    fraction: float = 0.0
+    started: float = field(default_factory=time.monotonic)
+    result: Any = None
+    error: Exception | None = None
+    thread: threading.Thread | None = field(default=None, repr=False)
+
+    def start(self, work: Callable[[LiveJob], Any]) -> LiveJob:
+        """Run ``work(self)`` in a daemon thread and return this job at once.
+
+        What ``work`` returns becomes :attr:`result`; an exception it raises becomes
+        :attr:`error` (and is logged, unless it is a :class:`~core.errors.DataError`, which
+        says what to fix), so the thread never dies silently.
+        """
+        if self.thread is not None:
+            raise RuntimeError(f"The job {self.name!r} has already been started.")
+
+        def run() -> None:
+            try:
+                self.result = work(self)
+            except Exception as error:  # handed to the page, which shows it
+                if not isinstance(error, DataError):
+                    log.exception("%s failed", self.name)
+                self.error = error
+
+        self.started = time.monotonic()
+        self.thread = threading.Thread(target=run, name=self.name, daemon=True)
+        self.thread.start()
+        return self
+
+    @property
+    def running(self) -> bool:
+        """Whether the work is still going on (``False`` before :meth:`start` too)."""
+        return self.thread is not None and self.thread.is_alive()
+
+    @property
+    def elapsed(self) -> float:
+        """Seconds since the job started."""
+        return time.monotonic() - self.started
+
+    def report(self, message: str, fraction: float) -> None:
+        """The work's latest stage: called from the worker thread, read by the page."""
+        self.message, self.fraction = message, fraction
+
+    def follow(self, show: Callable[[LiveJob], None], poll_seconds: float = 0.25) -> None:
+        """Call ``show(self)`` every ``poll_seconds`` while the work goes on; return when it
+        has ended. Exceptions of ``show`` (a page's script being stopped) pass through."""
+        while self.running:
+            show(self)
+            time.sleep(poll_seconds)
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait up to ``timeout`` seconds (``None``: as long as it takes) for the work to end;
+        ``True`` once it has."""
+        if self.thread is not None:
+            self.thread.join(timeout)
+        return not self.running
+
+    def stop(self, timeout: float | None = 60) -> bool:
+        """Ask the work to stop (it checks :attr:`stop_flag`) and wait up to ``timeout``
+        seconds for it; ``True`` once it has ended."""
+        self.stop_flag.request()
+        return self.wait(timeout)
+
+    def take_result(self) -> Any:
+        """The finished work's result, handed over once: the job lets go of it, so later calls
+        give ``None``. Raises RuntimeError while the work is still going on."""
+        if self.running:
+            raise RuntimeError(f"The job {self.name!r} has not finished yet.")
+        result, self.result = self.result, None
+        return result
+
+
+class LiveCount:
+    """How many jobs of one kind are in progress, over all sessions of a server.
+
+    Used as a context manager around following one job: the count goes back down even when the
+    page's script is interrupted.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.count = 0
+
+    def __enter__(self) -> LiveCount:
+        with self._lock:
+            self.count += 1
+        return self
+
+    def __exit__(self, *exc) -> None:
+        with self._lock:
+            self.count -= 1
+
+
+def yield_cpu_to_pages(niceness: int = 10) -> None:
+    """Lower this thread's scheduling priority (Linux threads each have their own nice value,
+    and threads they start inherit it), so that page loads of other users stay quick while
+    trainings share the CPU. Training itself loses nothing when the CPU is otherwise idle."""
+    # Not Linux, or not allowed: the thread keeps its normal priority.
+    with contextlib.suppress(AttributeError, OSError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), niceness)
