@@ -13,7 +13,7 @@ from core.embeddings.projection_table import (
 )
 from core.errors import DataError
 from core.figures.projection import projection_figure
-from core.jobs import LiveJob
+from core.nn.jobs import LiveJob
 from pages.ui.display import show_code
 from pages.ui.live_jobs import session_jobs
 from pages.ui.patches import require_navigation

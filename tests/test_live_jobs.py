@@ -1,4 +1,4 @@
-"""Live jobs: core.jobs.LiveJob on its own, and pages.ui.live_jobs settling trainings."""
+"""Live jobs: core.nn.jobs.LiveJob on its own, and pages.ui.live_jobs settling trainings."""
 
 import logging
 import threading
@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.errors import DataError
-from core.jobs import LiveCount, LiveJob
+from core.nn.jobs import LiveCount, LiveJob
 
 # ---------------------------------------------------------------- the handle
 
@@ -44,7 +44,7 @@ def test_an_error_is_kept_for_the_page_and_logged_unless_it_says_what_to_fix(cap
     def fail(job):
         raise ValueError("boom")
 
-    with caplog.at_level(logging.ERROR, logger="core.jobs"):
+    with caplog.at_level(logging.ERROR, logger="core.nn.jobs"):
         broken = LiveJob(name="broken").start(fail)
         broken.wait(10)
     assert isinstance(broken.error, ValueError) and broken.take_result() is None
@@ -55,7 +55,7 @@ def test_an_error_is_kept_for_the_page_and_logged_unless_it_says_what_to_fix(cap
     def refuse(job):
         raise DataError("Too few words.", "Show more words.")
 
-    with caplog.at_level(logging.ERROR, logger="core.jobs"):
+    with caplog.at_level(logging.ERROR, logger="core.nn.jobs"):
         refused = LiveJob(name="refused").start(refuse)
         refused.wait(10)
     assert isinstance(refused.error, DataError)
@@ -112,7 +112,7 @@ def _training_left_running_then_settled():
 
     import streamlit as st
 
-    from core.jobs import LiveJob
+    from core.nn.jobs import LiveJob
     from core.nn.training import RunRecord
     from pages.ui.live_jobs import TRAININGS, session_jobs, settle_run, start_training
 
@@ -154,7 +154,7 @@ def _trainings_that_ended():
     """Trainings that completed, failed, or never had a job (a part of a comparison)."""
     import streamlit as st
 
-    from core.jobs import LiveJob
+    from core.nn.jobs import LiveJob
     from core.nn.training import RunRecord
     from pages.ui.live_jobs import TRAININGS, session_jobs, settle_run, start_training
 

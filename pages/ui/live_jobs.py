@@ -1,7 +1,7 @@
 """Live jobs: work in a worker thread (a training, a projection), drawn as it goes, stoppable,
 settled once.
 
-Each job is a :class:`core.jobs.LiveJob` kept in this session's store (:func:`session_jobs`)
+Each job is a :class:`core.nn.jobs.LiveJob` kept in this session's store (:func:`session_jobs`)
 under its kind and a key, so that the next run of a page finds the job its previous run started:
 Streamlit may begin that run before the previous one has finished unwinding.
 """
@@ -14,7 +14,7 @@ from collections.abc import Callable, Hashable
 
 import streamlit as st
 
-from core.jobs import LiveCount, LiveJob, yield_cpu_to_pages
+from core.nn.jobs import LiveCount, LiveJob, yield_cpu_to_pages
 from core.nn.training import RunRecord, StopFlag, progress_in_turn
 from pages.ui.stores import register_run
 
