@@ -22,13 +22,8 @@ from core.classifier.baselines import (
     run_baselines,
     verdict,
 )
-from core.classifier.metrics import (
-    BinaryCurves,
-    Metrics,
-    binary_curves,
-    classification_metrics,
-    confusion,
-)
+from core.classifier.curves import BinaryCurves, binary_curves
+from core.classifier.metrics import Metrics, classification_metrics, confusion
 from core.classifier.splits import TextSplit
 from core.classifier.train import TrainedClassifier
 
