@@ -5,13 +5,19 @@ from dataclasses import asdict
 import pandas as pd
 import streamlit as st
 
-from core.classifier.features import FEATURE_KINDS, FeatureSettings
-from core.classifier.metrics import METRIC_COLUMNS, misclassified
-from core.classifier.report import compare_with_baselines, view_at_threshold
-from core.classifier.splits import split_by_group, stratified_split
-from core.classifier.train import ClassifierSettings, train_classifier
+from core.classifier.features import FEATURE_KINDS, feature_settings_for
+from core.classifier.metrics import METRIC_COLUMNS
+from core.classifier.report import (
+    TrainingRequest,
+    mistakes_at,
+    probability_table,
+    train_and_compare,
+    view_at_threshold,
+)
+from core.classifier.splits import split_by_group, split_summary, stratified_split
+from core.classifier.train import ClassifierSettings
 from core.data.datasets import YOUTUBE_VIDEOS, LabelledText, pang_lee_polarity, youtube_spam
-from core.data.export import escape_cell, escape_table
+from core.data.export import escape_table
 from core.data.links import Field
 from core.errors import DataError
 from core.figures.classifier import (
@@ -147,12 +153,7 @@ try:
 except DataError as error:
     show_data_error(error)
     st.stop()
-counts = pd.Series(split.train_labels).value_counts()
-st.caption(
-    f"{len(split.train_texts):,} training and {len(split.test_texts):,} test texts "
-    f"({split.description}). Training classes: "
-    + ", ".join(f"{escape_table(pd.DataFrame([[k]])).iat[0, 0]} {v:,}" for k, v in counts.items())
-)
+st.caption(split_summary(split))
 
 # ---------------------------------------------------------------- settings
 
@@ -301,23 +302,16 @@ update_link(
 )
 
 try:
-    if kind in ("tfidf", "bow"):
-        low = 2 if analyzer == "char_wb" and ngram_high >= 2 else 1
-        features = FeatureSettings(
-            kind=kind,
-            analyzer=analyzer,
-            ngram_range=(low, int(ngram_high)),
-            max_features=int(max_features),
-            min_df=int(min_df),
-        )
-    elif kind == "word2vec":
-        features = FeatureSettings(kind="word2vec")
-    else:
-        features = FeatureSettings(
-            kind="embedding", embedding_dim=int(embedding_dim), sequence_length=int(sequence_length)
-        )
     settings = ClassifierSettings(
-        features=features,
+        features=feature_settings_for(
+            kind,
+            analyzer=analyzer,
+            longest_ngram=ngram_high,
+            max_features=max_features,
+            min_df=min_df,
+            embedding_dim=embedding_dim,
+            sequence_length=sequence_length,
+        ),
         hidden=tuple(DenseLayer(u, a, dropout=d) for u, a, d in layer_widgets[:n_layers]),
         optimizer=OptimizerSpec(optimizer, float(learning_rate)),
         batch_size=int(batch_size),
@@ -363,26 +357,22 @@ def draw(record: RunRecord, key_prefix: str) -> None:
 def train(record: RunRecord, stop_flag: StopFlag) -> None:
     run_settings: ClassifierSettings = record.extra["settings"]
     run_split = record.extra["split"]
-    try:
-        trained = train_classifier(
-            run_split,
-            run_settings,
-            record=record,
-            stop_flag=stop_flag,
-            word_vectors=record.extra.get("word_vectors"),
-        )
-    except DataError as error:
+
+    def keep(trained) -> None:
+        record.extra["trained"] = trained
+
+    results = train_and_compare(
+        TrainingRequest(run_split, run_settings, record.extra.get("word_vectors")),
+        record=record,
+        stop_flag=stop_flag,
+        on_trained=keep,
+    )
+    if (error := results.error) is not None:
         record.extra["error"] = error
         record.finish("failed", f"{error.message} {error.hint}")
-        return
-    if record.status == "failed":
-        return
-    record.extra["trained"] = trained
-    comparison = compare_with_baselines(trained, run_split, run_settings.seed)
-    record.extra["comparison"] = comparison
-    record.metrics = {
-        METRIC_COLUMNS[name]: value for name, value in comparison.network.metrics.headline().items()
-    }
+    elif results.comparison is not None:
+        record.extra["comparison"] = results.comparison
+        record.metrics = results.headline
 
 
 if submitted:
@@ -470,13 +460,7 @@ with curves_tab:
         key="clf_histogram",
     )
     with st.expander("Probabilities of the test texts (histogram data)"):
-        st.dataframe(
-            pd.DataFrame(
-                {f"p({name})": proba[:, i] for i, name in enumerate(run_split.label_names)}
-                | {"true class": [run_split.label_names[i] for i in run_split.y_test]}
-            ).pipe(escape_table),
-            height=250,
-        )
+        st.dataframe(probability_table(proba, run_split), height=250)
     if view.curves is not None:
         with st.expander("Curve data"):
             left, right = st.columns(2)
@@ -491,38 +475,20 @@ with confusion_tab:
     st.dataframe(per_class, column_config=decimals(per_class))
 with versus_tab:
     st.markdown(f"**{comparison.verdict}**")
-    slider_note = (
-        f"The threshold slider above ({view.threshold:.2f}) does not apply here. "
-        if view.threshold is not None and abs(view.threshold - 0.5) > 1e-9
-        else ""
-    )
-    st.caption(
-        "All four models learned from the same training texts and features and are scored on "
-        "the same test texts at a 0.5 threshold (LinearSVC at its own decision boundary). "
-        + slider_note
-        + comparison.note
-    )
+    st.caption(comparison.scoring_note(view.threshold))
     st.plotly_chart(metrics_bar_figure(comparison.table), key="clf_versus")
     versus_table = comparison.table.drop(columns=["Note"], errors="ignore")
     st.dataframe(versus_table, column_config=decimals(versus_table))
 with mistakes_tab:
-    mistakes = misclassified(
-        run_split.test_texts, run_split.y_test, proba, run_split.label_names, view.threshold
-    )
-    # The table holds at most a few hundred rows; the confusion matrix counts every mistake.
-    n_wrong = int(view.confusion.to_numpy().sum() - view.confusion.to_numpy().trace())
+    mistakes = mistakes_at(view, run_split)
     listed = (
-        "" if len(mistakes) == n_wrong else f" The {len(mistakes):,} most confident are listed."
+        "" if mistakes.all_listed else f" The {len(mistakes.table):,} most confident are listed."
     )
     st.markdown(
-        f"**{n_wrong:,} of {len(run_split.test_texts):,} test texts are misclassified** "
+        f"**{mistakes.n_wrong:,} of {len(run_split.test_texts):,} test texts are misclassified** "
         f"at this threshold, the most confident mistakes first.{listed}"
     )
-    if run_split.binary:
-        positive = escape_cell(f"p({run_split.label_names[1]})")
-        if positive not in mistakes.columns:  # a class may be called "predicted"
-            mistakes = mistakes.rename(columns={"p(positive)": positive})
-    st.dataframe(mistakes, height=400)
+    st.dataframe(mistakes.table, height=400)
 with training_tab:
     draw(record, "clf_final")
     with st.expander("Curve data"):

@@ -2,13 +2,8 @@
 
 import streamlit as st
 
-from core.classifier.contributions import (
-    class_probabilities,
-    contributions_frame,
-    gradient_x_input,
-    highlight_html,
-    occlusion,
-)
+from core.classifier.contributions import class_probabilities, gradient_x_input, occlusion
+from core.classifier.contributions_display import contributions_frame, highlight_html
 from core.classifier.features import FEATURE_KINDS
 from core.data.export import escape_table
 from core.errors import DataError

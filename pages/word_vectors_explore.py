@@ -1,10 +1,9 @@
 """Explore word vectors: nearest neighbours, analogies, the odd one out, pair similarity."""
 
-import re
-
 import pandas as pd
 import streamlit as st
 
+from core.data.display import escape_markdown
 from core.data.export import escape_table
 from core.embeddings import similarity as ws
 from core.errors import DataError
@@ -52,11 +51,6 @@ for key, value in {
     st.session_state.setdefault(key, value)
 
 
-def plain(text: str) -> str:
-    """A vocabulary word as a button label, with Markdown's special characters escaped."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|~<>$:])", r"\\\1", text)
-
-
 def use_word(key: str, old: str, new: str) -> None:
     """Put ``new`` in place of ``old`` in the text box ``key`` (a word or a list of words)."""
     value = st.session_state.get(key, "")
@@ -77,7 +71,7 @@ def show_word_error(error: DataError, key: str) -> None:
         row = st.container(horizontal=True)
         for i, suggestion in enumerate(suggestions):
             row.button(
-                plain(suggestion),
+                escape_markdown(suggestion),
                 key=f"{key}_suggestion_{i}",
                 on_click=use_word,
                 args=(key, error.word, suggestion),

@@ -12,12 +12,14 @@ from core.classifier.contributions import (
     WordContribution,
     _char_ngram_occurrences,
     class_probabilities,
-    contributions_frame,
     gradient_x_input,
-    highlight_html,
     occlusion,
-    top_contributions,
     words_of,
+)
+from core.classifier.contributions_display import (
+    contributions_frame,
+    highlight_html,
+    top_contributions,
 )
 from core.classifier.features import FeatureSettings, Featurizer, fit_featurizer
 from core.classifier.splits import split_by_group

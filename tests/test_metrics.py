@@ -8,16 +8,13 @@ import plotly.graph_objects as go
 import pytest
 from sklearn import metrics as skm
 
+from core.classifier.curves import binary_curves, operating_point, pr_points, roc_points
 from core.classifier.metrics import (
     Prediction,
-    binary_curves,
     classification_metrics,
     confusion,
     misclassified,
-    operating_point,
-    pr_points,
     predictions_at,
-    roc_points,
     scores_for_auc,
 )
 from core.figures import classifier as figs

@@ -14,14 +14,13 @@ class the model predicts):
   are in :func:`gradient_x_input`).
 
 Words are found with the featurizer's own tokenizer and kept with their character span in the
-original text, so :func:`highlight_html` can colour the text exactly as it was typed. Keras is
-imported inside the functions, and the backward pass uses the running Keras backend's own
-automatic differentiation (TensorFlow, JAX or PyTorch).
+original text, so :func:`core.classifier.contributions_display.highlight_html` can colour the
+text exactly as it was typed. Keras is imported inside the functions, and the backward pass uses
+the running Keras backend's own automatic differentiation (TensorFlow, JAX or PyTorch).
 """
 
 from __future__ import annotations
 
-import html
 import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -40,12 +39,6 @@ if TYPE_CHECKING:
 # Occlusion runs the model once per word; past this the page would wait for long.
 MAX_WORDS = 500
 MAX_CHARS = 20_000
-
-# Background colours of highlighted words: semi-transparent so the theme's text colour reads
-# on them in light and dark mode alike.
-TOWARDS_RGB = (231, 111, 81)  # warm: pushes towards the target class
-AGAINST_RGB = (42, 157, 143)  # teal: pushes away from it
-MIN_ALPHA, MAX_ALPHA = 0.12, 0.75
 
 _WORD = re.compile(REGEXP_PATTERN)
 
@@ -453,63 +446,3 @@ def _embedding_gradient_x_input(
     shown = min(n_words, len(per_position))
     values[:shown] = per_position[:shown]
     return values
-
-
-# ---------------------------------------------------------------- display
-
-
-def _background(value: float, max_abs: float) -> str:
-    if not max_abs or value == 0:
-        return "transparent"
-    strength = min(abs(value) / max_abs, 1.0)
-    alpha = MIN_ALPHA + (MAX_ALPHA - MIN_ALPHA) * strength
-    r, g, b = TOWARDS_RGB if value > 0 else AGAINST_RGB
-    return f"rgba({r}, {g}, {b}, {alpha:.2f})"
-
-
-def highlight_html(
-    text: str, contributions: Sequence[WordContribution], max_abs: float | None = None
-) -> str:
-    """``text`` as HTML, each explained word on a background whose colour says its direction
-    (warm: towards the target class, teal: against) and whose strength says its size relative
-    to ``max_abs`` (default: the largest absolute contribution). Hovering a word shows its
-    number. Every piece of ``text`` is HTML-escaped, so typed markup shows as text; line breaks
-    are kept."""
-    if max_abs is None:
-        max_abs = max((abs(c.contribution) for c in contributions), default=0.0)
-    parts, cursor = [], 0
-    for c in sorted(contributions, key=lambda c: c.start):
-        if c.start < cursor:  # overlapping spans cannot both be wrapped
-            continue
-        parts.append(html.escape(text[cursor : c.start]))
-        title = html.escape(f"{c.term}: {c.contribution:+.4f}", quote=True)
-        parts.append(
-            f'<span title="{title}" style="background-color: {_background(c.contribution, max_abs)};'
-            f' border-radius: 0.25em; padding: 0 0.1em;">{html.escape(text[c.start : c.end])}</span>'
-        )
-        cursor = c.end
-    parts.append(html.escape(text[cursor:]))
-    return '<div style="white-space: pre-wrap; line-height: 1.9;">' + "".join(parts) + "</div>"
-
-
-def contributions_frame(contributions: Sequence[WordContribution]):
-    """One row per word occurrence, in text order: the word, the term the model sees, whether
-    the model knows it, and its contribution. Show it through ``core.data.export.escape_table``."""
-    import pandas as pd
-
-    return pd.DataFrame(
-        {
-            "position": [c.position for c in contributions],
-            "word": [c.word for c in contributions],
-            "term": [c.term for c in contributions],
-            "known": [c.known for c in contributions],
-            "contribution": [c.contribution for c in contributions],
-        }
-    )
-
-
-def top_contributions(
-    contributions: Sequence[WordContribution], n: int = 10
-) -> list[WordContribution]:
-    """The ``n`` word occurrences with the largest absolute contribution, largest first."""
-    return sorted(contributions, key=lambda c: -abs(c.contribution))[:n]

@@ -41,16 +41,10 @@ from typing import Any
 
 import numpy as np
 
-from core.classifier.features import Featurizer, fit_featurizer
+from core.classifier.features import Featurizer
 from core.classifier.model import build_classifier_model
 from core.classifier.splits import TextSplit
-from core.classifier.train import (
-    ClassifierSettings,
-    TrainedClassifier,
-    class_weights,
-    make_net,
-    validation_split,
-)
+from core.classifier.train import ClassifierSettings, TrainedClassifier, prepare_training
 from core.errors import DataError
 from core.nn.networks import make_optimizer
 from core.nn.training import RunRecord, StopFlag, fit_live, seed_everything, training_device
@@ -293,17 +287,14 @@ def train_data_parallel(
     record = record or RunRecord(kind="classifier")
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    featurizer = fit_featurizer(settings.features, split.train_texts, word_vectors)
-    y_all = split.y_train
-    net = make_net(featurizer, split.n_classes, settings.hidden)
+    prepared = prepare_training(split, settings, word_vectors)
+    featurizer, net, y_all = prepared.featurizer, prepared.net, prepared.y
 
     devices = keras.distribution.list_devices()
     local_batch = check_batch_size(settings.batch_size, len(devices), cluster.num_processes)
-    parts = validation_split(y_all, settings.validation_split, settings.seed)
-    train_rows, val_rows = parts if parts is not None else (np.arange(len(y_all)), None)
-    if val_rows is not None and usable_rows(len(val_rows), len(devices)) == 0:
-        val_rows = None  # too few to give every device one: train without validation
-        train_rows = np.arange(len(y_all))
+    if prepared.val_rows is not None and usable_rows(len(prepared.val_rows), len(devices)) == 0:
+        prepared = prepared.without_validation()  # too few to give every device one
+    train_rows, val_rows = prepared.train_rows, prepared.val_rows
     used = usable_rows(len(train_rows), len(devices))
     if used == 0:
         raise DataError(
@@ -319,19 +310,15 @@ def train_data_parallel(
     timings["vectorize"] = time.perf_counter() - started
 
     fit_kwargs: dict[str, Any] = {}
-    callbacks = []
+    callbacks = prepared.callbacks()
     batches = _batches_class()
     if val_rows is not None:
         val_mine = shard(val_rows, cluster, len(devices))
         x_val = featurizer.transform([split.train_texts[i] for i in val_mine])
         fit_kwargs["validation_data"] = batches(x_val, y_all[val_mine], local_batch)
-        callbacks.append(
-            keras.callbacks.EarlyStopping(
-                monitor="val_loss", patience=settings.patience, restore_best_weights=True
-            )
-        )
-    if settings.class_weight:
-        fit_kwargs["class_weight"] = class_weights(y_all[train_rows[:used]], split.n_classes)
+    weights = prepared.class_weight(train_rows[:used])
+    if weights is not None:
+        fit_kwargs["class_weight"] = weights
 
     record.settings = record.settings or {"features": settings.features.kind}
     record.extra.update(

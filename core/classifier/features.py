@@ -73,6 +73,41 @@ class FeatureSettings:
         return {"tfidf": "sparse", "bow": "sparse", "word2vec": "dense"}.get(self.kind, "sequence")
 
 
+def ngram_range_for(analyzer: str, longest: int) -> tuple[int, int]:
+    """The n-gram range that ends at ``longest``: from single words, but from character pairs
+    for ``char_wb`` (a lone letter says next to nothing about a text) unless ``longest`` is 1."""
+    low = 2 if analyzer == "char_wb" and longest >= 2 else 1
+    return (low, int(longest))
+
+
+def feature_settings_for(
+    kind: str,
+    *,
+    analyzer: str = "word",
+    longest_ngram: int = 2,
+    max_features: int = 50_000,
+    min_df: int = 1,
+    embedding_dim: int = 64,
+    sequence_length: int = 64,
+) -> FeatureSettings:
+    """The settings of feature ``kind`` from a form that offers every kind's choices: only the
+    choices that belong to ``kind`` are used (terms for TF-IDF and counts, sizes for the
+    ``Embedding`` layer; mean word2vec takes none). Raises ``ValueError`` on impossible values."""
+    if kind in ("tfidf", "bow"):
+        return FeatureSettings(
+            kind=kind,
+            analyzer=analyzer,
+            ngram_range=ngram_range_for(analyzer, longest_ngram),
+            max_features=int(max_features),
+            min_df=int(min_df),
+        )
+    if kind == "word2vec":
+        return FeatureSettings(kind="word2vec")
+    return FeatureSettings(
+        kind="embedding", embedding_dim=int(embedding_dim), sequence_length=int(sequence_length)
+    )
+
+
 @dataclass
 class Featurizer:
     """A fitted text → input transform. Everything needed to rebuild it is plain data

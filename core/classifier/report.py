@@ -1,17 +1,21 @@
 """Everything the classifier page shows after training, computed in one place.
 
-:func:`compare_with_baselines` scores the trained network and the three classical baselines on
-the same split and the same features (ML versus DL). :func:`view_at_threshold` re-cuts the
-network's probabilities at a threshold and returns the measures, confusion matrix, curves and
-mistakes for it, so a threshold slider costs no retraining.
+:func:`train_and_compare` is what the page's Train button runs: train the network, then score it
+next to the baselines. :func:`compare_with_baselines` scores the trained network and the three
+classical baselines on the same split and the same features (ML versus DL).
+:func:`view_at_threshold` re-cuts the network's probabilities at a threshold and returns the
+measures, confusion matrix and curves for it, and :func:`mistakes_at` its mistakes, so a threshold
+slider costs no retraining.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from core.classifier.baselines import (
     NETWORK_NAME,
@@ -22,15 +26,19 @@ from core.classifier.baselines import (
     run_baselines,
     verdict,
 )
+from core.classifier.curves import BinaryCurves, binary_curves
 from core.classifier.metrics import (
-    BinaryCurves,
+    METRIC_COLUMNS,
     Metrics,
-    binary_curves,
     classification_metrics,
     confusion,
+    misclassified,
 )
 from core.classifier.splits import TextSplit
-from core.classifier.train import TrainedClassifier
+from core.classifier.train import ClassifierSettings, TrainedClassifier, train_classifier
+from core.data.export import escape_cell, escape_table
+from core.errors import DataError
+from core.nn.training import RunRecord, StopFlag
 
 
 @dataclass
@@ -42,6 +50,20 @@ class Comparison:
     table: Any  # pandas DataFrame, one row per model
     verdict: str
     note: str
+
+    def scoring_note(self, threshold: float | None = None) -> str:
+        """How the models were scored, in words, ending with ``note``. When the network is shown
+        at a ``threshold`` other than 0.5, the note says that it does not apply to this table."""
+        moved = threshold is not None and abs(threshold - 0.5) > 1e-9
+        slider = (
+            f"The threshold slider above ({threshold:.2f}) does not apply here. " if moved else ""
+        )
+        return (
+            "All four models learned from the same training texts and features and are scored on "
+            "the same test texts at a 0.5 threshold (LinearSVC at its own decision boundary). "
+            + slider
+            + self.note
+        )
 
     def as_json(self) -> dict[str, Any]:
         """``model`` and ``baselines`` with accuracy, F1, MCC and ROC-AUC (NaN → ``None``)."""
@@ -88,6 +110,63 @@ def compare_with_baselines(
     return Comparison(network, baselines, table, verdict(table, "mcc"), note)
 
 
+@dataclass(frozen=True)
+class TrainingRequest:
+    """One press of Train: the split, the settings, and pre-trained word vectors (or ``None``)."""
+
+    split: TextSplit
+    settings: ClassifierSettings
+    word_vectors: Any = None
+
+
+@dataclass
+class TrainingResults:
+    """What a training run gave: the network and its comparison with the baselines, or the
+    :class:`DataError` that stopped it. Both are ``None`` after a failed or empty run."""
+
+    trained: TrainedClassifier | None = None
+    comparison: Comparison | None = None
+    error: DataError | None = None
+    # The network's headline measures at 0.5, by display name ("Accuracy", "MCC", …).
+    headline: dict[str, float] = field(default_factory=dict)
+
+
+def train_and_compare(
+    request: TrainingRequest,
+    *,
+    record: RunRecord | None = None,
+    stop_flag: StopFlag | None = None,
+    on_trained: Callable[[TrainedClassifier], None] | None = None,
+) -> TrainingResults:
+    """Train the network live on ``request``, then score it next to the three baselines.
+
+    A :class:`DataError` from the data comes back in ``error`` (``record`` is left for the caller
+    to finish). A run that ``record`` marks failed gives empty results. ``on_trained`` gets the
+    network as soon as it is trained, before the baselines run, so a caller can hand it on even
+    if the comparison never finishes.
+    """
+    record = record or RunRecord(kind="classifier")
+    try:
+        trained = train_classifier(
+            request.split,
+            request.settings,
+            record=record,
+            stop_flag=stop_flag,
+            word_vectors=request.word_vectors,
+        )
+    except DataError as error:
+        return TrainingResults(error=error)
+    if record.status == "failed":
+        return TrainingResults()
+    if on_trained is not None:
+        on_trained(trained)
+    comparison = compare_with_baselines(trained, request.split, request.settings.seed)
+    headline = {
+        METRIC_COLUMNS[name]: value for name, value in comparison.network.metrics.headline().items()
+    }
+    return TrainingResults(trained, comparison, headline=headline)
+
+
 @dataclass
 class ThresholdView:
     """The network's results when texts with P(positive) >= ``threshold`` count as positive."""
@@ -117,10 +196,51 @@ def view_at_threshold(proba: np.ndarray, split: TextSplit, threshold: float = 0.
     return ThresholdView(threshold, metrics, table, curves, proba)
 
 
+def probability_table(proba: np.ndarray, split: TextSplit) -> pd.DataFrame:
+    """One row per test text: its probability of each class (``p(name)`` columns) and its true
+    class, escaped for display."""
+    names = split.label_names
+    columns = {f"p({name})": proba[:, i] for i, name in enumerate(names)}
+    return escape_table(pd.DataFrame(columns | {"true class": [names[i] for i in split.y_test]}))
+
+
+@dataclass
+class Mistakes:
+    """The test texts misclassified at one threshold: ``n_wrong`` in all, the most confident
+    of them in ``table`` (escaped for display, at most a few hundred rows)."""
+
+    table: pd.DataFrame
+    n_wrong: int
+
+    @property
+    def all_listed(self) -> bool:
+        return len(self.table) == self.n_wrong
+
+
+def mistakes_at(view: ThresholdView, split: TextSplit) -> Mistakes:
+    """The mistakes of ``view`` on ``split``'s test texts, most confident first. In a binary
+    problem the positive class's probability column is named after it, ``p(spam)``."""
+    table = misclassified(
+        split.test_texts, split.y_test, view.proba, split.label_names, view.threshold
+    )
+    counts = view.confusion.to_numpy()
+    if split.binary:
+        positive = escape_cell(f"p({split.label_names[1]})")
+        if positive not in table.columns:  # a class may be called "predicted"
+            table = table.rename(columns={"p(positive)": positive})
+    return Mistakes(table, int(counts.sum() - counts.trace()))
+
+
 __all__ = [
     "NETWORK_NAME",
     "Comparison",
+    "Mistakes",
     "ThresholdView",
+    "TrainingRequest",
+    "TrainingResults",
     "compare_with_baselines",
+    "mistakes_at",
+    "probability_table",
+    "train_and_compare",
     "view_at_threshold",
 ]

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.data.datasets import LabelledText
+from core.data.export import escape_cell
 from core.errors import DataError
 
 # Labels taken as "the positive class" of a binary problem, so metrics such as recall are about it.
@@ -68,6 +69,20 @@ class TextSplit:
     @property
     def y_test(self) -> np.ndarray:
         return self.encode(self.test_labels)
+
+
+def split_summary(split: TextSplit) -> str:
+    """One line for display: how many training and test texts, how they were split, and the
+    training texts per class, most first. Labels come from users' files, so each is escaped
+    like a spreadsheet cell (:func:`core.data.export.escape_cell`)."""
+    import pandas as pd
+
+    counts = pd.Series(split.train_labels).value_counts()
+    classes = ", ".join(f"{escape_cell(label)} {n:,}" for label, n in counts.items())
+    return (
+        f"{len(split.train_texts):,} training and {len(split.test_texts):,} test texts "
+        f"({split.description}). Training classes: {classes}"
+    )
 
 
 def split_by_group(data: LabelledText, test_group: str) -> TextSplit:

@@ -2,7 +2,8 @@
 
 :func:`train_classifier` trains with a stop flag, ``TerminateOnNaN``, ``EarlyStopping`` on a
 stratified validation split and class weights, and returns a :class:`TrainedClassifier`.
-Keras is imported inside the functions.
+:func:`prepare_training` fits the features and chooses the validation rows for it and for the
+data-parallel path (``core.classifier.distributed``) alike. Keras is imported inside the functions.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -132,6 +133,63 @@ def data_parallel_devices() -> list[str]:
     return gpus if len(gpus) > 1 else []
 
 
+@dataclass
+class PreparedTraining:
+    """What both training paths prepare alike before any network exists.
+
+    The featurizer fitted on every training text, the network shape that fits it, the labels of
+    every training text, and the row indices that train and validate (``val_rows`` is ``None``
+    when the data is too small for a stratified validation split).
+    """
+
+    featurizer: Featurizer
+    net: ClassifierNet
+    y: np.ndarray
+    train_rows: np.ndarray
+    val_rows: np.ndarray | None
+    settings: ClassifierSettings
+
+    def without_validation(self) -> PreparedTraining:
+        """The same preparation training on every row, with no validation rows."""
+        return replace(self, train_rows=np.arange(len(self.y)), val_rows=None)
+
+    def class_weight(self, rows: np.ndarray) -> dict[int, float] | None:
+        """Balanced weights of the classes among the labels of ``rows``, or ``None`` when the
+        settings leave classes unweighted."""
+        if not self.settings.class_weight:
+            return None
+        return class_weights(self.y[rows], self.net.n_classes)
+
+    def callbacks(self) -> list:
+        """``EarlyStopping`` on the validation loss, restoring the best weights, when there are
+        validation rows; otherwise none."""
+        if self.val_rows is None:
+            return []
+        import keras
+
+        return [
+            keras.callbacks.EarlyStopping(
+                monitor="val_loss", patience=self.settings.patience, restore_best_weights=True
+            )
+        ]
+
+
+def prepare_training(
+    split: TextSplit, settings: ClassifierSettings, word_vectors: Any = None
+) -> PreparedTraining:
+    """Fit the featurizer on ``split``'s training texts and choose the validation rows.
+
+    Both the one-process and the data-parallel path start here, so they see the same features,
+    network shape and stratified validation split for the same data and settings.
+    """
+    featurizer = fit_featurizer(settings.features, split.train_texts, word_vectors)
+    y = split.y_train
+    net = make_net(featurizer, split.n_classes, settings.hidden)
+    parts = validation_split(y, settings.validation_split, settings.seed)
+    train_rows, val_rows = parts if parts is not None else (np.arange(len(y)), None)
+    return PreparedTraining(featurizer, net, y, train_rows, val_rows, settings)
+
+
 def train_classifier(
     split: TextSplit,
     settings: ClassifierSettings = ClassifierSettings(),
@@ -153,11 +211,10 @@ def train_classifier(
     timings: dict[str, float] = {}
     seed_everything(settings.seed)
     started = time.perf_counter()
-    featurizer = fit_featurizer(settings.features, split.train_texts, word_vectors)
+    prepared = prepare_training(split, settings, word_vectors)
+    featurizer, net, y_all = prepared.featurizer, prepared.net, prepared.y
     x_all = featurizer.transform(split.train_texts)
     timings["vectorize"] = time.perf_counter() - started
-    y_all = split.y_train
-    net = make_net(featurizer, split.n_classes, settings.hidden)
     record.settings = record.settings or {"features": settings.features.kind}
     record.extra["input_shape"] = (len(split.train_texts), net.input_dim)
 
@@ -174,21 +231,15 @@ def train_classifier(
     model.compile(optimizer=make_optimizer(settings.optimizer), loss=net.loss, metrics=["accuracy"])
 
     fit_kwargs: dict[str, Any] = {}
-    callbacks = []
-    parts = validation_split(y_all, settings.validation_split, settings.seed)
-    if parts is not None:
-        train_idx, val_idx = parts
+    train_idx, val_idx = prepared.train_rows, prepared.val_rows
+    if val_idx is not None:
         x_train, y_train = x_all[train_idx], y_all[train_idx]
         fit_kwargs["validation_data"] = (x_all[val_idx], y_all[val_idx])
-        callbacks.append(
-            keras.callbacks.EarlyStopping(
-                monitor="val_loss", patience=settings.patience, restore_best_weights=True
-            )
-        )
     else:
         x_train, y_train = x_all, y_all
-    if settings.class_weight:
-        fit_kwargs["class_weight"] = class_weights(y_train, split.n_classes)
+    weights = prepared.class_weight(train_idx)
+    if weights is not None:
+        fit_kwargs["class_weight"] = weights
     started = time.perf_counter()
     fit_live(
         model,
@@ -199,7 +250,7 @@ def train_classifier(
         record=record,
         stop_flag=stop_flag,
         on_epoch=on_epoch,
-        callbacks=callbacks,
+        callbacks=prepared.callbacks(),
         shuffle=True,
         **fit_kwargs,
     )

@@ -4,5 +4,6 @@
   corpora, scikit-learn's digits, plotly's stocks), and the upload limit;
 - ``reading``: bytes decoded, the format detected, labelled rows validated;
 - ``links``: a page's settings to and from URL query parameters, validated;
-- ``export``: CSV and JSON that are safe to open in a spreadsheet.
+- ``export``: CSV and JSON that are safe to open in a spreadsheet;
+- ``display``: users' words escaped for Markdown labels and buttons.
 """

@@ -1,7 +1,8 @@
 """Figures for judging a text classifier: confusion matrix, ROC and precision-recall curves
 with the current threshold marked, scores by true class, and models side by side.
 
-Inputs are the plain tables and numbers from :mod:`core.classifier.metrics` and :mod:`core.classifier.baselines`.
+Inputs are the plain tables and numbers from :mod:`core.classifier.metrics`,
+:mod:`core.classifier.curves` and :mod:`core.classifier.baselines`.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from core.classifier.metrics import OperatingPoint
+from core.classifier.curves import OperatingPoint
 from core.figures.common import PALETTE
 
 MODEL_COLOUR = PALETTE[0]
@@ -73,7 +74,7 @@ def roc_figure(
     name: str = "model",
     others: Mapping[str, tuple[pd.DataFrame, float]] | None = None,
 ) -> go.Figure:
-    """ROC curve (``points`` from :func:`core.classifier.metrics.roc_points`) with its AUC in the legend,
+    """ROC curve (``points`` from :func:`core.classifier.curves.roc_points`) with its AUC in the legend,
     the chance diagonal, and a marker where ``point`` (the current threshold) sits. ``others``:
     more models' ``(points, auc)`` drawn thinner for comparison."""
     fig = go.Figure(
@@ -113,7 +114,7 @@ def pr_figure(
     name: str = "model",
     others: Mapping[str, tuple[pd.DataFrame, float]] | None = None,
 ) -> go.Figure:
-    """Precision-recall curve (``points`` from :func:`core.classifier.metrics.pr_points`) with its average
+    """Precision-recall curve (``points`` from :func:`core.classifier.curves.pr_points`) with its average
     precision in the legend, a marker at ``point`` (the current threshold), and the level a
     random ranking would get (``prevalence``, the share of positives) when given."""
     fig = go.Figure()

@@ -11,12 +11,8 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
-from core.classifier.contributions import (
-    AGAINST_RGB,
-    TOWARDS_RGB,
-    WordContribution,
-    top_contributions,
-)
+from core.classifier.contributions import WordContribution
+from core.classifier.contributions_display import AGAINST_RGB, TOWARDS_RGB, top_contributions
 from core.figures.common import PALETTE
 
 
