@@ -183,12 +183,11 @@ else:
     st.subheader(f"{ov.VARIANTS[ran['variant']]}: train and validation loss")
     show_run_status(record)
     draw(record, "of_final")
-    if record.history.get("val_loss"):
-        losses = record.history["val_loss"]
-        best = min(range(len(losses)), key=losses.__getitem__) + 1
+    lowest = record.lowest("val_loss")
+    if lowest is not None:
         st.caption(
-            f"Lowest validation loss {min(losses):.4f} at epoch {best}; "
-            f"last epoch's validation loss {losses[-1]:.4f}."
+            f"Lowest validation loss {lowest.value:.4f} at epoch {lowest.epoch}; "
+            f"last epoch's validation loss {record.history['val_loss'][-1]:.4f}."
             + (
                 " The training loss includes the L2 penalty and is measured with dropout on."
                 if ran["variant"] in ("l2", "dropout")
@@ -242,6 +241,12 @@ def draw_comparison(group: RunRecord, key_prefix: str) -> None:
     )
 
 
+def lowest_text(run: RunRecord) -> str:
+    """``0.0123 (17)``: the run's lowest validation loss and its epoch, or ``-`` without one."""
+    lowest = run.lowest("val_loss")
+    return "-" if lowest is None else f"{lowest.value:.4f} ({lowest.epoch})"
+
+
 def variant_curves(group: RunRecord) -> dict[str, list[float]]:
     return labelled_curves({ov.VARIANTS[n]: run for n, run in group.extra["parts"].items()})
 
@@ -274,13 +279,7 @@ if stored is not None:
             "epochs run": [r.record.epochs_done for r in results],
             "final train MSE": [r.train_mse for r in results],
             "final validation MSE": [r.val_mse for r in results],
-            "lowest val_loss (epoch)": [
-                f"{min(r.record.history['val_loss']):.4f} "
-                f"({r.record.history['val_loss'].index(min(r.record.history['val_loss'])) + 1})"
-                if r.record.history.get("val_loss")
-                else "-"
-                for r in results
-            ],
+            "lowest val_loss (epoch)": [lowest_text(r.record) for r in results],
         },
         hide_index=True,
     )

@@ -19,7 +19,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 Status = Literal["running", "complete", "stopped", "failed"]
 
@@ -47,6 +47,13 @@ class StopFlag:
         self._event.clear()
 
 
+class Lowest(NamedTuple):
+    """The lowest value of a curve and the epoch (1-based) where it was first reached."""
+
+    value: float
+    epoch: int
+
+
 @dataclass
 class RunRecord:
     """One training run: what was asked, what happened so far, and how it ended."""
@@ -69,6 +76,15 @@ class RunRecord:
     @property
     def epochs_done(self) -> int:
         return len(self.history.get("loss", []))
+
+    def lowest(self, metric: str) -> Lowest | None:
+        """The lowest value of the ``metric`` curve (``"val_loss"``…) and its epoch, the first
+        one on a tie; ``None`` when the run has no such curve yet."""
+        values = self.history.get(metric)
+        if not values:
+            return None
+        index = min(range(len(values)), key=values.__getitem__)
+        return Lowest(values[index], index + 1)
 
     def add_epoch(self, logs: dict[str, float]) -> None:
         for name, value in logs.items():
