@@ -9,7 +9,7 @@ from core.classifier.features import FEATURE_KINDS, FeatureSettings
 from core.classifier.metrics import METRIC_COLUMNS, misclassified
 from core.classifier.report import compare_with_baselines, view_at_threshold
 from core.classifier.splits import split_by_group, stratified_split
-from core.classifier.train import ClassifierSettings, train_classifier
+from core.classifier.train import ClassifierResult, ClassifierSettings, train_classifier
 from core.data.datasets import YOUTUBE_VIDEOS, LabelledText, pang_lee_polarity, youtube_spam
 from core.data.export import escape_cell, escape_table
 from core.data.links import Field
@@ -361,25 +361,26 @@ def draw(record: RunRecord, key_prefix: str) -> None:
 
 
 def train(record: RunRecord, stop_flag: StopFlag) -> None:
-    run_settings: ClassifierSettings = record.extra["settings"]
-    run_split = record.extra["split"]
+    asked = record.result_as(ClassifierResult)
+    run_settings: ClassifierSettings = asked.settings
+    run_split = asked.split
     try:
         trained = train_classifier(
             run_split,
             run_settings,
             record=record,
             stop_flag=stop_flag,
-            word_vectors=record.extra.get("word_vectors"),
+            word_vectors=asked.word_vectors,
         )
     except DataError as error:
-        record.extra["error"] = error
+        asked.error = error
         record.finish("failed", f"{error.message} {error.hint}")
         return
     if record.status == "failed":
         return
-    record.extra["trained"] = trained
+    asked.trained = trained
     comparison = compare_with_baselines(trained, run_split, run_settings.seed)
-    record.extra["comparison"] = comparison
+    asked.comparison = comparison
     record.metrics = {
         METRIC_COLUMNS[name]: value for name, value in comparison.network.metrics.headline().items()
     }
@@ -392,7 +393,7 @@ if submitted:
     new_record = RunRecord(
         kind="classifier",
         settings={"data": dataset, "split": split.description, **asdict(settings)},
-        extra={"settings": settings, "split": split, "word_vectors": vectors},
+        result=ClassifierResult(settings, split, vectors),
     )
     new_record.total_epochs = settings.epochs
     run_live_training(train, new_record, draw, key=RUN_KEY)
@@ -407,24 +408,25 @@ if record is None:
     show_device_in_sidebar()
     st.stop()
 
-if record.extra.get("error") is not None:
-    show_data_error(record.extra["error"])
+run = record.result_as(ClassifierResult)
+if run.error is not None:
+    show_data_error(run.error)
 else:
     show_run_status(record)
-trained = record.extra.get("trained")
-comparison = record.extra.get("comparison")
+trained = run.trained
+comparison = run.comparison
 # Handed to the other pages here, after the run has settled: Stop reruns the page before the
 # training run's own script gets past run_live_training.
-if trained is not None and not record.extra.get("kept"):
+if trained is not None and not run.kept:
     st.session_state[CLASSIFIER_KEY] = trained
-    record.extra["kept"] = True
+    run.kept = True
 if trained is None or comparison is None:
     if record.history.get("loss"):
         draw(record, "clf_partial")
     show_device_in_sidebar()
     st.stop()
 
-run_split = record.extra["split"]
+run_split = run.split
 proba = comparison.network.prediction.proba
 threshold = 0.5
 if run_split.binary:

@@ -110,6 +110,14 @@ def test_lowest_gives_the_lowest_value_and_its_first_epoch():
     assert training.RunRecord(kind="t").lowest("val_loss") is None
 
 
+def test_result_as_gives_the_result_of_the_kind_asked_or_refuses():
+    comparison = training.ComparisonResult(parts={"a": training.RunRecord(kind="a")})
+    group = training.RunRecord(kind="group", result=comparison)
+    assert group.result_as(training.ComparisonResult) is comparison
+    with pytest.raises(TypeError, match="holds NoneType, not ComparisonResult"):
+        training.RunRecord(kind="t").result_as(training.ComparisonResult)
+
+
 def test_build_dense_model_matches_spec_and_code():
     import keras
 
