@@ -133,10 +133,12 @@ def cluster_from_args(args: argparse.Namespace):
 
 def data_parallel_summary(record) -> dict:
     """How a data-parallel run was spread, for JSON; empty for an ordinary run."""
-    keys = ("processes", "process_id", "devices", "local_rows", "dropped_rows", "weights_sha256")
-    if "weights_sha256" not in record.extra:
+    from core.classifier.distributed import DataParallelResult
+
+    result = record.result
+    if not isinstance(result, DataParallelResult) or result.weights_sha256 is None:
         return {}
-    return {"data_parallel": {key: record.extra[key] for key in keys}, "history": record.history}
+    return {"data_parallel": result.flat(), "history": record.history}
 
 
 def run_classify(args: argparse.Namespace) -> dict:

@@ -15,7 +15,7 @@ from core.classifier.report import (
     view_at_threshold,
 )
 from core.classifier.splits import split_by_group, split_summary, stratified_split
-from core.classifier.train import ClassifierSettings
+from core.classifier.train import ClassifierResult, ClassifierSettings
 from core.data.datasets import YOUTUBE_VIDEOS, LabelledText, pang_lee_polarity, youtube_spam
 from core.data.export import escape_table
 from core.data.links import Field
@@ -355,23 +355,24 @@ def draw(record: RunRecord, key_prefix: str) -> None:
 
 
 def train(record: RunRecord, stop_flag: StopFlag) -> None:
-    run_settings: ClassifierSettings = record.extra["settings"]
-    run_split = record.extra["split"]
+    asked = record.result_as(ClassifierResult)
+    run_settings: ClassifierSettings = asked.settings
+    run_split = asked.split
 
     def keep(trained) -> None:
-        record.extra["trained"] = trained
+        asked.trained = trained
 
     results = train_and_compare(
-        TrainingRequest(run_split, run_settings, record.extra.get("word_vectors")),
+        TrainingRequest(run_split, run_settings, asked.word_vectors),
         record=record,
         stop_flag=stop_flag,
         on_trained=keep,
     )
     if (error := results.error) is not None:
-        record.extra["error"] = error
+        asked.error = error
         record.finish("failed", f"{error.message} {error.hint}")
     elif results.comparison is not None:
-        record.extra["comparison"] = results.comparison
+        asked.comparison = results.comparison
         record.metrics = results.headline
 
 
@@ -382,7 +383,7 @@ if submitted:
     new_record = RunRecord(
         kind="classifier",
         settings={"data": dataset, "split": split.description, **asdict(settings)},
-        extra={"settings": settings, "split": split, "word_vectors": vectors},
+        result=ClassifierResult(settings, split, vectors),
     )
     new_record.total_epochs = settings.epochs
     run_live_training(train, new_record, draw, key=RUN_KEY)
@@ -397,24 +398,25 @@ if record is None:
     show_device_in_sidebar()
     st.stop()
 
-if record.extra.get("error") is not None:
-    show_data_error(record.extra["error"])
+run = record.result_as(ClassifierResult)
+if run.error is not None:
+    show_data_error(run.error)
 else:
     show_run_status(record)
-trained = record.extra.get("trained")
-comparison = record.extra.get("comparison")
+trained = run.trained
+comparison = run.comparison
 # Handed to the other pages here, after the run has settled: Stop reruns the page before the
 # training run's own script gets past run_live_training.
-if trained is not None and not record.extra.get("kept"):
+if trained is not None and not run.kept:
     st.session_state[CLASSIFIER_KEY] = trained
-    record.extra["kept"] = True
+    run.kept = True
 if trained is None or comparison is None:
     if record.history.get("loss"):
         draw(record, "clf_partial")
     show_device_in_sidebar()
     st.stop()
 
-run_split = record.extra["split"]
+run_split = run.split
 proba = comparison.network.prediction.proba
 threshold = 0.5
 if run_split.binary:

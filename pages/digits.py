@@ -12,6 +12,7 @@ from core.figures.images import confusion_figure, misclassified_figure, weights_
 from core.figures.training import curves_figure
 from core.nn.images import (
     MAX_WEIGHT_IMAGES,
+    DigitsResult,
     DigitsSettings,
     count_test_images,
     digits_code,
@@ -147,8 +148,8 @@ if record is None:
 else:
     shown = DigitsSettings(**record.settings)
     show_last_run(record, shown != settings, draw, "digits_final")
-    result = record.extra.get("result")
-    if result is not None:
+    result = record.result
+    if isinstance(result, DigitsResult):
         wrong = result.misclassified
         st.subheader("On the test images")
         a, b, c = st.columns(3)

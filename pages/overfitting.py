@@ -126,10 +126,7 @@ def draw(record: RunRecord, key_prefix: str) -> None:
 
 
 def train(record: RunRecord, stop_flag) -> None:
-    result, _ = ov.train_variant(settings, variant, data, record=record, stop_flag=stop_flag)
-    record.extra.update(
-        prediction=result.prediction, train_mse=result.train_mse, val_mse=result.val_mse
-    )
+    ov.train_variant(settings, variant, data, record=record, stop_flag=stop_flag)
 
 
 if submitted:
@@ -183,12 +180,11 @@ else:
     st.subheader(f"{ov.VARIANTS[ran['variant']]}: train and validation loss")
     show_run_status(record)
     draw(record, "of_final")
-    if record.history.get("val_loss"):
-        losses = record.history["val_loss"]
-        best = min(range(len(losses)), key=losses.__getitem__) + 1
+    lowest = record.lowest("val_loss")
+    if lowest is not None:
         st.caption(
-            f"Lowest validation loss {min(losses):.4f} at epoch {best}; "
-            f"last epoch's validation loss {losses[-1]:.4f}."
+            f"Lowest validation loss {lowest.value:.4f} at epoch {lowest.epoch}; "
+            f"last epoch's validation loss {record.history['val_loss'][-1]:.4f}."
             + (
                 " The training loss includes the L2 penalty and is measured with dropout on."
                 if ran["variant"] in ("l2", "dropout")
@@ -201,13 +197,13 @@ else:
                 "the patience window. Train longer or lower the patience.",
                 icon=":material/warning:",
             )
-    if "prediction" in record.extra:
-        fitted = {f"fitted: {ov.VARIANTS[ran['variant']]}": record.extra["prediction"]}
+    result = record.result
+    if isinstance(result, ov.VariantResult):
+        fitted = {f"fitted: {ov.VARIANTS[ran['variant']]}": result.prediction}
         st.plotly_chart(fitted_curves_figure(*points, fitted), key="of_fit")
         show_points_data(fitted)
         st.caption(
-            f"Final weights: train MSE {record.extra['train_mse']:.4f}, "
-            f"validation MSE {record.extra['val_mse']:.4f}."
+            f"Final weights: train MSE {result.train_mse:.4f}, validation MSE {result.val_mse:.4f}."
         )
     with st.expander("Data: loss per epoch"):
         st.dataframe(
@@ -242,29 +238,37 @@ def draw_comparison(group: RunRecord, key_prefix: str) -> None:
     )
 
 
+def lowest_text(run: RunRecord) -> str:
+    """``0.0123 (17)``: the run's lowest validation loss and its epoch, or ``-`` without one."""
+    lowest = run.lowest("val_loss")
+    return "-" if lowest is None else f"{lowest.value:.4f} ({lowest.epoch})"
+
+
 def variant_curves(group: RunRecord) -> dict[str, list[float]]:
-    return labelled_curves({ov.VARIANTS[n]: run for n, run in group.extra["parts"].items()})
+    parts = group.result_as(ov.OverfittingComparison).parts
+    return labelled_curves({ov.VARIANTS[n]: run for n, run in parts.items()})
 
 
 def train_comparison(group: RunRecord, stop_flag: StopFlag) -> None:
-    ov.compare_variants(group.extra["settings"], group.extra["parts"], stop_flag)
+    asked = group.result_as(ov.OverfittingComparison)
+    ov.compare_variants(asked.settings, asked.parts, stop_flag)
 
 
 if st.session_state.pop(COMPARE_REQUEST, False):
     group = RunRecord(
         kind="overfitting-comparison",
-        extra={"settings": settings, "parts": ov.variant_runs(settings)},
+        result=ov.OverfittingComparison(ov.variant_runs(settings), settings),
     )
     run_live_comparison(train_comparison, group, draw_comparison, key=COMPARE_KEY)
 
 stored: RunRecord | None = st.session_state.get(COMPARE_KEY)
 if stored is not None:
-    ran_settings = stored.extra["settings"]
-    parts = stored.extra["parts"]
+    comparison = stored.result_as(ov.OverfittingComparison)
+    ran_settings, parts = comparison.settings, comparison.parts
     show_comparison_status(stored, ov.VARIANTS)
     if ran_settings != settings:
         st.caption("These results are for earlier settings; press the button to refresh them.")
-    results = [run.extra["result"] for run in parts.values() if "result" in run.extra]
+    results = [run.result for run in parts.values() if isinstance(run.result, ov.VariantResult)]
     draw_comparison(stored, "of_compare")
     with st.expander("Data: loss per epoch, each variant"):
         st.dataframe(curves_frame(variant_curves(stored)))
@@ -274,13 +278,7 @@ if stored is not None:
             "epochs run": [r.record.epochs_done for r in results],
             "final train MSE": [r.train_mse for r in results],
             "final validation MSE": [r.val_mse for r in results],
-            "lowest val_loss (epoch)": [
-                f"{min(r.record.history['val_loss']):.4f} "
-                f"({r.record.history['val_loss'].index(min(r.record.history['val_loss'])) + 1})"
-                if r.record.history.get("val_loss")
-                else "-"
-                for r in results
-            ],
+            "lowest val_loss (epoch)": [lowest_text(r.record) for r in results],
         },
         hide_index=True,
     )

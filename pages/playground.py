@@ -11,7 +11,9 @@ from core.nn.networks import ACTIVATIONS, OPTIMIZERS, DenseLayer, OptimizerSpec
 from core.nn.playground import (
     DATASETS,
     DataSettings,
+    PlaygroundComparison,
     PlaygroundData,
+    PlaygroundResult,
     PlaygroundSettings,
     compare_linear_relu,
     comparison_runs,
@@ -201,7 +203,9 @@ def points_table(data: PlaygroundData) -> pd.DataFrame:
 
 
 def boundary_chart(record: RunRecord, data: PlaygroundData, key: str, title: str = "") -> None:
-    boundary = record.extra.get("boundary")
+    # A part of the comparison has no result until its turn comes.
+    result = record.result
+    boundary = result.boundary if isinstance(result, PlaygroundResult) else None
     fig = boundary_figure(
         data.x_train,
         data.y_train,
@@ -215,7 +219,7 @@ def boundary_chart(record: RunRecord, data: PlaygroundData, key: str, title: str
 
 
 def draw(record: RunRecord, key_prefix: str) -> None:
-    run_data = record.extra["data"]
+    run_data = record.result_as(PlaygroundResult).data
     left, right = st.columns(2)
     with left:
         fig = loss_curves_figure(record.history, record.total_epochs)
@@ -225,14 +229,16 @@ def draw(record: RunRecord, key_prefix: str) -> None:
 
 
 def train(record: RunRecord, stop_flag: StopFlag) -> None:
-    train_playground(record.extra["settings"], record.extra["data"], record, stop_flag)
+    asked = record.result_as(PlaygroundResult)
+    train_playground(asked.settings, asked.data, record, stop_flag)
 
 
 if submitted:
     new_record = RunRecord(
         kind="playground",
         settings=asdict(settings),
-        extra={"settings": settings, "data": data},
+        # The result holds the data from the start: the first live frame already draws it.
+        result=PlaygroundResult(settings, data),
     )
     run_live_training(train, new_record, draw, key=RUN_KEY)
 
@@ -251,10 +257,10 @@ if record is None:
         st.dataframe(points_table(data), height=300)
     show_code(playground_code(settings))
 else:
-    run_settings: PlaygroundSettings = record.extra["settings"]
-    run_data: PlaygroundData = record.extra["data"]
+    result = record.result_as(PlaygroundResult)
+    run_settings, run_data = result.settings, result.data
     show_run_status(record)
-    accuracy = record.extra.get("test_accuracy")
+    accuracy = result.test_accuracy
     history = record.history
     cols = st.columns(3)
     if accuracy is not None and record.status != "failed":
@@ -270,7 +276,7 @@ else:
             height=240,
         )
         st.dataframe(points_table(run_data), height=240)
-        boundary = record.extra.get("boundary")
+        boundary = result.boundary
         if boundary is not None:
             st.caption("The boundary: P(class 1) at each grid point (rows x2, columns x1).")
             st.dataframe(
@@ -310,28 +316,29 @@ else:
 
 def draw_comparison(group: RunRecord, key_prefix: str) -> None:
     """The two boundaries side by side, as far as each run has got."""
-    group_data: PlaygroundData = group.extra["data"]
-    for column, (activation, run) in zip(st.columns(2), group.extra["parts"].items(), strict=True):
+    comparison = group.result_as(PlaygroundComparison)
+    for column, (activation, run) in zip(st.columns(2), comparison.parts.items(), strict=True):
         with column:
-            accuracy = run.extra.get("test_accuracy")
+            accuracy = (
+                run.result.test_accuracy if isinstance(run.result, PlaygroundResult) else None
+            )
             if accuracy is not None:
                 title = f"All {ACTIVATION_NAMES[activation]}: test accuracy {accuracy:.1%}"
             else:
                 title = f"All {ACTIVATION_NAMES[activation]}: epoch {run.epochs_done}"
-            boundary_chart(run, group_data, key=f"{key_prefix}_{activation}", title=title)
+            boundary_chart(run, comparison.data, key=f"{key_prefix}_{activation}", title=title)
 
 
 def train_comparison(group: RunRecord, stop_flag: StopFlag) -> None:
-    compare_linear_relu(
-        group.extra["settings"], group.extra["data"], group.extra["parts"], stop_flag
-    )
+    asked = group.result_as(PlaygroundComparison)
+    compare_linear_relu(asked.settings, asked.data, asked.parts, stop_flag)
 
 
 if settings.hidden and st.session_state.pop(COMPARE_REQUEST, False):
     group = RunRecord(
         kind="playground-comparison",
         settings=asdict(settings),
-        extra={"settings": settings, "data": data, "parts": comparison_runs(settings)},
+        result=PlaygroundComparison(comparison_runs(settings), settings, data),
     )
     run_live_comparison(train_comparison, group, draw_comparison, key=COMPARE_KEY)
 
@@ -340,9 +347,10 @@ if compared is not None:
     show_comparison_status(compared, ACTIVATION_NAMES)
     draw_comparison(compared, "playground_compare")
     with st.expander("Data: the two runs' curves"):
-        labels = {ACTIVATION_NAMES[a]: run for a, run in compared.extra["parts"].items()}
+        parts = compared.result_as(PlaygroundComparison).parts
+        labels = {ACTIVATION_NAMES[a]: run for a, run in parts.items()}
         st.dataframe(curves_frame(labelled_curves(labels, ("loss", "val_loss", "accuracy"))))
-    if compared.extra["settings"] != settings:
+    if compared.result_as(PlaygroundComparison).settings != settings:
         st.caption("These runs are for earlier settings; press **Train both** to refresh them.")
     st.markdown(
         "**Why:** each linear layer multiplies by a matrix and adds a vector, and doing that "

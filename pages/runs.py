@@ -47,10 +47,7 @@ if not runs:
     st.page_link("pages/playground.py", label="Playground", icon=":material/scatter_plot:")
     st.stop()
 
-labels = {
-    record.run_id: run_label(record, record.extra.get("number", i + 1))
-    for i, record in enumerate(runs)
-}
+labels = {record.run_id: run_label(record, record.number or i + 1) for i, record in enumerate(runs)}
 chosen = st.multiselect(
     "Runs to compare",
     list(labels),
@@ -62,7 +59,7 @@ selected = [r for r in runs if r.run_id in chosen]
 if not selected:
     st.info("Pick at least one run above.", icon=":material/info:")
     st.stop()
-numbers = [r.extra.get("number", i + 1) for i, r in enumerate(selected)]
+numbers = [r.number or i + 1 for i, r in enumerate(selected)]
 
 curve_names = sorted({name for r in selected for name in r.history})
 default_curves = [n for n in ("loss", "val_loss") if n in curve_names] or curve_names[:1]

@@ -13,6 +13,7 @@ from core.figures.training import curves_figure
 from core.nn.networks import ACTIVATIONS, OPTIMIZERS
 from core.nn.regression import (
     TARGETS,
+    RegressionResult,
     RegressionSettings,
     chronological_split,
     regression_code,
@@ -159,8 +160,8 @@ if record is None:
 else:
     shown = RegressionSettings(**record.settings)
     show_last_run(record, shown != settings, draw, "stock_final")
-    result = record.extra.get("result")
-    if result is not None:
+    result = record.result
+    if isinstance(result, RegressionResult):
         st.subheader("Test period: network against the baseline")
         winner_is_network = result.network_mse < result.baseline_mse
         message = verdict(result.network_mse, result.baseline_mse)

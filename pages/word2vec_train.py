@@ -6,6 +6,7 @@ import streamlit as st
 from core.data.datasets import GENSIM_CORPORA, Corpus, LabelledText, gensim_corpus
 from core.data.links import Field
 from core.embeddings.word2vec import (
+    Word2VecRunResult,
     Word2VecSettings,
     corpus_sentences,
     train_vector_set,
@@ -210,7 +211,8 @@ def draw(record: RunRecord, key_prefix: str) -> None:
 
 
 def train(record: RunRecord, stop_flag: StopFlag) -> None:
-    run_settings: Word2VecSettings = record.extra["settings"]
+    asked = record.result_as(Word2VecRunResult)
+    run_settings = asked.settings
     record.total_epochs = run_settings.epochs
     record.device = f"CPU ({run_settings.workers} worker{'s' * (run_settings.workers > 1)})"
 
@@ -225,23 +227,19 @@ def train(record: RunRecord, stop_flag: StopFlag) -> None:
 
     try:
         vector_set, result = train_vector_set(
-            record.extra["sentences"],
-            record.extra["label"],
+            asked.sentences,
+            asked.corpus_name,
             run_settings,
             should_stop=stop_flag.is_set,
             on_epoch=on_epoch,
         )
     except DataError as error:
-        record.extra["error"] = error
+        asked.error = error
         record.finish("failed", f"{error.message} {error.hint}")
         return
-    record.extra["vector_set"] = vector_set
-    record.extra["result"] = result
-    record.metrics = {
-        "vocabulary": result.vocab_size,
-        "words per second": result.words_per_second,
-        **({"final loss": result.epoch_losses[-1]} if result.epoch_losses else {}),
-    }
+    asked.vector_set = vector_set
+    asked.training = result
+    record.metrics = result.flat()
     if result.stopped:
         vector_set.name += f" (stopped at epoch {record.epochs_done})"
         record.finish(
@@ -260,7 +258,7 @@ if submitted:
     new_record = RunRecord(
         kind="word2vec",
         settings={"corpus": label, **settings.gensim_kwargs()},
-        extra={"settings": settings, "sentences": sentences, "label": label},
+        result=Word2VecRunResult(settings, sentences, label),
     )
     run_live_training(train, new_record, draw, key=RUN_KEY)
 
@@ -272,19 +270,19 @@ if record is None:
         icon=":material/info:",
     )
 else:
-    error = record.extra.get("error")
-    if error is not None:
-        show_data_error(error)
+    run = record.result_as(Word2VecRunResult)
+    if run.error is not None:
+        show_data_error(run.error)
     else:
         show_run_status(record)
-    vector_set = record.extra.get("vector_set")
+    vector_set = run.vector_set
     # Kept here, after the run has settled: Stop reruns the page before the training run's
     # own script gets past run_live_training, so that run never reaches this point.
-    if vector_set is not None and not record.extra.get("kept"):
+    if vector_set is not None and not run.kept:
         add_vector_set(vector_set)
-        record.extra["kept"] = True
-    if vector_set is not None:
-        result = record.extra["result"]
+        run.kept = True
+    if vector_set is not None and run.training is not None:
+        result = run.training
         cols = st.columns(4)
         cols[0].metric("Vocabulary", f"{result.vocab_size:,} words")
         cols[1].metric("Dimensions", result.settings.vector_size)

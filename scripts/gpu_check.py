@@ -21,7 +21,7 @@ record = train_playground(settings, data)
 print(
     f"status: {record.status} | epochs: {record.epochs_done} | {time.perf_counter() - start:.1f} s"
 )
-print("test accuracy:", record.extra.get("test_accuracy"), "| run device:", record.device)
+print("test accuracy:", record.result.test_accuracy, "| run device:", record.device)
 if keras.backend.backend() == "jax":
     import jax
 

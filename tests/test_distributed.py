@@ -146,6 +146,31 @@ def last_json(stdout: str) -> dict:
     return json.loads(stdout.strip().splitlines()[-1])
 
 
+def test_the_spread_of_a_run_exports_flat_once_its_weights_are_digested():
+    from core.__main__ import data_parallel_summary
+    from core.classifier.distributed import DataParallelResult
+    from core.nn.training import RunRecord
+
+    result = DataParallelResult((10, 4), processes=2, process_id=1, devices=2, local_rows=5,
+                                dropped_rows=0)  # fmt: skip
+    record = RunRecord(kind="classifier", history={"loss": [0.5]}, result=result)
+    assert data_parallel_summary(record) == {}  # training has not ended
+    result.weights_sha256 = "ab12"
+    assert result.flat() == {
+        "processes": 2,
+        "process_id": 1,
+        "devices": 2,
+        "local_rows": 5,
+        "dropped_rows": 0,
+        "weights_sha256": "ab12",
+    }
+    assert data_parallel_summary(record) == {
+        "data_parallel": result.flat(),
+        "history": {"loss": [0.5]},
+    }
+    assert data_parallel_summary(RunRecord(kind="classifier")) == {}
+
+
 def test_process_flags_need_processes(capsys):
     from core.__main__ import main
 

@@ -23,13 +23,13 @@ def trained(digits):
 
 def test_default_network_reaches_ninety_percent(trained):
     assert trained.status == "complete" and trained.epochs_done == 5
-    result = trained.extra["result"]
+    result = trained.result
     assert result.accuracy >= 0.9
     assert {"loss", "val_loss", "accuracy", "val_accuracy"} <= set(trained.history)
 
 
 def test_confusion_matrix_counts_the_test_set(trained, digits):
-    result = trained.extra["result"]
+    result = trained.result
     n_test = images.count_test_images(len(digits[1]), DigitsSettings().test_fraction)
     assert result.matrix.shape == (10, 10)
     assert result.matrix.sum() == len(result.y_test) == n_test
@@ -49,7 +49,7 @@ def test_confusion_on_made_up_labels():
 
 
 def test_first_layer_weight_images(trained):
-    weights = trained.extra["result"].weights
+    weights = trained.result.weights
     assert weights.shape == (DigitsSettings().hidden_units, 8, 8)
     kernel = np.arange(64 * 3, dtype=float).reshape(64, 3)
     pictures = images.weight_images(kernel)

@@ -276,7 +276,7 @@ def test_runs_table_shows_numbers_as_people_write_them():
         history={"loss": [0.6, 0.4, 0.2]},
         status="complete",
         duration=10.01,
-        extra={"number": 1},
+        number=1,
     )
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.session_state["runs"] = [record]

@@ -53,7 +53,7 @@ def test_comparison_trains_all_four_on_the_same_data():
     results = ov.compare_variants(settings, runs)
     assert [r.variant for r in results] == list(ov.VARIANTS)
     # The runs given are the ones trained, each with its result, in order.
-    assert [run.extra["result"] for run in runs.values()] == results
+    assert [run.result for run in runs.values()] == results
     assert all(run.settings["variant"] == name for name, run in runs.items())
     for result in results:
         assert len(result.prediction) == 200

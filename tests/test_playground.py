@@ -65,8 +65,8 @@ def test_default_relu_network_learns_non_linear_data(name):
     assert record.status == "complete"
     assert len(record.history["val_loss"]) == settings.epochs
     assert record.history["loss"][-1] < record.history["loss"][0]
-    assert record.extra["boundary"].epoch == settings.epochs
-    assert record.extra["test_accuracy"] >= 0.95
+    assert record.result.boundary.epoch == settings.epochs
+    assert record.result.test_accuracy >= 0.95
 
 
 def test_all_linear_network_cannot_separate_circles():
@@ -74,9 +74,9 @@ def test_all_linear_network_cannot_separate_circles():
     data = playground.make_dataset(settings.data)
     record = playground.train_playground(settings, data)
     assert record.status == "complete"
-    assert record.extra["test_accuracy"] <= 0.70
+    assert record.result.test_accuracy <= 0.70
     # A stack of linear layers is one linear map: the logit is a plane over the input square.
-    boundary = record.extra["boundary"]
+    boundary = record.result.boundary
     p = np.clip(boundary.probability.astype("float64"), 1e-6, 1 - 1e-6)
     logit = np.log(p / (1 - p)).ravel()
     xx, yy = np.meshgrid(boundary.xs, boundary.ys)

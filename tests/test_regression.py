@@ -97,21 +97,21 @@ def test_training_reports_both_test_mses_in_price_units(prices):
     record = regression.train_regression(settings, prices["AMZN"])
     assert record.status == "complete" and record.epochs_done == 3
     assert set(record.history) == {"loss", "val_loss"}
-    result = record.extra["result"]
+    result = record.result
     split = regression.chronological_split(prices["AMZN"], settings.window)
     np.testing.assert_array_equal(result.actual, split.y_test)
     assert result.network_mse == pytest.approx(regression.mse(result.actual, result.network))
     assert result.baseline_mse == pytest.approx(
         np.mean(np.diff(prices["AMZN"].to_numpy())[-len(split.y_test) :] ** 2)
     )
-    assert record.extra["sizes"]["test"] == len(split.y_test)
+    assert (result.n_train, result.n_validation) == (len(split.y_train), len(split.y_val))
 
 
 def test_divergence_fails_with_advice_and_no_comparison(prices):
     settings = RegressionSettings(optimizer="sgd", learning_rate=10.0, epochs=20)
     record = regression.train_regression(settings, prices["GOOG"])
     assert record.status == "failed" and "learning rate" in record.message
-    assert "result" not in record.extra
+    assert record.result is None
 
 
 @pytest.mark.parametrize("target", ["price", "change"])

@@ -54,6 +54,31 @@ def test_final_metrics_prefer_the_runs_own():
     assert final_metrics(plain) == {"test accuracy": 0.75}
 
 
+def test_a_results_flat_export_is_the_runs_metric_columns():
+    import numpy as np
+    import pandas as pd
+
+    from core.nn.regression import RegressionResult
+
+    prices = np.array([1.0, 2.0])
+    result = RegressionResult(
+        pd.DatetimeIndex(["2019-01-07", "2019-01-14"]),
+        prices,
+        prices + 0.5,
+        prices - 1.0,
+        network_mse=0.25,
+        baseline_mse=1.0,
+        n_train=10,
+        n_validation=2,
+    )
+    assert result.flat() == {"test MSE": 0.25, "baseline MSE": 1.0}
+    run = record(kind="stock regression")
+    run.result, run.metrics = result, result.flat()
+    row = runs_frame([run]).iloc[0]
+    assert (row["metric: test MSE"], row["metric: baseline MSE"]) == (0.25, 1.0)
+    assert json.loads(runs_json([run]))["runs"][0]["metrics"] == result.flat()
+
+
 def test_exports_hold_settings_metrics_and_curves_and_escape_formulas():
     runs = [record(), record(kind="=cmd|' /C calc'!A0")]
     document = json.loads(runs_json(runs))

@@ -102,6 +102,24 @@ def test_run_record_keeps_a_stopped_verdict():
     assert record.status == "stopped" and record.message == "user"
 
 
+def test_lowest_gives_the_lowest_value_and_its_first_epoch():
+    record = training.RunRecord(kind="t")
+    for loss, val_loss in ((1.0, 0.9), (0.5, 0.3), (0.4, 0.6), (0.2, 0.3)):
+        record.add_epoch({"loss": loss, "val_loss": val_loss})
+    assert record.lowest("val_loss") == training.Lowest(value=0.3, epoch=2)  # the first of a tie
+    assert record.lowest("loss") == (0.2, 4)
+    assert record.lowest("accuracy") is None
+    assert training.RunRecord(kind="t").lowest("val_loss") is None
+
+
+def test_result_as_gives_the_result_of_the_kind_asked_or_refuses():
+    comparison = training.ComparisonResult(parts={"a": training.RunRecord(kind="a")})
+    group = training.RunRecord(kind="group", result=comparison)
+    assert group.result_as(training.ComparisonResult) is comparison
+    with pytest.raises(TypeError, match="holds NoneType, not ComparisonResult"):
+        training.RunRecord(kind="t").result_as(training.ComparisonResult)
+
+
 def test_build_dense_model_matches_spec_and_code():
     import keras
 

@@ -172,7 +172,7 @@ def final_metrics(record: RunRecord) -> dict[str, Any]:
 
     A classifier that was itself imported passes on the metrics its bundle carried.
     """
-    imported = record.extra.get("bundle_training")
+    imported = record.result.training if isinstance(record.result, BundleResult) else None
     if not record.history and isinstance(imported, dict):
         return {
             "epochs_done": imported.get("epochs_done"),
@@ -271,6 +271,15 @@ class BundleSpec:
     weights: tuple[tuple[str, tuple[int, ...], str], ...]  # name, shape, dtype
 
 
+@dataclass(frozen=True)
+class BundleResult:
+    """The run of an imported classifier: its bundle's summary of training (epochs, metrics…)
+    and the library versions it was trained with."""
+
+    training: dict[str, Any]
+    versions: dict[str, str | None]
+
+
 def import_bundle(data: bytes, name: str = "bundle.zip") -> TrainedClassifier:
     """Bundle bytes → a :class:`TrainedClassifier` that predicts exactly as the exported one.
 
@@ -325,9 +334,8 @@ def _import_bundle(data: bytes, name: str) -> TrainedClassifier:
         total_epochs=spec.settings.epochs,
         status="complete",
         message=f"imported from {name}",
+        result=BundleResult(spec.training, spec.versions),
     )
-    record.extra["bundle_training"] = spec.training
-    record.extra["bundle_versions"] = spec.versions
     return TrainedClassifier(featurizer, model, spec.labels, spec.net, spec.settings, record)
 
 

@@ -89,6 +89,32 @@ class Cluster:
         return self.num_processes > 1
 
 
+@dataclass
+class DataParallelResult:
+    """How a data-parallel run was spread: processes, this one's id, devices in all, the rows
+    this process trained on and the rows dropped to share evenly, the input shape (rows,
+    features), and a digest of the trained weights (set once training has ended)."""
+
+    input_shape: tuple[int, int]
+    processes: int
+    process_id: int
+    devices: int
+    local_rows: int
+    dropped_rows: int
+    weights_sha256: str | None = None
+
+    def flat(self) -> dict[str, Any]:
+        """The spread as plain values by name (the CLI's JSON): all but the input shape."""
+        return {
+            "processes": self.processes,
+            "process_id": self.process_id,
+            "devices": self.devices,
+            "local_rows": self.local_rows,
+            "dropped_rows": self.dropped_rows,
+            "weights_sha256": self.weights_sha256,
+        }
+
+
 def parse_address(address: str) -> tuple[str, int]:
     """``"host:port"`` → ``(host, port)``; raises :class:`DataError` when it is not one."""
     host, _, port = address.rpartition(":")
@@ -274,8 +300,7 @@ def train_data_parallel(
     Same settings as :func:`core.classifier.train.train_classifier` (default: its defaults, one
     process), with ``batch_size`` as the global batch (a multiple of the number of devices),
     and the same early stopping and class weights, drawn from the whole file. The returned classifier's model is a
-    local copy of the trained weights; ``record.extra`` holds ``processes``, ``process_id``,
-    ``devices``, ``local_rows``, ``dropped_rows`` and ``weights_sha256``. Raises
+    local copy of the trained weights; ``record.result`` is a :class:`DataParallelResult`. Raises
     :class:`DataError` on the TensorFlow backend, on a batch size that does not split, and when
     the processes do not agree on their inputs. ``stop_flag`` must be set in every process.
     """
@@ -321,7 +346,7 @@ def train_data_parallel(
         fit_kwargs["class_weight"] = weights
 
     record.settings = record.settings or {"features": settings.features.kind}
-    record.extra.update(
+    result = record.result = DataParallelResult(
         input_shape=(used, net.input_dim),
         processes=cluster.num_processes,
         process_id=cluster.process_id,
@@ -354,7 +379,7 @@ def train_data_parallel(
         )
         timings["train"] = time.perf_counter() - started
         weights = [np.asarray(w) for w in model.get_weights()]
-    record.extra["weights_sha256"] = weights_digest(weights)
+    result.weights_sha256 = weights_digest(weights)
     record.device = (
         f"{training_device()}, {len(devices)} device(s) in {cluster.num_processes} process(es)"
     )

@@ -1,9 +1,10 @@
 """Training the text classifier live, and the trained classifier that scores new texts.
 
 :func:`train_classifier` trains with a stop flag, ``TerminateOnNaN``, ``EarlyStopping`` on a
-stratified validation split and class weights, and returns a :class:`TrainedClassifier`.
-:func:`prepare_training` fits the features and chooses the validation rows for it and for the
-data-parallel path (``core.classifier.distributed``) alike. Keras is imported inside the functions.
+stratified validation split and class weights, and returns a :class:`TrainedClassifier`; its
+run's result is a :class:`ClassifierResult`. :func:`prepare_training` fits the features and
+chooses the validation rows for it and for the data-parallel path (``core.classifier.distributed``)
+alike. Keras is imported inside the functions.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -21,6 +22,10 @@ from core.classifier.model import ClassifierNet, build_classifier_model
 from core.classifier.splits import TextSplit
 from core.nn.networks import DenseLayer, OptimizerSpec, make_optimizer
 from core.nn.training import RunRecord, StopFlag, fit_live, seed_everything, training_device
+
+if TYPE_CHECKING:
+    from core.classifier.report import Comparison
+    from core.errors import DataError
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,23 @@ class TrainedClassifier:
 
     def predict(self, texts: Sequence[str]) -> list[str]:
         return [self.label_names[i] for i in self.predict_proba(texts).argmax(axis=1)]
+
+
+@dataclass
+class ClassifierResult:
+    """A classifier run: the split and settings it trained on, the shape of its input (rows,
+    features) and, on the Train page, the trained classifier and its comparison with the
+    baselines, or the data error that stopped it."""
+
+    settings: ClassifierSettings
+    split: TextSplit
+    word_vectors: Any = None  # pretrained vectors for word2vec features, if any
+    input_shape: tuple[int, int] | None = None
+    data_parallel: int | None = None  # the GPUs each batch was spread over, if more than one
+    trained: TrainedClassifier | None = None
+    comparison: Comparison | None = None
+    error: DataError | None = None
+    kept: bool = False  # the trained classifier is already the session's current one
 
 
 def class_weights(y: np.ndarray, n_classes: int) -> dict[int, float]:
@@ -203,11 +225,16 @@ def train_classifier(
 
     Early stopping watches the validation loss and restores the best weights;
     ``TerminateOnNaN`` is always on (through :func:`~core.nn.training.fit_live`). The returned
-    classifier's ``record`` says how training ended; ``timings`` holds vectorize and train seconds.
+    classifier's ``record`` says how training ended, and its ``result`` is a
+    :class:`ClassifierResult` (the one a page gave the record already, with the same split and
+    settings, else a new one); ``timings`` holds vectorize and train seconds.
     """
     import keras
 
     record = record or RunRecord(kind="classifier")
+    if not isinstance(record.result, ClassifierResult):
+        record.result = ClassifierResult(settings, split, word_vectors)
+    result = record.result
     timings: dict[str, float] = {}
     seed_everything(settings.seed)
     started = time.perf_counter()
@@ -216,14 +243,14 @@ def train_classifier(
     x_all = featurizer.transform(split.train_texts)
     timings["vectorize"] = time.perf_counter() - started
     record.settings = record.settings or {"features": settings.features.kind}
-    record.extra["input_shape"] = (len(split.train_texts), net.input_dim)
+    result.input_shape = (len(split.train_texts), net.input_dim)
 
     # DataParallel on JAX cannot place SciPy sparse batches on several devices; those runs use
     # one device here (core.classifier.distributed densifies batch by batch for multi-process runs).
     devices = data_parallel_devices() if net.input_kind != "sparse" else []
     if devices and keras.distribution.distribution() is None:
         keras.distribution.set_distribution(keras.distribution.DataParallel(devices=devices))
-        record.extra["data_parallel"] = len(devices)
+        result.data_parallel = len(devices)
     model = build_classifier_model(
         net, seed=settings.seed, mixed_precision=settings.mixed_precision
     )

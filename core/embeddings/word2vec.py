@@ -11,6 +11,8 @@
   learning-rate schedule that a single call would have used. Each call resets gensim's loss
   tally, so the loss after it *is* that epoch's loss; the stop flag is read between epochs.
 - The result keeps only the ``KeyedVectors``: exploring vectors never needs the trainer.
+- :class:`Word2VecRunResult` is what a run of the Train page keeps: its corpus and settings,
+  then the vector set and the figures, or the data error that stopped it.
 
 gensim is imported inside the functions: importing this module stays cheap.
 """
@@ -23,11 +25,14 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from core.data.datasets import GENSIM_CORPORA, Corpus, gensim_datapath
 from core.errors import DataError
 from core.text.analysis import tokenize
+
+if TYPE_CHECKING:
+    from core.embeddings.vectors import VectorSet
 
 TokenMode = Literal["words", "whitespace"]
 # Shortcuts accepted wherever a corpus is named (the CLI's --corpus, for one).
@@ -126,6 +131,29 @@ class Word2VecResult:
         """Corpus words × epochs run ÷ training wall time (vocabulary building not included)."""
         seconds = self.train_seconds
         return sum(self.epoch_words) / seconds if seconds > 0 else 0.0
+
+    def flat(self) -> dict[str, float]:
+        """The final figures by display name (the Runs table's metrics): the vocabulary, the
+        words per second and, when the loss was computed, the last epoch's loss."""
+        return {
+            "vocabulary": self.vocab_size,
+            "words per second": self.words_per_second,
+            **({"final loss": self.epoch_losses[-1]} if self.epoch_losses else {}),
+        }
+
+
+@dataclass
+class Word2VecRunResult:
+    """A word2vec run of the Train page: the corpus and settings it was given, then the vector
+    set and the training figures, or the data error that stopped it."""
+
+    settings: Word2VecSettings
+    sentences: Iterable[list[str]]
+    corpus_name: str
+    vector_set: VectorSet | None = None
+    training: Word2VecResult | None = None
+    error: DataError | None = None
+    kept: bool = False  # the vector set is already among the session's
 
 
 # ---------------------------------------------------------------- corpora

@@ -116,13 +116,15 @@ def weight_images(kernel: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class DigitsResult:
-    """What the trained network does on the test set, and what its first layer learned."""
+    """What the trained network does on the test set, what its first layer learned, and how
+    many images it trained on."""
 
     y_test: np.ndarray
     y_pred: np.ndarray
     images_test: np.ndarray
     matrix: np.ndarray
     weights: np.ndarray  # (units, 8, 8)
+    n_train: int
 
     @property
     def accuracy(self) -> float:
@@ -137,6 +139,10 @@ class DigitsResult:
         """Indices into the test set where the prediction is wrong."""
         return np.flatnonzero(self.y_test != self.y_pred)
 
+    def flat(self) -> dict[str, float]:
+        """The final results by display name (the Runs table's metrics): the test accuracy."""
+        return {"test accuracy": self.accuracy}
+
 
 def train_digits(
     settings: DigitsSettings,
@@ -145,7 +151,7 @@ def train_digits(
     record: RunRecord | None = None,
     stop_flag: StopFlag | None = None,
 ) -> RunRecord:
-    """Train the network live; the record's ``extra["result"]`` holds a :class:`DigitsResult`.
+    """Train the network live; ``record.result`` becomes its :class:`DigitsResult`.
 
     No result is stored when training failed (NaN or exploding loss). A stopped run is still
     evaluated with the weights it reached.
@@ -159,7 +165,6 @@ def train_digits(
         metrics=["accuracy"],
     )
     record = record or RunRecord(kind="digits")
-    record.extra["sizes"] = {"train": len(split.y_train), "test": len(split.y_test)}
     extra = (
         {"validation_split": settings.validation_fraction} if settings.validation_fraction else {}
     )
@@ -181,14 +186,15 @@ def train_digits(
         return record
     y_pred = probabilities.argmax(axis=1)
     kernel = model.layers[0].get_weights()[0]
-    record.extra["result"] = DigitsResult(
+    result = record.result = DigitsResult(
         split.y_test,
         y_pred,
         split.images_test,
         confusion(split.y_test, y_pred),
         weight_images(kernel),
+        n_train=len(split.y_train),
     )
-    record.metrics = {"test accuracy": record.extra["result"].accuracy}
+    record.metrics = result.flat()
     return record
 
 

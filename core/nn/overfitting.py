@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from core.nn.networks import DenseLayer, NetworkSpec, OptimizerSpec, keras_code
-from core.nn.training import RunRecord, StopFlag, train_in_turn
+from core.nn.training import ComparisonResult, RunRecord, StopFlag, train_in_turn
 
 VARIANTS = {
     "plain": "Plain",
@@ -78,13 +78,23 @@ class SineData:
 
 @dataclass
 class VariantResult:
-    """One trained variant: its run, its fitted curve on the grid, and its final MSEs."""
+    """One trained variant: its run, its fitted curve on the grid, and its final MSEs.
+
+    It is also that run's ``record.result``.
+    """
 
     variant: str
     record: RunRecord
     prediction: list[float]
     train_mse: float
     val_mse: float
+
+
+@dataclass
+class OverfittingComparison(ComparisonResult):
+    """The four variants compared: their runs, by variant, and the settings they share."""
+
+    settings: OverfitSettings
 
 
 def make_sine_data(settings: OverfitSettings) -> SineData:
@@ -150,6 +160,8 @@ def train_variant(
 ):
     """Trains one variant with ``fit_live``; returns (VariantResult, the trained model).
 
+    The result is also the record's ``result``.
+
     Early stopping uses ``EarlyStopping(patience, restore_best_weights=True)`` on val_loss.
     The result's MSEs come from the final (for early stopping: restored) weights, without
     dropout or the L2 penalty, so the four variants compare fairly.
@@ -192,6 +204,7 @@ def train_variant(
         train_mse=float(np.mean((train_pred - data.y_train) ** 2)),
         val_mse=float(np.mean((val_pred - data.y_val) ** 2)),
     )
+    record.result = result
     return result, model
 
 
@@ -215,7 +228,7 @@ def compare_variants(
     """All four variants on the same data, one after the other.
 
     ``runs`` (from :func:`variant_runs`) receive the curves as they train, and each trained run
-    gets its :class:`VariantResult` in ``extra["result"]``. Once ``stop_flag`` is set, the
+    gets its :class:`VariantResult` as its ``result``. Once ``stop_flag`` is set, the
     variant in progress stops at its next batch and its result is of the weights reached; the
     variants not begun have none. Returns the results there are, in :data:`VARIANTS` order.
     """
@@ -223,10 +236,10 @@ def compare_variants(
     runs = runs or variant_runs(settings)
 
     def train_part(variant: str, record: RunRecord, flag: StopFlag) -> None:
-        record.extra["result"], _ = train_variant(settings, variant, data, record, flag)
+        train_variant(settings, variant, data, record, flag)
 
     train_in_turn(runs, train_part, stop_flag or StopFlag())
-    return [run.extra["result"] for run in runs.values() if "result" in run.extra]
+    return [run.result for run in runs.values() if isinstance(run.result, VariantResult)]
 
 
 def overfitting_code(settings: OverfitSettings, variant: str) -> str:

@@ -4,8 +4,9 @@
   seed, scales it into the square [-1, 1] x [-1, 1] and splits it, stratified, into train and test.
 - :func:`train_playground` builds the network with :mod:`core.nn.networks`, trains it with
   :func:`core.nn.training.fit_live` (the test split as validation data) and keeps the latest decision
-  boundary in ``record.extra["boundary"]``.
-- :func:`compare_linear_relu` trains one architecture twice: all-linear and all-ReLU.
+  boundary in the record's :class:`PlaygroundResult`.
+- :func:`compare_linear_relu` trains one architecture twice: all-linear and all-ReLU
+  (a :class:`PlaygroundComparison`).
 - :func:`playground_code` writes the same experiment as standalone scikit-learn + Keras code.
 
 No Streamlit here; Keras is imported inside the functions.
@@ -18,7 +19,14 @@ from dataclasses import asdict, dataclass, field, replace
 import numpy as np
 
 from core.nn.networks import DenseLayer, NetworkSpec, OptimizerSpec, keras_code
-from core.nn.training import RunRecord, StopFlag, fit_live, seed_everything, train_in_turn
+from core.nn.training import (
+    ComparisonResult,
+    RunRecord,
+    StopFlag,
+    fit_live,
+    seed_everything,
+    train_in_turn,
+)
 
 DATASETS = {
     "circles": "Circles",
@@ -160,6 +168,30 @@ class Boundary:
     epoch: int
 
 
+@dataclass
+class PlaygroundResult:
+    """A playground run: the settings and data it trained on, its latest decision boundary
+    (refreshed while it trains) and the test accuracy of its final weights."""
+
+    settings: PlaygroundSettings
+    data: PlaygroundData
+    boundary: Boundary | None = None
+    test_accuracy: float | None = None
+
+    def flat(self) -> dict[str, float]:
+        """The final results by display name (the Runs table's metrics): the test accuracy,
+        once there is one."""
+        return {} if self.test_accuracy is None else {"test accuracy": self.test_accuracy}
+
+
+@dataclass
+class PlaygroundComparison(ComparisonResult):
+    """The linear-versus-ReLU comparison: its two runs, and the settings and data they share."""
+
+    settings: PlaygroundSettings
+    data: PlaygroundData
+
+
 def _data_code(settings: DataSettings) -> str:
     generator = _GENERATORS[settings.name].format(
         n=settings.n_samples, noise=settings.noise, seed=settings.seed
@@ -222,13 +254,17 @@ def train_playground(
 ) -> RunRecord:
     """Train the settings' network on ``data`` and return the run.
 
-    The history holds train and test ("val_") loss and accuracy per epoch; ``record.extra`` gets
-    ``"boundary"`` (a :class:`Boundary`, refreshed every :func:`boundary_every` epochs while
-    training and once at the end) and ``"test_accuracy"`` (of the final weights).
+    The history holds train and test ("val_") loss and accuracy per epoch. ``record.result`` is
+    a :class:`PlaygroundResult` (the one a page gave the record already, with the same settings
+    and data, else a new one): its ``boundary`` is refreshed every :func:`boundary_every`
+    epochs while training and once at the end, its ``test_accuracy`` is of the final weights.
     """
     from core.nn.networks import build_dense_model, make_optimizer
 
     record = record or RunRecord(kind="playground")
+    if not isinstance(record.result, PlaygroundResult):
+        record.result = PlaygroundResult(settings, data)
+    result = record.result
     seed_everything(settings.seed)
     model = build_dense_model(settings.network, seed=settings.seed)
     model.compile(optimizer=make_optimizer(settings.optimizer), loss=LOSS, metrics=METRICS)
@@ -236,7 +272,7 @@ def train_playground(
 
     def on_epoch(epoch: int, logs: dict[str, float]) -> None:
         if epoch % every == 0:
-            record.extra["boundary"] = boundary_of(model, epoch)
+            result.boundary = boundary_of(model, epoch)
 
     fit_live(
         model,
@@ -250,9 +286,9 @@ def train_playground(
         validation_data=(data.x_test, data.y_test),
     )
     # The last redraw may be a few epochs old, or the run stopped mid-epoch: draw the final weights.
-    record.extra["boundary"] = boundary_of(model, record.epochs_done)
-    record.extra["test_accuracy"] = accuracy_of(model, data.x_test, data.y_test)
-    record.metrics = {"test accuracy": record.extra["test_accuracy"]}
+    result.boundary = boundary_of(model, record.epochs_done)
+    result.test_accuracy = accuracy_of(model, data.x_test, data.y_test)
+    record.metrics = result.flat()
     return record
 
 
@@ -281,8 +317,8 @@ def compare_linear_relu(
 
     ``runs`` (from :func:`comparison_runs`) receive the results as they train, so a page can
     draw them live; ``stop_flag`` ends the comparison (see :func:`core.nn.training.train_in_turn`).
-    Returns ``{"linear": record, "relu": record}``; each trained record has
-    ``extra["boundary"]`` and ``extra["test_accuracy"]``.
+    Returns ``{"linear": record, "relu": record}``; each trained record holds its
+    :class:`PlaygroundResult`.
     """
     return train_in_turn(
         runs or comparison_runs(settings),

@@ -192,7 +192,8 @@ def to_prices(output: np.ndarray, x: np.ndarray, scaler: Scaler, target: Target)
 
 @dataclass(frozen=True)
 class RegressionResult:
-    """Test-period predictions and both test MSEs, in price units."""
+    """Test-period predictions and both test MSEs, in price units, and how many windows each
+    part of the split held (the test windows are ``actual``'s)."""
 
     dates: pd.DatetimeIndex
     actual: np.ndarray
@@ -200,6 +201,12 @@ class RegressionResult:
     baseline: np.ndarray
     network_mse: float
     baseline_mse: float
+    n_train: int
+    n_validation: int
+
+    def flat(self) -> dict[str, float]:
+        """The final results by display name (the Runs table's metrics): both test MSEs."""
+        return {"test MSE": self.network_mse, "baseline MSE": self.baseline_mse}
 
     def table(self) -> pd.DataFrame:
         return pd.DataFrame(
@@ -240,7 +247,7 @@ def train_regression(
     record: RunRecord | None = None,
     stop_flag: StopFlag | None = None,
 ) -> RunRecord:
-    """Train the network on ``prices`` live; the record's ``extra["result"]`` holds the test result.
+    """Train the network on ``prices`` live; ``record.result`` becomes its :class:`RegressionResult`.
 
     The result is left out when training failed (a NaN or exploding loss): there is nothing
     meaningful to compare then. A stopped run is still evaluated, with the weights it reached.
@@ -257,11 +264,6 @@ def train_regression(
     model = build_dense_model(settings.network(), seed=settings.seed)
     model.compile(optimizer=make_optimizer(settings.optimizer_spec()), loss="mse")
     record = record or RunRecord(kind="stock regression")
-    record.extra["sizes"] = {
-        "train": len(split.y_train),
-        "validation": len(split.y_val),
-        "test": len(split.y_test),
-    }
     fit_live(
         model,
         x_train,
@@ -280,16 +282,17 @@ def train_regression(
         record.finish("failed", "The network predicted NaN prices: is the learning rate too high?")
         return record
     baseline = naive_forecast(split.x_test)
-    record.extra["result"] = RegressionResult(
+    result = record.result = RegressionResult(
         split.dates_test,
         split.y_test,
         predicted,
         baseline,
         mse(split.y_test, predicted),
         mse(split.y_test, baseline),
+        n_train=len(split.y_train),
+        n_validation=len(split.y_val),
     )
-    result = record.extra["result"]
-    record.metrics = {"test MSE": result.network_mse, "baseline MSE": result.baseline_mse}
+    record.metrics = result.flat()
     return record
 
 

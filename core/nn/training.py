@@ -3,7 +3,9 @@
 - :class:`StopFlag` is set from outside (a Stop button, a page left mid-run); the callback checks
   it at the end of every batch and sets ``model.stop_training``.
 - :class:`RunRecord` holds what a run produced so far: settings, per-epoch curves, status and a
-  message for people. A page can draw it while training goes on in another thread.
+  message for people, and its typed ``result`` (one dataclass per kind of run, defined next to
+  the code that trains it). A page can draw it while training goes on in another thread.
+- :class:`ComparisonResult` is the result of runs trained one after the other (a comparison).
 - :func:`fit_live` wraps ``model.fit`` with that callback and ``TerminateOnNaN``, always on, and
   turns a NaN or exploding loss into a failed run with advice instead of an exception.
 
@@ -19,9 +21,30 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeVar
+
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    from core.classifier.bundle import BundleResult
+    from core.classifier.distributed import DataParallelResult
+    from core.classifier.train import ClassifierResult
+    from core.embeddings.word2vec import Word2VecRunResult
+    from core.nn.images import DigitsResult
+    from core.nn.overfitting import OverfittingComparison, VariantResult
+    from core.nn.playground import PlaygroundComparison, PlaygroundResult
+    from core.nn.regression import RegressionResult
+
+    # What a run leaves, by kind: each type lives next to the code that trains that kind.
+    # (A string: ComparisonResult is defined below.)
+    RunResult: TypeAlias = (
+        "PlaygroundResult | PlaygroundComparison | RegressionResult | DigitsResult"
+        " | VariantResult | OverfittingComparison | Word2VecRunResult | ClassifierResult"
+        " | DataParallelResult | BundleResult | ComparisonResult"
+    )
 
 Status = Literal["running", "complete", "stopped", "failed"]
+R = TypeVar("R")
 
 # A loss this many times its first value means the weights are running away.
 EXPLODING_FACTOR = 1e4
@@ -47,9 +70,20 @@ class StopFlag:
         self._event.clear()
 
 
+class Lowest(NamedTuple):
+    """The lowest value of a curve and the epoch (1-based) where it was first reached."""
+
+    value: float
+    epoch: int
+
+
 @dataclass
 class RunRecord:
-    """One training run: what was asked, what happened so far, and how it ended."""
+    """One training run: what was asked, what happened so far, and how it ended.
+
+    ``result`` is the kind's own dataclass (for example a
+    :class:`~core.nn.playground.PlaygroundResult`), or ``None`` before there is one.
+    """
 
     kind: str
     settings: dict[str, Any] = field(default_factory=dict)
@@ -64,11 +98,31 @@ class RunRecord:
     stopped_epoch: int | None = None  # 1-based, the last epoch that ran when it ended early
     metrics: dict[str, float] = field(default_factory=dict)  # final results, by display name
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:8])
-    extra: dict[str, Any] = field(default_factory=dict)
+    number: int | None = None  # its number among the session's runs, once listed there
+    result: RunResult | None = None
 
     @property
     def epochs_done(self) -> int:
         return len(self.history.get("loss", []))
+
+    def result_as(self, kind: type[R]) -> R:
+        """The run's result, which must be a ``kind``; raises ``TypeError`` otherwise (also
+        when there is none yet). For a result that may be missing, test ``isinstance``."""
+        if not isinstance(self.result, kind):
+            raise TypeError(
+                f"run {self.run_id} ({self.kind}) holds {type(self.result).__name__}, "
+                f"not {kind.__name__}"
+            )
+        return self.result
+
+    def lowest(self, metric: str) -> Lowest | None:
+        """The lowest value of the ``metric`` curve (``"val_loss"``…) and its epoch, the first
+        one on a tie; ``None`` when the run has no such curve yet."""
+        values = self.history.get(metric)
+        if not values:
+            return None
+        index = min(range(len(values)), key=values.__getitem__)
+        return Lowest(values[index], index + 1)
 
     def add_epoch(self, logs: dict[str, float]) -> None:
         for name, value in logs.items():
@@ -82,6 +136,17 @@ class RunRecord:
         if message:
             self.message = message
         self.duration = time.time() - self.started
+
+
+@dataclass
+class ComparisonResult:
+    """Runs trained one after the other under one stop flag (see :func:`train_in_turn`).
+
+    Each part is a run of its own on the Runs page; the comparison's record only groups them.
+    Kinds of comparison subclass this with what their page needs to draw it again.
+    """
+
+    parts: dict[str, RunRecord]
 
 
 def train_in_turn(

@@ -15,7 +15,7 @@ from collections.abc import Callable, Hashable
 import streamlit as st
 
 from core.nn.jobs import LiveCount, LiveJob, yield_cpu_to_pages
-from core.nn.training import RunRecord, StopFlag, progress_in_turn
+from core.nn.training import ComparisonResult, RunRecord, StopFlag, progress_in_turn
 from pages.ui.stores import register_run
 
 log = logging.getLogger(__name__)
@@ -121,11 +121,12 @@ def run_live_comparison(
 ) -> RunRecord:
     """:func:`run_live_training` for runs trained one after the other (a comparison).
 
-    ``group.extra["parts"]`` holds the runs; ``compare(group, stop_flag)`` trains them (with
+    ``group.result`` is a :class:`~core.nn.training.ComparisonResult` whose ``parts`` are the
+    runs; ``compare(group, stop_flag)`` trains them (with
     :func:`core.nn.training.train_in_turn`). Each part is a run of its own on the Runs page, the
     progress bar counts the epochs of all of them, and Stop marks the comparison stopped.
     """
-    for part in group.extra["parts"].values():
+    for part in group.result_as(ComparisonResult).parts.values():
         register_run(part)
 
     def train(record: RunRecord, stop_flag: StopFlag) -> None:
@@ -138,7 +139,7 @@ def run_live_comparison(
         group,
         draw,
         key,
-        progress_of=lambda g: progress_in_turn(g.extra["parts"]),
+        progress_of=lambda g: progress_in_turn(g.result_as(ComparisonResult).parts),
         register=False,
     )
 
@@ -202,11 +203,11 @@ def _stop_run(record: RunRecord) -> None:
 
 
 def show_comparison_status(record: RunRecord, labels: dict[str, str]) -> None:
-    """How a comparison (runs trained in turn, in ``record.extra["parts"]``) ended, if not
+    """How a comparison (runs trained in turn, a :class:`ComparisonResult`) ended, if not
     completely: stopped, with which runs are partial or missing, or failed parts with advice.
     ``labels`` names each part for people."""
     settle_run(record)
-    parts = {labels[name]: part for name, part in record.extra["parts"].items()}
+    parts = {labels[name]: part for name, part in record.result_as(ComparisonResult).parts.items()}
     for name, part in parts.items():
         if part.status == "failed":
             st.error(f"**{name}** failed: {part.message}", icon=":material/error:")

@@ -108,6 +108,7 @@ def register_run(record: RunRecord) -> None:
     """Add ``record`` to this session's runs once; it fills in as training goes on."""
     runs = session_runs()
     if all(r.run_id != record.run_id for r in runs):
-        record.extra.setdefault("number", st.session_state.get("runs_counter", 0) + 1)
-        st.session_state["runs_counter"] = record.extra["number"]
+        if record.number is None:
+            record.number = st.session_state.get("runs_counter", 0) + 1
+        st.session_state["runs_counter"] = record.number
         runs.append(record)
