@@ -28,9 +28,16 @@ from core.figures.classifier import (
     roc_figure,
 )
 from core.figures.training import curves_figure
-from core.nn.networks import ACTIVATIONS, OPTIMIZERS, DenseLayer, OptimizerSpec
+from core.nn.networks import (
+    ACTIVATIONS,
+    OPTIMIZERS,
+    DenseLayer,
+    OptimizerSpec,
+    batch_sizes,
+    learning_rates,
+)
 from core.nn.training import RunRecord, StopFlag
-from pages.ui.links import linked_settings, update_link
+from pages.ui.links import PageLink
 from pages.ui.live_jobs import run_live_training, show_run_status
 from pages.ui.patches import require_navigation
 from pages.ui.stores import CLASSIFIER_KEY, show_device_in_sidebar, vector_sets
@@ -40,7 +47,6 @@ RUN_KEY = "classifier_run"
 TRAIN_REQUEST = "classifier_train_requested"
 DATASETS = ["YouTube Spam Collection", "Pang & Lee movie reviews (gensim)", "Upload a file"]
 MAX_LAYERS = 3
-LEARNING_RATES = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1]
 ON_THE_FLY = "Train word2vec on the training texts"
 
 
@@ -71,79 +77,152 @@ st.markdown(
 
 defaults = ClassifierSettings()
 DATA_CODES = dict(zip(("youtube", "pang_lee", "upload"), DATASETS, strict=True))
-BATCH_SIZES = [8, 16, 32, 64, 128, 256]
+SPLITS = {
+    "one video": "One video, held out (train on the other four)",
+    "a random share": "A random stratified share",
+}
 # Every setting travels in the page's address, so a copied link opens the same experiment.
 FIELDS = {
-    "data": Field("choice", "youtube", options=tuple(DATA_CODES)),
-    "split": Field("choice", "one video", options=("one video", "a random share")),
-    "video": Field("choice", "Shakira", options=tuple(YOUTUBE_VIDEOS)),
-    "test_share": Field("float", 0.25, 0.1, 0.5),
-    "features": Field("choice", defaults.features.kind, options=tuple(FEATURE_KINDS)),
-    "analyzer": Field("choice", "word", options=("word", "char_wb")),
-    "ngram": Field("int", 2, 1, 5),
-    "max_features": Field("choice", 50_000, options=(1_000, 5_000, 20_000, 50_000, 200_000)),
-    "min_df": Field("int", 1, 1, 100),
-    "embedding_dim": Field("choice", 64, options=(8, 16, 32, 64, 128)),
-    "sequence_length": Field("choice", 64, options=(16, 32, 64, 128, 256)),
-    "layers": Field("int", 1, 0, MAX_LAYERS),
-    **{f"units_{i}": Field("int", 64, 1, 1024) for i in range(1, MAX_LAYERS + 1)},
-    **{f"act_{i}": Field("choice", "relu", options=ACTIVATIONS) for i in range(1, MAX_LAYERS + 1)},
-    **{f"drop_{i}": Field("float", 0.5, 0.0, 0.8) for i in range(1, MAX_LAYERS + 1)},
-    "optimizer": Field("choice", "adam", options=tuple(OPTIMIZERS)),
-    "lr": Field("choice", 0.001, options=tuple(LEARNING_RATES)),
-    "batch": Field("choice", defaults.batch_size, options=tuple(BATCH_SIZES)),
-    "epochs": Field("int", defaults.epochs, 1, 300),
-    "class_weight": Field("bool", defaults.class_weight),
-    "validation": Field("float", defaults.validation_split, 0.0, 0.4),
-    "patience": Field("int", defaults.patience, 1, 50),
-    "seed": Field("int", defaults.seed, 0, 10_000),
-    "mixed": Field("bool", False),
+    "data": Field(
+        "choice",
+        "youtube",
+        options=tuple(DATA_CODES),
+        label="Data",
+        widget="radio",
+        horizontal=True,
+        widget_values=DATA_CODES,
+        key="clf_dataset",
+    ),
+    "split": Field(
+        "choice",
+        "one video",
+        options=tuple(SPLITS),
+        label="Test on",
+        widget="radio",
+        format=SPLITS,
+        key="clf_split_kind",
+    ),
+    "video": Field("choice", "Shakira", options=tuple(YOUTUBE_VIDEOS), label="Held-out video"),
+    "test_share": Field("float", 0.25, 0.1, 0.5, label="Test share", widget="slider", step=0.05),
+    "features": Field(
+        "choice",
+        defaults.features.kind,
+        options=tuple(FEATURE_KINDS),
+        label="Features",
+        widget="segmented_control",
+        format=FEATURE_KINDS,
+        key="clf_kind",
+    ),
+    "analyzer": Field(
+        "choice",
+        "word",
+        options=("word", "char_wb"),
+        label="Terms",
+        widget="radio",
+        format={"word": "Words", "char_wb": "Character n-grams"},
+        horizontal=True,
+    ),
+    "ngram": Field("int", 2, 1, 5, label="Longest n-gram (words or characters)", widget="slider"),
+    "max_features": Field(
+        "choice",
+        50_000,
+        options=(1_000, 5_000, 20_000, 50_000, 200_000),
+        label="Vocabulary cap",
+        widget="select_slider",
+        key="clf_max",
+    ),
+    "min_df": Field("int", 1, 1, 100, label="Ignore terms in fewer texts than"),
+    "embedding_dim": Field(
+        "choice",
+        64,
+        options=(8, 16, 32, 64, 128),
+        label="Embedding size",
+        widget="select_slider",
+    ),
+    "sequence_length": Field(
+        "choice",
+        64,
+        options=(16, 32, 64, 128, 256),
+        label="Words read per text",
+        widget="select_slider",
+    ),
+    "layers": Field("int", 1, 0, MAX_LAYERS, label="Hidden layers", widget="slider"),
+    **{f"units_{i}": Field("int", 64, 1, 1024, label="Units") for i in range(1, MAX_LAYERS + 1)},
+    **{
+        f"act_{i}": Field("choice", "relu", options=ACTIVATIONS, label="Activation")
+        for i in range(1, MAX_LAYERS + 1)
+    },
+    **{
+        f"drop_{i}": Field("float", 0.5, 0.0, 0.8, label="Dropout", widget="slider", step=0.1)
+        for i in range(1, MAX_LAYERS + 1)
+    },
+    "optimizer": Field(
+        "choice",
+        "adam",
+        options=tuple(OPTIMIZERS),
+        label="Optimizer",
+        format=OPTIMIZERS,
+        key="clf_opt",
+    ),
+    "lr": Field(
+        "choice",
+        0.001,
+        options=learning_rates(0.0001, 0.1),
+        label="Learning rate",
+        widget="select_slider",
+    ),
+    "batch": Field(
+        "choice",
+        defaults.batch_size,
+        options=batch_sizes(8, 256),
+        label="Batch size",
+        widget="select_slider",
+    ),
+    "epochs": Field("int", defaults.epochs, 1, 300, label="Epochs (at most)"),
+    "class_weight": Field("bool", defaults.class_weight, label="Weigh classes by rarity"),
+    "validation": Field(
+        "float",
+        defaults.validation_split,
+        0.0,
+        0.4,
+        label="Validation share (early stopping)",
+        widget="slider",
+        step=0.05,
+    ),
+    "patience": Field("int", defaults.patience, 1, 50, label="Patience (epochs)"),
+    "seed": Field("int", defaults.seed, 0, 10_000, label="Seed"),
+    "mixed": Field(
+        "bool",
+        False,
+        label="Mixed precision (GPU)",
+        help="Computes the hidden layers in float16. It pays off on GPUs with tensor cores; "
+        "on a CPU it only slows training down.",
+    ),
 }
-link = linked_settings(FIELDS)
-dataset = st.radio(
-    "Data",
-    DATASETS,
-    horizontal=True,
-    index=list(DATA_CODES).index(link["data"]),
-    key="clf_dataset",
-)
-test_share = link["test_share"]
-test_video = link["video"]
+link = PageLink(FIELDS, key_prefix="clf_")
+dataset = DATA_CODES[link.draw("data")]
 data: LabelledText | None
 if dataset == DATASETS[0]:
     data = youtube_spam()
     left, right = st.columns(2)
-    split_kind = left.radio(
-        "Test on",
-        ["one video", "a random share"],
-        format_func={
-            "one video": "One video, held out (train on the other four)",
-            "a random share": "A random stratified share",
-        }.get,
-        index=["one video", "a random share"].index(link["split"]),
-        key="clf_split_kind",
-    )
+    split_kind = link.draw("split", left)
     if split_kind == "one video":
-        test_video = right.selectbox(
-            "Held-out video",
-            list(YOUTUBE_VIDEOS),
-            index=list(YOUTUBE_VIDEOS).index(link["video"]),
-            key="clf_video",
-        )
+        link.draw("video", right)
     else:
-        test_share = right.slider("Test share", 0.1, 0.5, test_share, 0.05, key="clf_test_share")
+        link.draw("test_share", right)
 elif dataset == DATASETS[1]:
     data = pang_lee_polarity()
-    split_kind = "a random share"
-    test_share = st.slider("Test share", 0.1, 0.5, test_share, 0.05, key="clf_test_share_pl")
+    split_kind = link.set("split", "a random share")
+    link.draw("test_share", key="clf_test_share_pl")
 else:
     st.caption(":material/link: A link to this page keeps the settings, not the uploaded file.")
     upload = upload_text("A labelled file: CSV, TSV or fastText", key="clf_upload", want="labelled")
     data = upload if isinstance(upload, LabelledText) else None
     if data is None:
         st.stop()
-    split_kind = "a random share"
-    test_share = st.slider("Test share", 0.1, 0.5, test_share, 0.05, key="clf_test_share_up")
+    split_kind = link.set("split", "a random share")
+    link.draw("test_share", key="clf_test_share_up")
+test_share, test_video = link["test_share"], link["video"]
 
 try:
     if split_kind == "one video":
@@ -157,63 +236,26 @@ st.caption(split_summary(split))
 
 # ---------------------------------------------------------------- settings
 
-kind = st.segmented_control(
-    "Features",
-    list(FEATURE_KINDS),
-    format_func=FEATURE_KINDS.get,
-    default=link["features"],
-    key="clf_kind",
-)
-kind = kind or defaults.features.kind
+kind = link.draw("features")
 # Widgets of the other feature kinds are not drawn; their link values carry over unchanged.
-analyzer, ngram_high, max_features, min_df = (
-    link["analyzer"],
-    link["ngram"],
-    link["max_features"],
-    link["min_df"],
-)
-embedding_dim, sequence_length = link["embedding_dim"], link["sequence_length"]
 word_vector_choice = ON_THE_FLY
 with st.form("clf_settings"):
     feature_col, network_col, training_col = st.columns([1, 1.4, 1], gap="medium")
     with feature_col:
         st.markdown(f"**{FEATURE_KINDS[kind]}**")
         if kind in ("tfidf", "bow"):
-            analyzer = st.radio(
-                "Terms",
-                ["word", "char_wb"],
-                format_func={"word": "Words", "char_wb": "Character n-grams"}.get,
-                index=["word", "char_wb"].index(analyzer),
-                key="clf_analyzer",
-                horizontal=True,
-            )
-            ngram_high = st.slider(
-                "Longest n-gram (words or characters)", 1, 5, ngram_high, key="clf_ngram"
-            )
-            max_features = st.select_slider(
-                "Vocabulary cap",
-                [1_000, 5_000, 20_000, 50_000, 200_000],
-                max_features,
-                key="clf_max",
-            )
-            min_df = st.number_input(
-                "Ignore terms in fewer texts than", 1, 100, min_df, key="clf_min_df"
-            )
+            link.draw("analyzer")
+            link.draw("ngram")
+            link.draw("max_features")
+            link.draw("min_df")
         elif kind == "word2vec":
             word_vector_choice = st.selectbox(
                 "Word vectors", [ON_THE_FLY, *vector_sets()], key="clf_vectors"
             )
             st.caption("A document is the mean of its words' vectors; unknown words are skipped.")
         else:
-            embedding_dim = st.select_slider(
-                "Embedding size", [8, 16, 32, 64, 128], embedding_dim, key="clf_embedding_dim"
-            )
-            sequence_length = st.select_slider(
-                "Words read per text",
-                [16, 32, 64, 128, 256],
-                sequence_length,
-                key="clf_sequence_length",
-            )
+            link.draw("embedding_dim")
+            link.draw("sequence_length")
             st.caption(
                 "Token ids → Embedding → average over the words → Dense layers. The "
                 "words become ids with the app's tokenizer (what Keras's TextVectorization "
@@ -221,106 +263,54 @@ with st.form("clf_settings"):
             )
     with network_col:
         st.markdown("**Network**: Dense layers, then one output per class")
-        n_layers = st.slider("Hidden layers", 0, MAX_LAYERS, link["layers"], key="clf_layers")
+        n_layers = link.draw("layers")
         layer_cols = st.columns(MAX_LAYERS)
-        layer_widgets = []
         for index, column in enumerate(layer_cols, start=1):
             with column:
                 st.caption(f"Layer {index}")
-                units = st.number_input(
-                    "Units", 1, 1024, link[f"units_{index}"], key=f"clf_units_{index}"
-                )
-                activation = st.selectbox(
-                    "Activation",
-                    ACTIVATIONS,
-                    index=ACTIVATIONS.index(link[f"act_{index}"]),
-                    key=f"clf_act_{index}",
-                )
-                dropout = st.slider(
-                    "Dropout", 0.0, 0.8, link[f"drop_{index}"], 0.1, key=f"clf_drop_{index}"
-                )
-                layer_widgets.append((int(units), activation, float(dropout)))
+                for name in ("units", "act", "drop"):
+                    link.draw(f"{name}_{index}")
         st.caption("Layers beyond the number of hidden layers chosen above are left out.")
     with training_col:
         st.markdown("**Training**")
-        optimizer = st.selectbox(
-            "Optimizer",
-            list(OPTIMIZERS),
-            index=list(OPTIMIZERS).index(link["optimizer"]),
-            format_func=OPTIMIZERS.get,
-            key="clf_opt",
-        )
-        learning_rate = st.select_slider("Learning rate", LEARNING_RATES, link["lr"], key="clf_lr")
-        batch_size = st.select_slider("Batch size", BATCH_SIZES, link["batch"], key="clf_batch")
-        epochs = st.number_input("Epochs (at most)", 1, 300, link["epochs"], key="clf_epochs")
-        class_weight = st.checkbox(
-            "Weigh classes by rarity", link["class_weight"], key="clf_class_weight"
-        )
-        validation = st.slider(
-            "Validation share (early stopping)", 0.0, 0.4, link["validation"], 0.05,
-            key="clf_validation",
-        )  # fmt: skip
-        patience = st.number_input("Patience (epochs)", 1, 50, link["patience"], key="clf_patience")
-        seed = st.number_input("Seed", 0, 10_000, link["seed"], key="clf_seed")
-        mixed = st.checkbox(
-            "Mixed precision (GPU)", link["mixed"], key="clf_mixed",
-            help="Computes the hidden layers in float16. It pays off on GPUs with tensor cores; "
-            "on a CPU it only slows training down.",
-        )  # fmt: skip
+        link.draw("optimizer")
+        link.draw("lr")
+        link.draw("batch")
+        link.draw("epochs")
+        link.draw("class_weight")
+        link.draw("validation")
+        link.draw("patience")
+        link.draw("seed")
+        link.draw("mixed")
     st.form_submit_button(
         "Train", type="primary", icon=":material/play_arrow:", on_click=request_training
     )
 submitted = st.session_state.pop(TRAIN_REQUEST, False)
-update_link(
-    {
-        "data": next(code for code, name in DATA_CODES.items() if name == dataset),
-        "split": split_kind,
-        "video": test_video,
-        "test_share": test_share,
-        "features": kind,
-        "analyzer": analyzer,
-        "ngram": ngram_high,
-        "max_features": max_features,
-        "min_df": int(min_df),
-        "embedding_dim": embedding_dim,
-        "sequence_length": sequence_length,
-        "layers": n_layers,
-        **{f"units_{i}": u for i, (u, _, _) in enumerate(layer_widgets, start=1)},
-        **{f"act_{i}": a for i, (_, a, _) in enumerate(layer_widgets, start=1)},
-        **{f"drop_{i}": d for i, (_, _, d) in enumerate(layer_widgets, start=1)},
-        "optimizer": optimizer,
-        "lr": learning_rate,
-        "batch": batch_size,
-        "epochs": int(epochs),
-        "class_weight": bool(class_weight),
-        "validation": validation,
-        "patience": int(patience),
-        "seed": int(seed),
-        "mixed": bool(mixed),
-    },
-    FIELDS,
-)
+link.write()
 
 try:
     settings = ClassifierSettings(
         features=feature_settings_for(
             kind,
-            analyzer=analyzer,
-            longest_ngram=ngram_high,
-            max_features=max_features,
-            min_df=min_df,
-            embedding_dim=embedding_dim,
-            sequence_length=sequence_length,
+            analyzer=link["analyzer"],
+            longest_ngram=int(link["ngram"]),
+            max_features=int(link["max_features"]),
+            min_df=int(link["min_df"]),
+            embedding_dim=int(link["embedding_dim"]),
+            sequence_length=int(link["sequence_length"]),
         ),
-        hidden=tuple(DenseLayer(u, a, dropout=d) for u, a, d in layer_widgets[:n_layers]),
-        optimizer=OptimizerSpec(optimizer, float(learning_rate)),
-        batch_size=int(batch_size),
-        epochs=int(epochs),
-        class_weight=bool(class_weight),
-        validation_split=float(validation),
-        patience=int(patience),
-        seed=int(seed),
-        mixed_precision=bool(mixed),
+        hidden=tuple(
+            DenseLayer(int(link[f"units_{i}"]), link[f"act_{i}"], dropout=float(link[f"drop_{i}"]))
+            for i in range(1, n_layers + 1)
+        ),
+        optimizer=OptimizerSpec(link["optimizer"], float(link["lr"])),
+        batch_size=int(link["batch"]),
+        epochs=int(link["epochs"]),
+        class_weight=bool(link["class_weight"]),
+        validation_split=float(link["validation"]),
+        patience=int(link["patience"]),
+        seed=int(link["seed"]),
+        mixed_precision=bool(link["mixed"]),
     )
 except ValueError as error:
     st.error(f"**These settings cannot be used:** {error}", icon=":material/error:")

@@ -18,10 +18,17 @@ from core.nn.images import (
     digits_code,
     train_digits,
 )
-from core.nn.networks import ACTIVATIONS, OPTIMIZERS
+from core.nn.networks import (
+    ACTIVATIONS,
+    OPTIMIZERS,
+    DenseLayer,
+    OptimizerSpec,
+    batch_sizes,
+    learning_rates,
+)
 from core.nn.training import RunRecord
 from pages.ui.display import show_code
-from pages.ui.links import linked_settings, sync_link
+from pages.ui.links import PageLink
 from pages.ui.live_jobs import run_live_training, show_last_run
 from pages.ui.patches import require_navigation
 
@@ -47,59 +54,45 @@ def load_digits() -> tuple[np.ndarray, np.ndarray]:
 
 images, labels = load_digits()
 
-RATES = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
-BATCHES = [8, 16, 32, 64, 128, 256]
 # The settings travel in the page's address, so a copied link opens the same experiment.
 FIELDS = {
-    "units": Field("int", 32, 1, 256),
-    "activation": Field("choice", "relu", options=ACTIVATIONS),
-    "optimizer": Field("choice", "adam", options=tuple(OPTIMIZERS)),
-    "rate": Field("choice", 0.01, options=tuple(RATES)),
-    "epochs": Field("int", 20, 1, 500),
-    "batch": Field("choice", 32, options=tuple(BATCHES)),
-    "test_share": Field("float", 0.25, 0.1, 0.5),
+    "units": Field("int", 32, 1, 256, label="Hidden units", widget="slider"),
+    "activation": Field("choice", "relu", options=ACTIVATIONS, label="Hidden activation"),
+    "optimizer": Field(
+        "choice", "adam", options=tuple(OPTIMIZERS), label="Optimizer", format=OPTIMIZERS
+    ),
+    "rate": Field(
+        "choice",
+        0.01,
+        options=learning_rates(0.0001, 10.0),
+        label="Learning rate",
+        widget="select_slider",
+    ),
+    "epochs": Field("int", 20, 1, 500, label="Epochs"),
+    "batch": Field(
+        "choice", 32, options=batch_sizes(8, 256), label="Batch size", widget="select_slider"
+    ),
+    "test_share": Field(
+        "float", 0.25, 0.1, 0.5, label="Test share", widget="slider", step=0.05, key="digits_test"
+    ),
 }
-link = linked_settings(FIELDS)
+link = PageLink(FIELDS, key_prefix="digits_")
 with st.form("digits_settings"):
     left, middle, right = st.columns(3)
-    units = left.slider("Hidden units", 1, 256, link["units"], key="digits_units")
-    activation = left.selectbox(
-        "Hidden activation",
-        ACTIVATIONS,
-        index=ACTIVATIONS.index(link["activation"]),
-        key="digits_activation",
-    )
-    optimizer = middle.selectbox(
-        "Optimizer",
-        list(OPTIMIZERS),
-        index=list(OPTIMIZERS).index(link["optimizer"]),
-        format_func=OPTIMIZERS.get,
-        key="digits_optimizer",
-    )
-    rate = middle.select_slider("Learning rate", RATES, value=link["rate"], key="digits_rate")
-    epochs = right.number_input("Epochs", 1, 500, link["epochs"], key="digits_epochs")
-    batch = right.select_slider("Batch size", BATCHES, value=link["batch"], key="digits_batch")
-    test_share = right.slider("Test share", 0.1, 0.5, link["test_share"], 0.05, key="digits_test")
+    units = link.draw("units", left)
+    activation = link.draw("activation", left)
+    optimizer = link.draw("optimizer", middle)
+    rate = link.draw("rate", middle)
+    epochs = link.draw("epochs", right)
+    batch = link.draw("batch", right)
+    test_share = link.draw("test_share", right)
     submitted = st.form_submit_button("Train", icon=":material/play_arrow:", type="primary")
-sync_link(
-    FIELDS,
-    {
-        "units": "digits_units",
-        "activation": "digits_activation",
-        "optimizer": "digits_optimizer",
-        "rate": "digits_rate",
-        "epochs": "digits_epochs",
-        "batch": "digits_batch",
-        "test_share": "digits_test",
-    },
-)
+link.write()
 
 try:
     settings = DigitsSettings(
-        hidden_units=int(units),
-        activation=activation,
-        optimizer=optimizer,
-        learning_rate=float(rate),
+        hidden=DenseLayer(int(units), activation),
+        optimizer=OptimizerSpec(optimizer, float(rate)),
         epochs=int(epochs),
         batch_size=int(batch),
         test_fraction=float(test_share),
@@ -146,7 +139,7 @@ record: RunRecord | None = st.session_state.get(RUN_KEY)
 if record is None:
     st.info("Choose the settings and press **Train**.", icon=":material/info:")
 else:
-    shown = DigitsSettings(**record.settings)
+    shown = DigitsSettings.from_dict(record.settings)
     show_last_run(record, shown != settings, draw, "digits_final")
     result = record.result
     if isinstance(result, DigitsResult):

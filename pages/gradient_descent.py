@@ -7,12 +7,13 @@ import streamlit as st
 from core.data.links import Field
 from core.figures.optimization import line_fit_figure, loss_steps_figure, surface_figure
 from core.nn import optimization as opt
-from core.nn.networks import OPTIMIZERS
+from core.nn.networks import OPTIMIZERS, learning_rates
 from pages.ui.display import show_code
-from pages.ui.links import linked_settings, sync_link
+from pages.ui.links import PageLink
 from pages.ui.patches import require_navigation
 
-LEARNING_RATES = [0.001, 0.003, 0.01, 0.03, 0.05, 0.1, 0.2, 0.25, 0.3, 0.5, 1.0]
+# Finer steps around 0.25, where descent on this data starts to diverge.
+LEARNING_RATES = learning_rates(0.001, 1.0, also=(0.05, 0.2, 0.25, 0.5))
 
 require_navigation()
 
@@ -37,24 +38,25 @@ st.markdown(
 
 # The settings travel in the page's address, so a copied link opens the same experiment.
 FIELDS = {
-    "lr": Field("choice", 0.1, options=tuple(LEARNING_RATES)),
-    "w0": Field("float", -1.0, -10.0, 10.0),
-    "b0": Field("float", 3.0, -10.0, 10.0),
-    "steps": Field("int", 40, 1, 200),
+    "lr": Field(
+        "choice",
+        0.1,
+        options=LEARNING_RATES,
+        label="Learning rate η",
+        widget="select_slider",
+        help="Above about 0.25 on this data, each step overshoots more than the last.",
+    ),
+    "w0": Field("float", -1.0, -10.0, 10.0, label="Start w", step=0.5),
+    "b0": Field("float", 3.0, -10.0, 10.0, label="Start b", step=0.5),
+    "steps": Field("int", 40, 1, 200, label="Steps N (loop and optimizers)", widget="slider"),
 }
-link = linked_settings(FIELDS)
+link = PageLink(FIELDS, key_prefix="gd_")
 cols = st.columns(4)
-learning_rate = cols[0].select_slider(
-    "Learning rate η",
-    LEARNING_RATES,
-    value=link["lr"],
-    key="gd_lr",
-    help="Above about 0.25 on this data, each step overshoots more than the last.",
-)
-start_w = cols[1].number_input("Start w", -10.0, 10.0, float(link["w0"]), 0.5, key="gd_w0")
-start_b = cols[2].number_input("Start b", -10.0, 10.0, float(link["b0"]), 0.5, key="gd_b0")
-steps = cols[3].slider("Steps N (loop and optimizers)", 1, 200, link["steps"], key="gd_steps")
-sync_link(FIELDS, {"lr": "gd_lr", "w0": "gd_w0", "b0": "gd_b0", "steps": "gd_steps"})
+learning_rate = link.draw("lr", cols[0])
+start_w = link.draw("w0", cols[1])
+start_b = link.draw("b0", cols[2])
+steps = link.draw("steps", cols[3])
+link.write()
 
 try:
     settings = opt.DescentSettings(

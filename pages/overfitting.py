@@ -7,10 +7,11 @@ from core.figures.optimization import fitted_curves_figure
 from core.figures.runs import runs_overlay_figure
 from core.figures.training import curves_figure
 from core.nn import overfitting as ov
+from core.nn.networks import learning_rates
 from core.nn.runs import curves_frame, labelled_curves
 from core.nn.training import RunRecord, StopFlag
 from pages.ui.display import show_code
-from pages.ui.links import linked_settings, sync_link
+from pages.ui.links import PageLink
 from pages.ui.live_jobs import (
     run_live_comparison,
     run_live_training,
@@ -41,50 +42,64 @@ st.markdown(
     "`restore_best_weights=True`, rolls back to the best epoch."
 )
 
-UNITS = [8, 16, 32, 64, 128, 256]
-RATES = [0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0]
-L2S = [0.0001, 0.001, 0.01, 0.1]
 # The settings travel in the page's address, so a copied link opens the same experiment.
 FIELDS = {
-    "noise": Field("float", 0.3, 0.0, 1.0),
-    "units": Field("choice", 128, options=tuple(UNITS)),
-    "layers": Field("int", 2, 1, 4),
-    "epochs": Field("int", 150, 1, 2000),
-    "lr": Field("choice", 0.01, options=tuple(RATES)),
-    "batch": Field("int", 5, 1, 30),
-    "patience": Field("int", 15, 1, 500),
-    "seed": Field("int", 0, 0, 10_000),
-    "variant": Field("choice", list(ov.VARIANTS)[1], options=tuple(ov.VARIANTS)),
-    "l2": Field("choice", 0.01, options=tuple(L2S)),
-    "dropout": Field("float", 0.2, 0.05, 0.8),
+    "noise": Field("float", 0.3, 0.0, 1.0, label="Noise (sd)", widget="slider", step=0.05),
+    "units": Field(
+        "choice",
+        128,
+        options=(8, 16, 32, 64, 128, 256),
+        label="Units per layer",
+        widget="select_slider",
+    ),
+    "layers": Field("int", 2, 1, 4, label="Hidden ReLU layers", widget="slider"),
+    "epochs": Field("int", 150, 1, 2000, label="Epochs", step=10),
+    "lr": Field(
+        "choice",
+        0.01,
+        options=learning_rates(0.0003, 1.0),
+        label="Learning rate (Adam)",
+        widget="select_slider",
+    ),
+    "batch": Field("int", 5, 1, 30, label="Batch size"),
+    "patience": Field("int", 15, 1, 500, label="Patience (epochs)"),
+    "seed": Field("int", 0, 0, 10_000, label="Seed"),
+    "variant": Field(
+        "choice",
+        list(ov.VARIANTS)[1],
+        options=tuple(ov.VARIANTS),
+        label="Train with",
+        widget="radio",
+        format=ov.VARIANTS,
+        horizontal=True,
+    ),
+    "l2": Field(
+        "choice",
+        0.01,
+        options=(0.0001, 0.001, 0.01, 0.1),
+        label="L2 factor",
+        widget="select_slider",
+    ),
+    "dropout": Field("float", 0.2, 0.05, 0.8, label="Dropout rate", widget="slider", step=0.05),
 }
-link = linked_settings(FIELDS)
+link = PageLink(FIELDS, key_prefix="of_")
 with st.form("overfit_settings"):
     cols = st.columns(4)
-    noise = cols[0].slider("Noise (sd)", 0.0, 1.0, link["noise"], 0.05, key="of_noise")
-    units = cols[1].select_slider("Units per layer", UNITS, link["units"], key="of_units")
-    layers = cols[2].slider("Hidden ReLU layers", 1, 4, link["layers"], key="of_layers")
-    epochs = cols[3].number_input("Epochs", 1, 2000, link["epochs"], 10, key="of_epochs")
+    noise = link.draw("noise", cols[0])
+    units = link.draw("units", cols[1])
+    layers = link.draw("layers", cols[2])
+    epochs = link.draw("epochs", cols[3])
     cols = st.columns(4)
-    learning_rate = cols[0].select_slider("Learning rate (Adam)", RATES, link["lr"], key="of_lr")
-    batch_size = cols[1].number_input("Batch size", 1, 30, link["batch"], key="of_batch")
-    patience = cols[2].number_input(
-        "Patience (epochs)", 1, 500, link["patience"], key="of_patience"
-    )
-    seed = cols[3].number_input("Seed", 0, 10_000, link["seed"], key="of_seed")
+    learning_rate = link.draw("lr", cols[0])
+    batch_size = link.draw("batch", cols[1])
+    patience = link.draw("patience", cols[2])
+    seed = link.draw("seed", cols[3])
     cols = st.columns(4)
-    variant = cols[0].radio(
-        "Train with",
-        list(ov.VARIANTS),
-        index=list(ov.VARIANTS).index(link["variant"]),
-        format_func=ov.VARIANTS.get,
-        key="of_variant",
-        horizontal=True,
-    )
-    l2 = cols[2].select_slider("L2 factor", L2S, link["l2"], key="of_l2")
-    dropout = cols[3].slider("Dropout rate", 0.05, 0.8, link["dropout"], 0.05, key="of_dropout")
+    variant = link.draw("variant", cols[0])
+    l2 = link.draw("l2", cols[2])
+    dropout = link.draw("dropout", cols[3])
     submitted = st.form_submit_button("Train", icon=":material/play_arrow:", type="primary")
-sync_link(FIELDS, {name: f"of_{name}" for name in FIELDS})
+link.write()
 
 try:
     settings = ov.OverfitSettings(

@@ -7,7 +7,7 @@ import streamlit as st
 
 from core.data.links import Field
 from core.figures.playground import boundary_figure, loss_curves_figure
-from core.nn.networks import ACTIVATIONS, OPTIMIZERS, DenseLayer, OptimizerSpec
+from core.nn.networks import ACTIVATIONS, OPTIMIZERS, DenseLayer, OptimizerSpec, learning_rates
 from core.nn.playground import (
     DATASETS,
     DataSettings,
@@ -24,7 +24,7 @@ from core.nn.playground import (
 from core.nn.runs import curves_frame, labelled_curves
 from core.nn.training import RunRecord, StopFlag
 from pages.ui.display import show_code
-from pages.ui.links import linked_settings, sync_link
+from pages.ui.links import PageLink
 from pages.ui.live_jobs import (
     run_live_comparison,
     run_live_training,
@@ -34,8 +34,6 @@ from pages.ui.live_jobs import (
 from pages.ui.patches import require_navigation
 
 MAX_LAYERS = 4
-LEARNING_RATES = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0]
-L2_VALUES = [0.0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1]
 RUN_KEY = "playground_run"
 COMPARE_KEY = "playground_compare"
 ACTIVATION_NAMES = {"linear": "linear", "relu": "ReLU"}
@@ -63,81 +61,97 @@ st.markdown(
 defaults = PlaygroundSettings()
 # Every setting travels in the page's address, so a copied link opens the same experiment.
 FIELDS = {
-    "dataset": Field("choice", defaults.data.name, options=tuple(DATASETS)),
-    "noise": Field("float", defaults.data.noise, 0.0, 0.5),
-    "n_samples": Field("int", defaults.data.n_samples, 100, 2000),
-    "test_fraction": Field("float", defaults.data.test_fraction, 0.1, 0.5),
-    "seed": Field("int", defaults.seed, 0, 10_000),
-    "layers": Field("int", len(defaults.hidden), 0, MAX_LAYERS),
-    **{f"units_{i}": Field("int", 8, 1, 64) for i in range(1, MAX_LAYERS + 1)},
+    "dataset": Field(
+        "choice", defaults.data.name, options=tuple(DATASETS), label="Dataset", format=DATASETS
+    ),
+    "noise": Field(
+        "float", defaults.data.noise, 0.0, 0.5, label="Noise", widget="slider", step=0.05
+    ),
+    "n_samples": Field(
+        "int", defaults.data.n_samples, 100, 2000, label="Points", widget="slider", step=50
+    ),
+    "test_fraction": Field(
+        "float",
+        defaults.data.test_fraction,
+        0.1,
+        0.5,
+        label="Test share",
+        widget="slider",
+        step=0.05,
+    ),
+    "seed": Field("int", defaults.seed, 0, 10_000, label="Seed"),
+    "layers": Field(
+        "int", len(defaults.hidden), 0, MAX_LAYERS, label="Hidden layers", widget="slider"
+    ),
+    **{f"units_{i}": Field("int", 8, 1, 64, label="Units") for i in range(1, MAX_LAYERS + 1)},
     **{
-        f"activation_{i}": Field("choice", "relu", options=tuple(ACTIVATIONS))
+        f"activation_{i}": Field("choice", "relu", options=tuple(ACTIVATIONS), label="Activation")
         for i in range(1, MAX_LAYERS + 1)
     },
-    "dropout": Field("float", 0.0, 0.0, 0.5),
-    "l2": Field("choice", 0.0, options=tuple(L2_VALUES)),
-    "optimizer": Field("choice", defaults.optimizer.name, options=tuple(OPTIMIZERS)),
-    "learning_rate": Field(
-        "choice", defaults.optimizer.learning_rate, options=tuple(LEARNING_RATES)
+    "dropout": Field(
+        "float",
+        0.0,
+        0.0,
+        0.5,
+        label="Dropout after each hidden layer",
+        widget="slider",
+        step=0.05,
     ),
-    "batch_size": Field("int", defaults.batch_size, 1, 1024),
-    "epochs": Field("int", defaults.epochs, 1, 300),
+    "l2": Field(
+        "choice",
+        0.0,
+        options=(0.0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1),
+        label="L2 penalty per hidden layer",
+        widget="select_slider",
+    ),
+    "optimizer": Field(
+        "choice",
+        defaults.optimizer.name,
+        options=tuple(OPTIMIZERS),
+        label="Optimizer",
+        format=OPTIMIZERS,
+    ),
+    "learning_rate": Field(
+        "choice",
+        defaults.optimizer.learning_rate,
+        options=learning_rates(0.0001, 3.0),
+        label="Learning rate",
+        widget="select_slider",
+    ),
+    "batch_size": Field("int", defaults.batch_size, 1, 1024, label="Batch size"),
+    "epochs": Field("int", defaults.epochs, 1, 300, label="Epochs"),
 }
-link = linked_settings(FIELDS, note_upload=False)
+# Every widget's key is its parameter's name.
+link = PageLink(FIELDS)
 with st.form("settings"):
     data_col, net_col, fit_col = st.columns([1, 1.6, 1], gap="medium")
     with data_col:
         st.markdown("**Data**")
-        dataset = st.selectbox(
-            "Dataset",
-            list(DATASETS),
-            format_func=DATASETS.get,
-            index=list(DATASETS).index(link["dataset"]),
-            key="dataset",
-        )
-        noise = st.slider("Noise", 0.0, 0.5, link["noise"], 0.05, key="noise")
-        n_samples = st.slider("Points", 100, 2000, link["n_samples"], 50, key="n_samples")
-        test_fraction = st.slider(
-            "Test share", 0.1, 0.5, link["test_fraction"], 0.05, key="test_fraction"
-        )
-        seed = st.number_input("Seed", 0, 10_000, link["seed"], key="seed")
+        dataset = link.draw("dataset")
+        noise = link.draw("noise")
+        n_samples = link.draw("n_samples")
+        test_fraction = link.draw("test_fraction")
+        seed = link.draw("seed")
     with net_col:
         st.markdown("**Network** (2 inputs → hidden layers → 1 sigmoid unit)")
-        n_layers = st.slider("Hidden layers", 0, MAX_LAYERS, link["layers"], key="layers")
+        n_layers = link.draw("layers")
         st.caption("Units and activation per hidden layer; layers past the count above are unused.")
         layer_cols = st.columns(MAX_LAYERS)
         layer_widgets = []
         for index, column in enumerate(layer_cols, start=1):
             with column:
                 st.caption(f"Layer {index}")
-                units = st.number_input(
-                    "Units", 1, 64, link[f"units_{index}"], key=f"units_{index}"
-                )
-                activation = st.selectbox(
-                    "Activation",
-                    ACTIVATIONS,
-                    index=ACTIVATIONS.index(link[f"activation_{index}"]),
-                    key=f"activation_{index}",
-                )
+                units = link.draw(f"units_{index}")
+                activation = link.draw(f"activation_{index}")
                 layer_widgets.append((int(units), activation))
-        dropout = st.slider(
-            "Dropout after each hidden layer", 0.0, 0.5, link["dropout"], 0.05, key="dropout"
-        )
-        l2 = st.select_slider("L2 penalty per hidden layer", L2_VALUES, link["l2"], key="l2")
+        dropout = link.draw("dropout")
+        l2 = link.draw("l2")
     with fit_col:
         st.markdown("**Training**")
-        optimizer = st.selectbox(
-            "Optimizer",
-            list(OPTIMIZERS),
-            format_func=OPTIMIZERS.get,
-            index=list(OPTIMIZERS).index(link["optimizer"]),
-            key="optimizer",
-        )
-        learning_rate = st.select_slider(
-            "Learning rate", LEARNING_RATES, link["learning_rate"], key="learning_rate"
-        )
-        batch_size = st.number_input("Batch size", 1, 1024, link["batch_size"], key="batch_size")
-        epochs = st.number_input("Epochs", 1, 300, link["epochs"], key="epochs")
+        optimizer = link.draw("optimizer")
+        learning_rate = link.draw("learning_rate")
+        batch_size = link.draw("batch_size")
+        epochs = link.draw("epochs")
     st.form_submit_button(
         "Train",
         icon=":material/play_arrow:",
@@ -145,8 +159,7 @@ with st.form("settings"):
         on_click=request,
         args=(TRAIN_REQUEST,),
     )
-# Every field is named after its widget's key, so the link is read off the widget state.
-sync_link(FIELDS, {name: name for name in FIELDS})
+link.write()
 submitted = st.session_state.pop(TRAIN_REQUEST, False)
 
 try:

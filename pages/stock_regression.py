@@ -10,7 +10,14 @@ from core.data.links import Field
 from core.errors import DataError
 from core.figures.regression import mse_bars, predictions_figure
 from core.figures.training import curves_figure
-from core.nn.networks import ACTIVATIONS, OPTIMIZERS
+from core.nn.networks import (
+    ACTIVATIONS,
+    OPTIMIZERS,
+    DenseLayer,
+    OptimizerSpec,
+    batch_sizes,
+    learning_rates,
+)
 from core.nn.regression import (
     TARGETS,
     RegressionResult,
@@ -22,7 +29,7 @@ from core.nn.regression import (
 )
 from core.nn.training import RunRecord
 from pages.ui.display import show_code
-from pages.ui.links import linked_settings, sync_link
+from pages.ui.links import PageLink
 from pages.ui.live_jobs import run_live_training, show_last_run
 from pages.ui.patches import require_navigation
 from pages.ui.uploads import show_data_error
@@ -52,69 +59,59 @@ def load_prices() -> pd.DataFrame:
 
 prices = load_prices()
 
-RATES = [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
-BATCHES = [4, 8, 16, 32, 64]
 # The settings travel in the page's address, so a copied link opens the same experiment.
 FIELDS = {
-    "ticker": Field("choice", prices.columns[0], options=tuple(prices.columns)),
-    "window": Field("int", 5, 1, 30),
-    "target": Field("choice", list(TARGETS)[0], options=tuple(TARGETS)),
-    "layers": Field("int", 1, 0, 3),
-    "units": Field("int", 16, 1, 128),
-    "activation": Field("choice", "relu", options=ACTIVATIONS),
-    "optimizer": Field("choice", "adam", options=tuple(OPTIMIZERS)),
-    "rate": Field("choice", 0.01, options=tuple(RATES)),
-    "epochs": Field("int", 50, 1, 1000),
-    "batch": Field("choice", 16, options=tuple(BATCHES)),
+    "ticker": Field("choice", prices.columns[0], options=tuple(prices.columns), label="Ticker"),
+    "window": Field("int", 5, 1, 30, label="Window: the last N prices", widget="slider"),
+    "target": Field(
+        "choice",
+        list(TARGETS)[0],
+        options=tuple(TARGETS),
+        label="The network predicts",
+        widget="radio",
+        format=TARGETS,
+    ),
+    "layers": Field("int", 1, 0, 3, label="Hidden layers", widget="slider"),
+    "units": Field("int", 16, 1, 128, label="Units per hidden layer", widget="slider"),
+    "activation": Field("choice", "relu", options=ACTIVATIONS, label="Activation"),
+    "optimizer": Field(
+        "choice", "adam", options=tuple(OPTIMIZERS), label="Optimizer", format=OPTIMIZERS
+    ),
+    "rate": Field(
+        "choice",
+        0.01,
+        options=learning_rates(0.0001, 10.0),
+        label="Learning rate",
+        widget="select_slider",
+    ),
+    "epochs": Field("int", 50, 1, 1000, label="Epochs"),
+    "batch": Field(
+        "choice", 16, options=batch_sizes(4, 64), label="Batch size", widget="select_slider"
+    ),
 }
-link = linked_settings(FIELDS)
+link = PageLink(FIELDS, key_prefix="stock_")
 with st.form("stock_settings"):
     left, middle, right = st.columns(3)
-    ticker = left.selectbox(
-        "Ticker",
-        list(prices.columns),
-        index=list(prices.columns).index(link["ticker"]),
-        key="stock_ticker",
-    )
-    window = left.slider("Window: the last N prices", 1, 30, link["window"], key="stock_window")
-    target = left.radio(
-        "The network predicts",
-        list(TARGETS),
-        index=list(TARGETS).index(link["target"]),
-        format_func=TARGETS.get,
-        key="stock_target",
-    )
-    layers = middle.slider("Hidden layers", 0, 3, link["layers"], key="stock_layers")
-    units = middle.slider("Units per hidden layer", 1, 128, link["units"], key="stock_units")
-    activation = middle.selectbox(
-        "Activation",
-        ACTIVATIONS,
-        index=ACTIVATIONS.index(link["activation"]),
-        key="stock_activation",
-    )
-    optimizer = right.selectbox(
-        "Optimizer",
-        list(OPTIMIZERS),
-        index=list(OPTIMIZERS).index(link["optimizer"]),
-        format_func=OPTIMIZERS.get,
-        key="stock_optimizer",
-    )
-    rate = right.select_slider("Learning rate", RATES, value=link["rate"], key="stock_rate")
-    epochs = right.number_input("Epochs", 1, 1000, link["epochs"], key="stock_epochs")
-    batch = right.select_slider("Batch size", BATCHES, value=link["batch"], key="stock_batch")
+    ticker = link.draw("ticker", left)
+    window = link.draw("window", left)
+    target = link.draw("target", left)
+    layers = link.draw("layers", middle)
+    units = link.draw("units", middle)
+    activation = link.draw("activation", middle)
+    optimizer = link.draw("optimizer", right)
+    rate = link.draw("rate", right)
+    epochs = link.draw("epochs", right)
+    batch = link.draw("batch", right)
     submitted = st.form_submit_button("Train", icon=":material/play_arrow:", type="primary")
-sync_link(FIELDS, {name: f"stock_{name}" for name in FIELDS})
+link.write()
 
 try:
     settings = RegressionSettings(
         ticker=ticker,
         window=int(window),
-        hidden_units=int(units),
-        hidden_layers=int(layers),
-        activation=activation,
+        hidden=(DenseLayer(int(units), activation),) * int(layers),
         target=target,
-        optimizer=optimizer,
-        learning_rate=float(rate),
+        optimizer=OptimizerSpec(optimizer, float(rate)),
         epochs=int(epochs),
         batch_size=int(batch),
     )
@@ -158,7 +155,7 @@ record: RunRecord | None = st.session_state.get(RUN_KEY)
 if record is None:
     st.info("Choose the settings and press **Train**.", icon=":material/info:")
 else:
-    shown = RegressionSettings(**record.settings)
+    shown = RegressionSettings.from_dict(record.settings)
     show_last_run(record, shown != settings, draw, "stock_final")
     result = record.result
     if isinstance(result, RegressionResult):

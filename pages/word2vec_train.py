@@ -16,7 +16,7 @@ from core.errors import DataError
 from core.figures.training import curves_figure
 from core.nn.training import RunRecord, StopFlag
 from pages.ui.display import show_code
-from pages.ui.links import linked_settings, update_link
+from pages.ui.links import PageLink
 from pages.ui.live_jobs import run_live_training, show_run_status
 from pages.ui.patches import require_navigation
 from pages.ui.stores import add_vector_set
@@ -25,7 +25,6 @@ from pages.ui.uploads import show_data_error, upload_text
 RUN_KEY = "word2vec_run"
 TRAIN_REQUEST = "word2vec_train_requested"
 UPLOAD = "Upload a file"
-SAMPLE_VALUES = [0.0, 1e-5, 1e-4, 1e-3, 1e-2]
 
 
 def request_training() -> None:
@@ -58,26 +57,62 @@ CORPUS_CODES = {
 }
 # The settings travel in the page's address, so a copied link opens the same experiment.
 FIELDS = {
-    "corpus": Field("choice", "lee", options=tuple(CORPUS_CODES)),
-    "sg": Field("choice", defaults.sg, options=(1, 0)),
-    "vector_size": Field("int", defaults.vector_size, 10, 300),
-    "window": Field("int", defaults.window, 1, 15),
-    "min_count": Field("int", defaults.min_count, 1, 100_000),
-    "objective": Field("choice", "negative", options=("negative", "hs")),
-    "negative": Field("int", defaults.negative, 1, 25),
-    "sample": Field("choice", defaults.sample, options=tuple(SAMPLE_VALUES)),
-    "epochs": Field("int", 10, 1, 100),
-    "workers": Field("int", 1, 1, 8),
-    "seed": Field("int", defaults.seed, 0, 2**31 - 1),
+    "corpus": Field(
+        "choice",
+        "lee",
+        options=tuple(CORPUS_CODES),
+        label="Corpus",
+        widget="radio",
+        horizontal=True,
+        widget_values=CORPUS_CODES,
+    ),
+    "sg": Field(
+        "choice",
+        defaults.sg,
+        options=(1, 0),
+        label="Architecture (sg)",
+        widget="radio",
+        format={1: "Skip-gram (sg=1)", 0: "CBOW (sg=0)"},
+    ),
+    "vector_size": Field(
+        "int",
+        defaults.vector_size,
+        10,
+        300,
+        label="Vector size",
+        widget="slider",
+        step=10,
+        key="w2v_dim",
+    ),
+    "window": Field("int", defaults.window, 1, 15, label="Window", widget="slider"),
+    "min_count": Field(
+        "int", defaults.min_count, 1, 100_000, label="min_count (ignore rarer words)"
+    ),
+    "objective": Field(
+        "choice",
+        "negative",
+        options=("negative", "hs"),
+        label="Output layer",
+        widget="radio",
+        format={"negative": "Negative sampling", "hs": "Hierarchical softmax (hs=1)"},
+    ),
+    "negative": Field(
+        "int", defaults.negative, 1, 25, label="Negative samples per pair", widget="slider"
+    ),
+    "sample": Field(
+        "choice",
+        defaults.sample,
+        options=(0.0, 1e-5, 1e-4, 1e-3, 1e-2),
+        label="sample (down-sample frequent words)",
+        widget="select_slider",
+        format=lambda v: "off" if v == 0 else f"{v:g}",
+    ),
+    "epochs": Field("int", 10, 1, 100, label="Epochs", widget="slider"),
+    "workers": Field("int", 1, 1, 8, label="Worker threads", widget="slider"),
+    "seed": Field("int", defaults.seed, 0, 2**31 - 1, label="Seed"),
 }
-link = linked_settings(FIELDS)
-corpus_name = st.radio(
-    "Corpus",
-    list(CORPUS_CODES.values()),
-    horizontal=True,
-    key="w2v_corpus",
-    index=list(CORPUS_CODES).index(link["corpus"]),
-)
+link = PageLink(FIELDS, key_prefix="w2v_")
+corpus_name = CORPUS_CODES[link.draw("corpus")]
 if corpus_name == UPLOAD:
     st.caption(":material/link: A link to this page keeps the settings, not the uploaded file.")
     data = upload_text(
@@ -105,45 +140,20 @@ with st.form("w2v_settings"):
     model_col, objective_col, run_col = st.columns(3, gap="medium")
     with model_col:
         st.markdown("**Model**")
-        sg = st.radio(
-            "Architecture (sg)",
-            [1, 0],
-            format_func={1: "Skip-gram (sg=1)", 0: "CBOW (sg=0)"}.get,
-            index=[1, 0].index(link["sg"]),
-            key="w2v_sg",
-        )
-        vector_size = st.slider("Vector size", 10, 300, link["vector_size"], 10, key="w2v_dim")
-        window = st.slider("Window", 1, 15, link["window"], key="w2v_window")
-        min_count = st.number_input(
-            "min_count (ignore rarer words)", 1, 100_000, link["min_count"], key="w2v_min_count"
-        )
+        sg = link.draw("sg")
+        vector_size = link.draw("vector_size")
+        window = link.draw("window")
+        min_count = link.draw("min_count")
     with objective_col:
         st.markdown("**Objective**")
-        objective = st.radio(
-            "Output layer",
-            ["negative", "hs"],
-            format_func={
-                "negative": "Negative sampling",
-                "hs": "Hierarchical softmax (hs=1)",
-            }.get,
-            index=["negative", "hs"].index(link["objective"]),
-            key="w2v_objective",
-        )
-        negative = st.slider(
-            "Negative samples per pair", 1, 25, link["negative"], key="w2v_negative"
-        )
-        sample = st.select_slider(
-            "sample (down-sample frequent words)",
-            SAMPLE_VALUES,
-            link["sample"],
-            format_func=lambda v: "off" if v == 0 else f"{v:g}",
-            key="w2v_sample",
-        )
+        objective = link.draw("objective")
+        negative = link.draw("negative")
+        sample = link.draw("sample")
     with run_col:
         st.markdown("**Run**")
-        epochs = st.slider("Epochs", 1, 100, link["epochs"], key="w2v_epochs")
-        workers = st.slider("Worker threads", 1, 8, link["workers"], key="w2v_workers")
-        seed = st.number_input("Seed", 0, 2**31 - 1, link["seed"], key="w2v_seed")
+        epochs = link.draw("epochs")
+        workers = link.draw("workers")
+        seed = link.draw("seed")
         st.caption(
             "One worker gives the same vectors for the same seed and an exact loss; more "
             "workers are faster, but gensim then under-counts the loss."
@@ -152,22 +162,7 @@ with st.form("w2v_settings"):
         "Train", type="primary", icon=":material/play_arrow:", on_click=request_training
     )
 submitted = st.session_state.pop(TRAIN_REQUEST, False)
-update_link(
-    {
-        "corpus": next(code for code, name in CORPUS_CODES.items() if name == corpus_name),
-        "sg": sg,
-        "vector_size": vector_size,
-        "window": window,
-        "min_count": int(min_count),
-        "objective": objective,
-        "negative": negative,
-        "sample": sample,
-        "epochs": epochs,
-        "workers": workers,
-        "seed": int(seed),
-    },
-    FIELDS,
-)
+link.write()
 
 try:
     settings = Word2VecSettings(

@@ -1,11 +1,15 @@
 """Image classification: accuracy of a default network, the confusion matrix, the features."""
 
+from dataclasses import asdict
+
 import numpy as np
 import pytest
 
 from core.data import datasets
 from core.nn import images
 from core.nn.images import DigitsSettings
+from core.nn.networks import DenseLayer, OptimizerSpec
+from core.nn.runs import flatten_settings
 from tests.app_pages import open_page
 
 
@@ -50,7 +54,7 @@ def test_confusion_on_made_up_labels():
 
 def test_first_layer_weight_images(trained):
     weights = trained.result.weights
-    assert weights.shape == (DigitsSettings().hidden_units, 8, 8)
+    assert weights.shape == (DigitsSettings().hidden.units, 8, 8)
     kernel = np.arange(64 * 3, dtype=float).reshape(64, 3)
     pictures = images.weight_images(kernel)
     assert pictures.shape == (3, 8, 8)
@@ -72,13 +76,33 @@ def test_split_is_stratified_and_scaled(digits):
 
 def test_settings_reject_impossible_values():
     with pytest.raises(ValueError):
-        DigitsSettings(hidden_units=0)
+        DigitsSettings(hidden=DenseLayer(0))
     with pytest.raises(ValueError):
         DigitsSettings(test_fraction=0.9)
 
 
+def test_settings_hold_typed_layer_and_optimizer_specs():
+    settings = DigitsSettings(hidden=DenseLayer(12, "tanh"), optimizer=OptimizerSpec("sgd", 0.1))
+    assert settings.network().hidden == (DenseLayer(12, "tanh"),)
+    assert settings.network().output_units == 10
+    # Names and ranges are checked once, by the specs themselves.
+    with pytest.raises(ValueError, match="unknown optimizer"):
+        DigitsSettings(optimizer=OptimizerSpec("adagrad", 0.1))  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="unknown activation"):
+        DigitsSettings(hidden=DenseLayer(12, "swish"))
+    with pytest.raises(ValueError, match="learning_rate"):
+        DigitsSettings(optimizer=OptimizerSpec("adam", 0.0))
+    # A run's record flattens them as it does the Playground's: optimizer.name, …
+    flat = flatten_settings(asdict(DigitsSettings()))
+    assert flat["optimizer.name"] == "adam" and flat["optimizer.learning_rate"] == 0.01
+    assert flat["hidden.units"] == 32 and flat["hidden.activation"] == "relu"
+    assert DigitsSettings.from_dict(asdict(settings)) == settings
+
+
 def test_show_the_code_runs(digits):
-    settings = DigitsSettings(hidden_units=12, activation="tanh", epochs=2, optimizer="rmsprop")
+    settings = DigitsSettings(
+        hidden=DenseLayer(12, "tanh"), optimizer=OptimizerSpec("rmsprop", 0.01), epochs=2
+    )
     namespace: dict = {}
     exec(images.digits_code(settings), namespace)
     assert namespace["features"].shape == (12, 8, 8)

@@ -135,3 +135,98 @@ def test_other_training_pages_read_links_and_refuse_tampering(path, params, key,
     at = page_with(path, {name: "%00<x>" for name in params})
     assert not at.exception
     assert "could not be used" in at.warning[0].value
+
+
+def field_page() -> None:
+    """A page drawing one widget of each kind from its Field, then writing the link."""
+    from core.data.links import Field
+    from pages.ui.links import PageLink
+
+    fields = {
+        "epochs": Field("int", 40, 1, 300, label="Epochs", widget="slider", help="How long"),
+        "noise": Field("float", 0.1, 0.0, 0.5, label="Noise", step=0.05),
+        "rate": Field(
+            "choice",
+            0.01,
+            options=(0.001, 0.01, 0.1),
+            label="Rate",
+            widget="select_slider",
+            format=lambda v: f"η={v:g}",
+        ),
+        "data": Field(
+            "choice",
+            "a",
+            options=("a", "b"),
+            label="Data",
+            widget="radio",
+            widget_values={"a": "Alpha", "b": "Beta"},
+            key="dataset",
+        ),
+        "optimizer": Field(
+            "choice", "adam", options=("sgd", "adam"), label="Optimizer", format={"sgd": "SGD"}
+        ),
+        "kind": Field("choice", "x", options=("x", "y"), label="Kind", widget="segmented_control"),
+        "mixed": Field("bool", False, label="Mixed"),
+    }
+    link = PageLink(fields, key_prefix="t_")
+    for name in fields:
+        link.draw(name)
+    link.write()
+    import streamlit as st
+
+    st.write(repr(link.values))
+
+
+def field_page_with(params: dict) -> AppTest:
+    at = AppTest.from_function(field_page, default_timeout=60)
+    for name, value in params.items():
+        at.query_params[name] = value
+    return at.run()
+
+
+def test_a_field_draws_its_widget_with_range_default_label_and_help():
+    at = field_page_with({})
+    assert not at.exception, [e.value for e in at.exception]
+    epochs = at.slider(key="t_epochs")
+    assert (epochs.min, epochs.max, epochs.value) == (1, 300, 40)
+    assert epochs.label == "Epochs" and epochs.help == "How long"
+    noise = at.number_input(key="t_noise")
+    assert (noise.min, noise.max, noise.value, noise.step) == (0.0, 0.5, 0.1, 0.05)
+    rate = at.select_slider(key="t_rate")
+    assert rate.value == 0.01 and rate.options == ["η=0.001", "η=0.01", "η=0.1"]
+    assert at.radio(key="dataset").options == ["Alpha", "Beta"]
+    assert at.radio(key="dataset").value == "Alpha"
+    assert at.selectbox(key="t_optimizer").options == ["SGD", "adam"]
+    assert at.segmented_control(key="t_kind").value == "x"
+    assert at.checkbox(key="t_mixed").value is False
+    assert dict(at.query_params) == {}  # defaults stay out of the address
+
+
+def test_a_link_value_round_trips_through_the_widgets():
+    at = field_page_with({"epochs": "7", "data": "b", "rate": "0.1", "mixed": "true"})
+    assert not at.exception and not at.warning
+    assert at.slider(key="t_epochs").value == 7
+    assert at.radio(key="dataset").value == "Beta"  # the widget holds the long form
+    assert at.select_slider(key="t_rate").value == 0.1
+    assert at.checkbox(key="t_mixed").value is True
+    at.slider(key="t_epochs").set_value(12)
+    at.radio(key="dataset").set_value("Alpha")
+    at.selectbox(key="t_optimizer").set_value("sgd")
+    at.run()
+    written = {name: at.query_params[name] for name in at.query_params}
+    flat = {
+        name: value[-1] if isinstance(value, list) else value for name, value in written.items()
+    }
+    # The link keeps the short code; "data" is back at its default, so it is left out.
+    assert flat == {"epochs": "12", "rate": "0.1", "mixed": "true", "optimizer": "sgd"}
+    again = field_page_with(flat)
+    assert again.slider(key="t_epochs").value == 12
+    assert again.selectbox(key="t_optimizer").value == "sgd"
+    assert again.radio(key="dataset").value == "Alpha"
+
+
+def test_an_emptied_segmented_control_keeps_the_default():
+    at = field_page_with({"kind": "y"})
+    at.segmented_control(key="t_kind").set_value(None).run()
+    assert not at.exception
+    assert "'kind': 'x'" in at.markdown[-1].value

@@ -7,7 +7,14 @@ import pytest
 
 from core.figures.playground import boundary_figure, loss_curves_figure
 from core.nn import playground
-from core.nn.networks import DenseLayer, build_dense_model
+from core.nn.networks import (
+    BATCH_SIZES,
+    LEARNING_RATES,
+    DenseLayer,
+    batch_sizes,
+    build_dense_model,
+    learning_rates,
+)
 from core.nn.playground import DATASETS, DataSettings, PlaygroundSettings
 from tests.app_pages import open_page
 
@@ -157,3 +164,13 @@ def test_page_warns_when_there_is_nothing_to_compare():
     next(b for b in at.button if b.label == "Train").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert any("no hidden layer" in w.value for w in at.warning)
+
+
+def test_pages_take_their_rates_and_batch_sizes_from_one_list():
+    assert learning_rates(0.0001, 0.1) == (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1)
+    assert learning_rates(1e-9, 1e9) == LEARNING_RATES
+    # Extra rates join the shared ones in order, without duplicates.
+    fine = learning_rates(0.001, 1.0, also=(0.05, 0.2, 0.25, 0.5, 0.1))
+    assert fine == (0.001, 0.003, 0.01, 0.03, 0.05, 0.1, 0.2, 0.25, 0.3, 0.5, 1.0)
+    assert batch_sizes(4, 64) == (4, 8, 16, 32, 64)
+    assert batch_sizes(8, 256) == BATCH_SIZES[1:]

@@ -1,6 +1,7 @@
 """Stock price regression: the time split, the MSE, the naive baseline, the verdict, the page."""
 
 import math
+from dataclasses import asdict
 
 import numpy as np
 import pandas as pd
@@ -9,6 +10,7 @@ import pytest
 from core.data import datasets
 from core.errors import DataError
 from core.nn import regression
+from core.nn.networks import DenseLayer, OptimizerSpec
 from core.nn.regression import RegressionSettings
 from tests.app_pages import open_page
 
@@ -107,8 +109,23 @@ def test_training_reports_both_test_mses_in_price_units(prices):
     assert (result.n_train, result.n_validation) == (len(split.y_train), len(split.y_val))
 
 
+def test_settings_hold_typed_layer_and_optimizer_specs():
+    layers = (DenseLayer(8, "tanh"), DenseLayer(4, "relu"))
+    settings = RegressionSettings(hidden=layers, optimizer=OptimizerSpec("rmsprop", 0.003))
+    assert settings.network().hidden == layers and settings.network().output_activation == "linear"
+    assert "keras.optimizers.RMSprop(learning_rate=0.003)" in regression.regression_code(settings)
+    assert RegressionSettings(hidden=()).network().hidden == ()
+    assert RegressionSettings.from_dict(asdict(settings)) == settings
+    with pytest.raises(ValueError, match="unknown optimizer"):
+        RegressionSettings(optimizer=OptimizerSpec("adagrad"))  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="units"):
+        RegressionSettings(hidden=(DenseLayer(0),))
+    with pytest.raises(ValueError, match="hidden layers"):
+        RegressionSettings(hidden=(DenseLayer(4),) * (regression.MAX_HIDDEN_LAYERS + 1))
+
+
 def test_divergence_fails_with_advice_and_no_comparison(prices):
-    settings = RegressionSettings(optimizer="sgd", learning_rate=10.0, epochs=20)
+    settings = RegressionSettings(optimizer=OptimizerSpec("sgd", 10.0), epochs=20)
     record = regression.train_regression(settings, prices["GOOG"])
     assert record.status == "failed" and "learning rate" in record.message
     assert record.result is None
@@ -116,7 +133,9 @@ def test_divergence_fails_with_advice_and_no_comparison(prices):
 
 @pytest.mark.parametrize("target", ["price", "change"])
 def test_show_the_code_runs_and_agrees_on_the_baseline(prices, target):
-    settings = RegressionSettings(ticker="FB", window=6, target=target, epochs=2, hidden_layers=2)
+    settings = RegressionSettings(
+        ticker="FB", window=6, target=target, epochs=2, hidden=(DenseLayer(16),) * 2
+    )
     namespace: dict = {}
     exec(regression.regression_code(settings), namespace)
     split = regression.chronological_split(prices["FB"], 6)

@@ -5,28 +5,51 @@ parameters of a URL into typed values, and anything it cannot use (an unknown va
 of range, text where a number belongs) falls back to the default and is reported, never raised.
 :func:`encode_params` writes the current values back, leaving out those equal to their default so
 links stay short.
+
+A field also says how a page shows it (its widget, label, help, step and how its options read),
+as plain data: ``pages/ui/links.py`` draws the widget from it, so each setting is declared once.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import KW_ONLY, dataclass
 from typing import Any, Literal
 
 FieldKind = Literal["int", "float", "choice", "bool"]
+Widget = Literal[
+    "number_input", "slider", "select_slider", "selectbox", "radio", "segmented_control", "checkbox"
+]
 MAX_PARAM_CHARS = 200
 
 
 @dataclass(frozen=True)
 class Field:
-    """One setting that can travel in a link: its kind, default and allowed values."""
+    """One setting that can travel in a link: its kind, default and allowed values, and how a
+    page draws it.
+
+    ``widget`` is the Streamlit widget (``None``: a checkbox for a bool, a select box for a
+    choice, a number input for a number); ``key`` its widget key when it is not the page's prefix
+    plus the parameter name; ``format`` how values read (a mapping or function of an option, or a
+    printf pattern for a number); ``widget_values`` what the widget itself holds for each option
+    when that differs from the value in the link (a long name for a short code).
+    """
 
     kind: FieldKind
     default: Any
     low: float | None = None
     high: float | None = None
     options: tuple[Any, ...] = ()
+    _: KW_ONLY
+    label: str = ""
+    widget: Widget | None = None
+    key: str = ""
+    step: float | None = None
+    help: str | None = None
+    format: Mapping[Any, str] | Callable[[Any], str] | str | None = None
+    horizontal: bool = False
+    widget_values: Mapping[Any, Any] | None = None
 
     def parse(self, raw: str) -> Any:
         """The typed value of ``raw``; ``ValueError`` with a reason when it cannot be used."""

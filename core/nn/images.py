@@ -7,13 +7,13 @@ are the features it learned from the data. Keras is imported inside the function
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from core.nn.networks import (
-    ACTIVATIONS,
-    OPTIMIZERS,
     DenseLayer,
     NetworkSpec,
     OptimizerSpec,
@@ -33,12 +33,11 @@ MAX_WEIGHT_IMAGES = 16
 
 @dataclass(frozen=True)
 class DigitsSettings:
-    """Everything one run of the image page depends on."""
+    """Everything one run of the image page depends on; the layer and optimizer check
+    themselves."""
 
-    hidden_units: int = 32
-    activation: str = "relu"
-    optimizer: str = "adam"
-    learning_rate: float = 0.01
+    hidden: DenseLayer = DenseLayer(32, "relu")
+    optimizer: OptimizerSpec = OptimizerSpec("adam", 0.01)
     epochs: int = 20
     batch_size: int = 32
     test_fraction: float = 0.25
@@ -46,26 +45,25 @@ class DigitsSettings:
     seed: int = 0
 
     def __post_init__(self) -> None:
-        if not 1 <= self.hidden_units <= 4096:
-            raise ValueError("The hidden layer needs 1-4096 units.")
-        if self.activation not in ACTIVATIONS:
-            raise ValueError(f"Unknown activation {self.activation!r}.")
-        if self.optimizer not in OPTIMIZERS:
-            raise ValueError(f"Unknown optimizer {self.optimizer!r}.")
-        if not 0 < self.learning_rate <= 100:
-            raise ValueError("The learning rate must be in (0, 100].")
         if self.epochs < 1 or self.batch_size < 1:
             raise ValueError("Epochs and batch size must be at least 1.")
         if not 0.05 <= self.test_fraction <= 0.5 or not 0 <= self.validation_fraction <= 0.5:
             raise ValueError("Use a test share of 5-50% and a validation share of 0-50%.")
 
+    @classmethod
+    def from_dict(cls, values: Mapping[str, Any]) -> DigitsSettings:
+        """The settings back from ``dataclasses.asdict`` (as a run's record keeps them)."""
+        return cls(
+            **{
+                **values,
+                "hidden": DenseLayer(**values["hidden"]),
+                "optimizer": OptimizerSpec(**values["optimizer"]),
+            }
+        )
+
     def network(self) -> NetworkSpec:
         """Input 64 -> Dense hidden -> Dense 10 softmax."""
-        hidden = (DenseLayer(self.hidden_units, self.activation),)
-        return NetworkSpec(PIXELS, hidden, CLASSES, "softmax")
-
-    def optimizer_spec(self) -> OptimizerSpec:
-        return OptimizerSpec(self.optimizer, self.learning_rate)  # type: ignore[arg-type]
+        return NetworkSpec(PIXELS, (self.hidden,), CLASSES, "softmax")
 
 
 @dataclass(frozen=True)
@@ -160,7 +158,7 @@ def train_digits(
     seed_everything(settings.seed)
     model = build_dense_model(settings.network(), seed=settings.seed)
     model.compile(
-        optimizer=make_optimizer(settings.optimizer_spec()),
+        optimizer=make_optimizer(settings.optimizer),
         loss="sparse_categorical_crossentropy",
         metrics=["accuracy"],
     )
@@ -202,7 +200,7 @@ def digits_code(settings: DigitsSettings) -> str:
     """A stand-alone script doing what the page ran, with these settings filled in."""
     model = keras_code(
         settings.network(),
-        settings.optimizer_spec(),
+        settings.optimizer,
         "sparse_categorical_crossentropy",
         ["accuracy"],
     ).replace("import keras\n\n", "")

@@ -18,6 +18,19 @@ OPTIMIZERS = {
     "adam": "Adam",
 }
 Optimizer = Literal["sgd", "momentum", "rmsprop", "adam"]
+# The learning rates and batch sizes the pages offer; each page takes the stretch it needs.
+LEARNING_RATES = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+BATCH_SIZES = (4, 8, 16, 32, 64, 128, 256)
+
+
+def learning_rates(low: float, high: float, also: tuple[float, ...] = ()) -> tuple[float, ...]:
+    """The shared learning rates from ``low`` to ``high``, with the rates ``also`` added, in order."""
+    return tuple(sorted({rate for rate in LEARNING_RATES if low <= rate <= high} | set(also)))
+
+
+def batch_sizes(low: int, high: int) -> tuple[int, ...]:
+    """The shared batch sizes from ``low`` to ``high``."""
+    return tuple(size for size in BATCH_SIZES if low <= size <= high)
 
 
 @dataclass(frozen=True)

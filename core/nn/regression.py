@@ -9,8 +9,9 @@ Keras is imported inside the functions: importing this module stays cheap.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -18,8 +19,6 @@ import pandas as pd
 from core.data.datasets import lagged_windows
 from core.errors import DataError
 from core.nn.networks import (
-    ACTIVATIONS,
-    OPTIMIZERS,
     DenseLayer,
     NetworkSpec,
     OptimizerSpec,
@@ -37,20 +36,19 @@ TARGETS = {
 # Fewer training windows than this cannot teach a network anything worth comparing.
 MIN_TRAIN_SAMPLES = 10
 MIN_VALIDATION_SAMPLES = 2
+MAX_HIDDEN_LAYERS = 8
 
 
 @dataclass(frozen=True)
 class RegressionSettings:
-    """Everything one run of the stock page depends on."""
+    """Everything one run of the stock page depends on; the layers and optimizer check
+    themselves."""
 
     ticker: str = "GOOG"
     window: int = 5
-    hidden_units: int = 16
-    hidden_layers: int = 1
-    activation: str = "relu"
+    hidden: tuple[DenseLayer, ...] = (DenseLayer(16, "relu"),)
     target: Target = "price"
-    optimizer: str = "adam"
-    learning_rate: float = 0.01
+    optimizer: OptimizerSpec = OptimizerSpec("adam", 0.01)
     epochs: int = 100
     batch_size: int = 16
     test_fraction: float = 0.2
@@ -60,30 +58,29 @@ class RegressionSettings:
     def __post_init__(self) -> None:
         if self.window < 1:
             raise ValueError("The window must be at least 1 price.")
-        if not 1 <= self.hidden_units <= 4096 or not 0 <= self.hidden_layers <= 8:
-            raise ValueError("Use 1-4096 units per layer and 0-8 hidden layers.")
-        if self.activation not in ACTIVATIONS:
-            raise ValueError(f"Unknown activation {self.activation!r}.")
+        if len(self.hidden) > MAX_HIDDEN_LAYERS:
+            raise ValueError(f"Use at most {MAX_HIDDEN_LAYERS} hidden layers.")
         if self.target not in TARGETS:
             raise ValueError(f"Unknown target {self.target!r}.")
-        if self.optimizer not in OPTIMIZERS:
-            raise ValueError(f"Unknown optimizer {self.optimizer!r}.")
-        if not 0 < self.learning_rate <= 100:
-            raise ValueError("The learning rate must be in (0, 100].")
         if self.epochs < 1 or self.batch_size < 1:
             raise ValueError("Epochs and batch size must be at least 1.")
         if not 0 < self.test_fraction < 1 or not 0 < self.validation_fraction < 1:
             raise ValueError("The test and validation fractions must be between 0 and 1.")
 
+    @classmethod
+    def from_dict(cls, values: Mapping[str, Any]) -> RegressionSettings:
+        """The settings back from ``dataclasses.asdict`` (as a run's record keeps them)."""
+        return cls(
+            **{
+                **values,
+                "hidden": tuple(DenseLayer(**layer) for layer in values["hidden"]),
+                "optimizer": OptimizerSpec(**values["optimizer"]),
+            }
+        )
+
     def network(self) -> NetworkSpec:
         """The Dense network: ``window`` inputs -> hidden layers -> one linear output."""
-        hidden = tuple(
-            DenseLayer(self.hidden_units, self.activation) for _ in range(self.hidden_layers)
-        )
-        return NetworkSpec(self.window, hidden, 1, "linear")
-
-    def optimizer_spec(self) -> OptimizerSpec:
-        return OptimizerSpec(self.optimizer, self.learning_rate)  # type: ignore[arg-type]
+        return NetworkSpec(self.window, self.hidden, 1, "linear")
 
 
 @dataclass(frozen=True)
@@ -262,7 +259,7 @@ def train_regression(
 
     seed_everything(settings.seed)
     model = build_dense_model(settings.network(), seed=settings.seed)
-    model.compile(optimizer=make_optimizer(settings.optimizer_spec()), loss="mse")
+    model.compile(optimizer=make_optimizer(settings.optimizer), loss="mse")
     record = record or RunRecord(kind="stock regression")
     fit_live(
         model,
@@ -298,7 +295,7 @@ def train_regression(
 
 def regression_code(settings: RegressionSettings) -> str:
     """A stand-alone script doing what the page ran, with these settings filled in."""
-    model = keras_code(settings.network(), settings.optimizer_spec(), "mse", [])
+    model = keras_code(settings.network(), settings.optimizer, "mse", [])
     model = model.replace("import keras\n\n", "")
     if settings.target == "change":
         target_lines = (
