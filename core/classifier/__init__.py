@@ -3,6 +3,8 @@
 - ``splits``, ``features``, ``model``, ``train``: the flow from labelled text to a
   trained network;
 - ``metrics``, ``baselines``, ``report``: how good it is, against classical models;
-- ``contributions``: why it said what it said; ``bundle``: saving and loading it safely;
+- ``contributions``: why it said what it said;
+- ``bundle_format``, ``bundle_export``, ``bundle``: what a saved model holds, writing it, and
+  loading it back safely (the hardened readers are in ``core.safe_files``);
 - ``distributed``: data-parallel training over several processes (JAX).
 """
