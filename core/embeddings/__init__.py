@@ -5,5 +5,6 @@
 - ``word2vec``: gensim's Word2Vec trained one epoch at a time;
 - ``vectors``: a named set of word vectors; ``similarity``: neighbours, analogies, odd one out;
 - ``evaluation``: analogy and similarity benchmarks; ``projection``: PCA, t-SNE and UMAP;
-- ``vector_read`` and ``vector_write``: word2vec and GloVe files in, and out.
+- ``vector_read`` and ``vector_write``: word2vec and GloVe files in, and out; the parsers
+  behind ``vector_read`` are ``vector_text`` and ``vector_binary``, sharing ``vector_rows``.
 """
