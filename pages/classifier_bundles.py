@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from core.classifier.bundle import export_bundle, export_keras, import_bundle
+from core.classifier.bundle import import_bundle
+from core.classifier.bundle_export import export_bundle, export_keras
 from core.classifier.features import FEATURE_KINDS
 from core.data.datasets import MAX_UPLOAD_MB
 from core.errors import DataError

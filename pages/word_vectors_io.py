@@ -5,7 +5,7 @@ import streamlit as st
 
 from core.data.datasets import MAX_UPLOAD_MB
 from core.data.export import escape_table
-from core.embeddings import vector_read, vector_write
+from core.embeddings import vector_read, vector_rows, vector_write
 from core.embeddings.vectors import VectorSet
 from core.errors import DataError
 from pages.ui.display import chips, show_code
@@ -94,12 +94,12 @@ chosen_format = left.selectbox(
 limit = right.number_input(
     "Read only the first N words (0 reads them all)",
     min_value=0,
-    max_value=vector_read.MAX_WORDS,
+    max_value=vector_rows.MAX_WORDS,
     value=0,
     step=1_000,
     key="io_limit",
     help="Vector files list the most frequent words first, so the first words are usually "
-    f"the useful ones. At most {vector_read.MAX_WORDS:,} words are read in any case.",
+    f"the useful ones. At most {vector_rows.MAX_WORDS:,} words are read in any case.",
 )
 uploaded = st.file_uploader("Word vectors file", key=UPLOAD_KEY, help=IMPORT_HELP)
 if uploaded is not None:

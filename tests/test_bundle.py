@@ -12,13 +12,9 @@ import numpy as np
 import pytest
 
 import core.classifier.bundle as bundle
-from core.classifier.bundle import (
-    expected_weights,
-    export_bundle,
-    export_keras,
-    import_bundle,
-    parse_spec,
-)
+from core.classifier.bundle import expected_weights, import_bundle
+from core.classifier.bundle_export import export_bundle, export_keras, savez
+from core.classifier.bundle_format import FEATURES_NAME, parse_spec
 from core.classifier.features import FeatureSettings
 from core.classifier.model import ClassifierNet, build_classifier_model
 from core.classifier.splits import split_by_group
@@ -98,7 +94,7 @@ def test_features_arrays_travel_only_when_needed(trained):
     data = export_bundle(trained)
     back = import_bundle(data)
     kind = trained.featurizer.settings.kind
-    assert (bundle.FEATURES_NAME in members_of(data)) == (kind in ("tfidf", "word2vec"))
+    assert (FEATURES_NAME in members_of(data)) == (kind in ("tfidf", "word2vec"))
     for name in ("idf", "word_vectors"):
         ours, theirs = getattr(back.featurizer, name), getattr(trained.featurizer, name)
         assert (ours is None) == (theirs is None)
@@ -354,8 +350,8 @@ def test_features_file_that_bow_does_not_need_is_refused():
     spec, weights = _tiny_bundle_parts()
     members = {
         "spec.json": json.dumps(spec).encode(),
-        "weights.npz": bundle._savez(*weights),
-        "features.npz": bundle._savez(idf=np.ones(5)),
+        "weights.npz": savez(*weights),
+        "features.npz": savez(idf=np.ones(5)),
     }
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from core.classifier.bundle import export_bundle
+from core.classifier.bundle_export import export_bundle
 from core.classifier.splits import split_by_group
 from core.classifier.train import ClassifierSettings, train_classifier
 from core.data.datasets import youtube_spam

@@ -595,7 +595,7 @@ CATCH_ALL = "could not be read as a Deep Text Lab bundle ("
 @pytest.fixture(scope="module")
 def exported():
     """One tiny classifier, trained once: its bundle bytes, members and probe predictions."""
-    from core.classifier.bundle import export_bundle
+    from core.classifier.bundle_export import export_bundle
     from core.classifier.splits import split_by_group
     from core.classifier.train import ClassifierSettings, train_classifier
     from core.data.datasets import youtube_spam

@@ -4,6 +4,7 @@
   trained network;
 - ``metrics``, ``curves``, ``baselines``, ``report``: how good it is, against classical models;
 - ``contributions``: why it said what it said, ``contributions_display`` showing it;
-  ``bundle``: saving and loading it safely;
+- ``bundle_format``, ``bundle_export``, ``bundle``: what a saved model holds, writing it, and
+  loading it back safely (the hardened readers are in ``core.safe_files``);
 - ``distributed``: data-parallel training over several processes (JAX).
 """

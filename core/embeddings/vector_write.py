@@ -7,7 +7,7 @@ import re
 import numpy as np
 
 from core.data.export import to_csv_bytes
-from core.embeddings.vector_read import preview
+from core.embeddings.vector_rows import preview
 from core.embeddings.vectors import VectorSet
 from core.errors import DataError
 
