@@ -5,7 +5,7 @@ from dataclasses import asdict
 import pandas as pd
 import streamlit as st
 
-from core.classifier.features import FEATURE_KINDS, feature_settings_for
+from core.classifier.features import FEATURE_KINDS
 from core.classifier.metrics import METRIC_COLUMNS
 from core.classifier.report import (
     TrainingRequest,
@@ -14,11 +14,17 @@ from core.classifier.report import (
     train_and_compare,
     view_at_threshold,
 )
+from core.classifier.settings_fields import (
+    DATA_CODES,
+    DATASETS,
+    FIELDS,
+    MAX_LAYERS,
+    classifier_settings,
+)
 from core.classifier.splits import split_by_group, split_summary, stratified_split
 from core.classifier.train import ClassifierResult, ClassifierSettings
-from core.data.datasets import YOUTUBE_VIDEOS, LabelledText, pang_lee_polarity, youtube_spam
+from core.data.datasets import LabelledText, pang_lee_polarity, youtube_spam
 from core.data.export import escape_table
-from core.data.links import Field
 from core.errors import DataError
 from core.figures.classifier import (
     confusion_figure,
@@ -28,14 +34,6 @@ from core.figures.classifier import (
     roc_figure,
 )
 from core.figures.training import curves_figure
-from core.nn.networks import (
-    ACTIVATIONS,
-    OPTIMIZERS,
-    DenseLayer,
-    OptimizerSpec,
-    batch_sizes,
-    learning_rates,
-)
 from core.nn.training import RunRecord, StopFlag
 from pages.ui.links import PageLink
 from pages.ui.live_jobs import run_live_training, show_run_status
@@ -45,8 +43,6 @@ from pages.ui.uploads import show_data_error, upload_text
 
 RUN_KEY = "classifier_run"
 TRAIN_REQUEST = "classifier_train_requested"
-DATASETS = ["YouTube Spam Collection", "Pang & Lee movie reviews (gensim)", "Upload a file"]
-MAX_LAYERS = 3
 ON_THE_FLY = "Train word2vec on the training texts"
 
 
@@ -75,130 +71,6 @@ st.markdown(
 
 # ---------------------------------------------------------------- data
 
-defaults = ClassifierSettings()
-DATA_CODES = dict(zip(("youtube", "pang_lee", "upload"), DATASETS, strict=True))
-SPLITS = {
-    "one video": "One video, held out (train on the other four)",
-    "a random share": "A random stratified share",
-}
-# Every setting travels in the page's address, so a copied link opens the same experiment.
-FIELDS = {
-    "data": Field(
-        "choice",
-        "youtube",
-        options=tuple(DATA_CODES),
-        label="Data",
-        widget="radio",
-        horizontal=True,
-        widget_values=DATA_CODES,
-        key="clf_dataset",
-    ),
-    "split": Field(
-        "choice",
-        "one video",
-        options=tuple(SPLITS),
-        label="Test on",
-        widget="radio",
-        format=SPLITS,
-        key="clf_split_kind",
-    ),
-    "video": Field("choice", "Shakira", options=tuple(YOUTUBE_VIDEOS), label="Held-out video"),
-    "test_share": Field("float", 0.25, 0.1, 0.5, label="Test share", widget="slider", step=0.05),
-    "features": Field(
-        "choice",
-        defaults.features.kind,
-        options=tuple(FEATURE_KINDS),
-        label="Features",
-        widget="segmented_control",
-        format=FEATURE_KINDS,
-        key="clf_kind",
-    ),
-    "analyzer": Field(
-        "choice",
-        "word",
-        options=("word", "char_wb"),
-        label="Terms",
-        widget="radio",
-        format={"word": "Words", "char_wb": "Character n-grams"},
-        horizontal=True,
-    ),
-    "ngram": Field("int", 2, 1, 5, label="Longest n-gram (words or characters)", widget="slider"),
-    "max_features": Field(
-        "choice",
-        50_000,
-        options=(1_000, 5_000, 20_000, 50_000, 200_000),
-        label="Vocabulary cap",
-        widget="select_slider",
-        key="clf_max",
-    ),
-    "min_df": Field("int", 1, 1, 100, label="Ignore terms in fewer texts than"),
-    "embedding_dim": Field(
-        "choice",
-        64,
-        options=(8, 16, 32, 64, 128),
-        label="Embedding size",
-        widget="select_slider",
-    ),
-    "sequence_length": Field(
-        "choice",
-        64,
-        options=(16, 32, 64, 128, 256),
-        label="Words read per text",
-        widget="select_slider",
-    ),
-    "layers": Field("int", 1, 0, MAX_LAYERS, label="Hidden layers", widget="slider"),
-    **{f"units_{i}": Field("int", 64, 1, 1024, label="Units") for i in range(1, MAX_LAYERS + 1)},
-    **{
-        f"act_{i}": Field("choice", "relu", options=ACTIVATIONS, label="Activation")
-        for i in range(1, MAX_LAYERS + 1)
-    },
-    **{
-        f"drop_{i}": Field("float", 0.5, 0.0, 0.8, label="Dropout", widget="slider", step=0.1)
-        for i in range(1, MAX_LAYERS + 1)
-    },
-    "optimizer": Field(
-        "choice",
-        "adam",
-        options=tuple(OPTIMIZERS),
-        label="Optimizer",
-        format=OPTIMIZERS,
-        key="clf_opt",
-    ),
-    "lr": Field(
-        "choice",
-        0.001,
-        options=learning_rates(0.0001, 0.1),
-        label="Learning rate",
-        widget="select_slider",
-    ),
-    "batch": Field(
-        "choice",
-        defaults.batch_size,
-        options=batch_sizes(8, 256),
-        label="Batch size",
-        widget="select_slider",
-    ),
-    "epochs": Field("int", defaults.epochs, 1, 300, label="Epochs (at most)"),
-    "class_weight": Field("bool", defaults.class_weight, label="Weigh classes by rarity"),
-    "validation": Field(
-        "float",
-        defaults.validation_split,
-        0.0,
-        0.4,
-        label="Validation share (early stopping)",
-        widget="slider",
-        step=0.05,
-    ),
-    "patience": Field("int", defaults.patience, 1, 50, label="Patience (epochs)"),
-    "seed": Field("int", defaults.seed, 0, 10_000, label="Seed"),
-    "mixed": Field(
-        "bool",
-        False,
-        label="Mixed precision (GPU)",
-        help="Computes the hidden layers in float16. It pays off on GPUs with tensor cores; "
-        "on a CPU it only slows training down.",
-    ),
-}
 link = PageLink(FIELDS, key_prefix="clf_")
 dataset = DATA_CODES[link.draw("data")]
 data: LabelledText | None
@@ -263,7 +135,7 @@ with st.form("clf_settings"):
             )
     with network_col:
         st.markdown("**Network**: Dense layers, then one output per class")
-        n_layers = link.draw("layers")
+        link.draw("layers")
         layer_cols = st.columns(MAX_LAYERS)
         for index, column in enumerate(layer_cols, start=1):
             with column:
@@ -289,29 +161,7 @@ submitted = st.session_state.pop(TRAIN_REQUEST, False)
 link.write()
 
 try:
-    settings = ClassifierSettings(
-        features=feature_settings_for(
-            kind,
-            analyzer=link["analyzer"],
-            longest_ngram=int(link["ngram"]),
-            max_features=int(link["max_features"]),
-            min_df=int(link["min_df"]),
-            embedding_dim=int(link["embedding_dim"]),
-            sequence_length=int(link["sequence_length"]),
-        ),
-        hidden=tuple(
-            DenseLayer(int(link[f"units_{i}"]), link[f"act_{i}"], dropout=float(link[f"drop_{i}"]))
-            for i in range(1, n_layers + 1)
-        ),
-        optimizer=OptimizerSpec(link["optimizer"], float(link["lr"])),
-        batch_size=int(link["batch"]),
-        epochs=int(link["epochs"]),
-        class_weight=bool(link["class_weight"]),
-        validation_split=float(link["validation"]),
-        patience=int(link["patience"]),
-        seed=int(link["seed"]),
-        mixed_precision=bool(link["mixed"]),
-    )
+    settings = classifier_settings(link.values)
 except ValueError as error:
     st.error(f"**These settings cannot be used:** {error}", icon=":material/error:")
     st.stop()

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeVar
 if TYPE_CHECKING:
     from typing import TypeAlias
 
-    from core.classifier.bundle import BundleResult
+    from core.classifier.bundle_format import BundleResult
     from core.classifier.distributed import DataParallelResult
     from core.classifier.train import ClassifierResult
     from core.embeddings.word2vec import Word2VecRunResult
