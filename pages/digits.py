@@ -10,6 +10,7 @@ from core.data import datasets
 from core.data.links import Field
 from core.figures.images import confusion_figure, misclassified_figure, weights_figure
 from core.figures.training import curves_figure
+from core.nn.fields import activation_field, batch_size_field, learning_rate_field, optimizer_field
 from core.nn.images import (
     MAX_WEIGHT_IMAGES,
     DigitsResult,
@@ -18,14 +19,7 @@ from core.nn.images import (
     digits_code,
     train_digits,
 )
-from core.nn.networks import (
-    ACTIVATIONS,
-    OPTIMIZERS,
-    DenseLayer,
-    OptimizerSpec,
-    batch_sizes,
-    learning_rates,
-)
+from core.nn.networks import DenseLayer, OptimizerSpec
 from core.nn.training import RunRecord
 from pages.ui.display import show_code
 from pages.ui.links import PageLink
@@ -57,21 +51,11 @@ images, labels = load_digits()
 # The settings travel in the page's address, so a copied link opens the same experiment.
 FIELDS = {
     "units": Field("int", 32, 1, 256, label="Hidden units", widget="slider"),
-    "activation": Field("choice", "relu", options=ACTIVATIONS, label="Hidden activation"),
-    "optimizer": Field(
-        "choice", "adam", options=tuple(OPTIMIZERS), label="Optimizer", format=OPTIMIZERS
-    ),
-    "rate": Field(
-        "choice",
-        0.01,
-        options=learning_rates(0.0001, 10.0),
-        label="Learning rate",
-        widget="select_slider",
-    ),
+    "activation": activation_field(label="Hidden activation"),
+    "optimizer": optimizer_field(),
+    "rate": learning_rate_field(0.01, 0.0001, 10.0),
     "epochs": Field("int", 20, 1, 500, label="Epochs"),
-    "batch": Field(
-        "choice", 32, options=batch_sizes(8, 256), label="Batch size", widget="select_slider"
-    ),
+    "batch": batch_size_field(32, 8, 256),
     "test_share": Field(
         "float", 0.25, 0.1, 0.5, label="Test share", widget="slider", step=0.05, key="digits_test"
     ),

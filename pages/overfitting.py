@@ -7,7 +7,7 @@ from core.figures.optimization import fitted_curves_figure
 from core.figures.runs import runs_overlay_figure
 from core.figures.training import curves_figure
 from core.nn import overfitting as ov
-from core.nn.networks import learning_rates
+from core.nn.fields import learning_rate_field
 from core.nn.runs import curves_frame, labelled_curves
 from core.nn.training import RunRecord, StopFlag
 from pages.ui.display import show_code
@@ -54,13 +54,7 @@ FIELDS = {
     ),
     "layers": Field("int", 2, 1, 4, label="Hidden ReLU layers", widget="slider"),
     "epochs": Field("int", 150, 1, 2000, label="Epochs", step=10),
-    "lr": Field(
-        "choice",
-        0.01,
-        options=learning_rates(0.0003, 1.0),
-        label="Learning rate (Adam)",
-        widget="select_slider",
-    ),
+    "lr": learning_rate_field(0.01, 0.0003, 1.0, label="Learning rate (Adam)"),
     "batch": Field("int", 5, 1, 30, label="Batch size"),
     "patience": Field("int", 15, 1, 500, label="Patience (epochs)"),
     "seed": Field("int", 0, 0, 10_000, label="Seed"),

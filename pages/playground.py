@@ -7,7 +7,8 @@ import streamlit as st
 
 from core.data.links import Field
 from core.figures.playground import boundary_figure, loss_curves_figure
-from core.nn.networks import ACTIVATIONS, OPTIMIZERS, DenseLayer, OptimizerSpec, learning_rates
+from core.nn.fields import learning_rate_field, optimizer_field
+from core.nn.networks import ACTIVATIONS, DenseLayer, OptimizerSpec
 from core.nn.playground import (
     DATASETS,
     DataSettings,
@@ -104,20 +105,8 @@ FIELDS = {
         label="L2 penalty per hidden layer",
         widget="select_slider",
     ),
-    "optimizer": Field(
-        "choice",
-        defaults.optimizer.name,
-        options=tuple(OPTIMIZERS),
-        label="Optimizer",
-        format=OPTIMIZERS,
-    ),
-    "learning_rate": Field(
-        "choice",
-        defaults.optimizer.learning_rate,
-        options=learning_rates(0.0001, 3.0),
-        label="Learning rate",
-        widget="select_slider",
-    ),
+    "optimizer": optimizer_field(defaults.optimizer.name),
+    "learning_rate": learning_rate_field(defaults.optimizer.learning_rate, 0.0001, 3.0),
     "batch_size": Field("int", defaults.batch_size, 1, 1024, label="Batch size"),
     "epochs": Field("int", defaults.epochs, 1, 300, label="Epochs"),
 }

@@ -10,14 +10,8 @@ from core.data.links import Field
 from core.errors import DataError
 from core.figures.regression import mse_bars, predictions_figure
 from core.figures.training import curves_figure
-from core.nn.networks import (
-    ACTIVATIONS,
-    OPTIMIZERS,
-    DenseLayer,
-    OptimizerSpec,
-    batch_sizes,
-    learning_rates,
-)
+from core.nn.fields import activation_field, batch_size_field, learning_rate_field, optimizer_field
+from core.nn.networks import DenseLayer, OptimizerSpec
 from core.nn.regression import (
     TARGETS,
     RegressionResult,
@@ -73,21 +67,11 @@ FIELDS = {
     ),
     "layers": Field("int", 1, 0, 3, label="Hidden layers", widget="slider"),
     "units": Field("int", 16, 1, 128, label="Units per hidden layer", widget="slider"),
-    "activation": Field("choice", "relu", options=ACTIVATIONS, label="Activation"),
-    "optimizer": Field(
-        "choice", "adam", options=tuple(OPTIMIZERS), label="Optimizer", format=OPTIMIZERS
-    ),
-    "rate": Field(
-        "choice",
-        0.01,
-        options=learning_rates(0.0001, 10.0),
-        label="Learning rate",
-        widget="select_slider",
-    ),
+    "activation": activation_field(),
+    "optimizer": optimizer_field(),
+    "rate": learning_rate_field(0.01, 0.0001, 10.0),
     "epochs": Field("int", 50, 1, 1000, label="Epochs"),
-    "batch": Field(
-        "choice", 16, options=batch_sizes(4, 64), label="Batch size", widget="select_slider"
-    ),
+    "batch": batch_size_field(16, 4, 64),
 }
 link = PageLink(FIELDS, key_prefix="stock_")
 with st.form("stock_settings"):

@@ -14,13 +14,10 @@ from core.classifier.features import FEATURE_KINDS, feature_settings_for
 from core.classifier.train import ClassifierSettings
 from core.data.datasets import YOUTUBE_VIDEOS
 from core.data.links import Field
+from core.nn.fields import activation_field, batch_size_field, learning_rate_field, optimizer_field
 from core.nn.networks import (
-    ACTIVATIONS,
-    OPTIMIZERS,
     DenseLayer,
     OptimizerSpec,
-    batch_sizes,
-    learning_rates,
 )
 
 DATASETS = ["YouTube Spam Collection", "Pang & Lee movie reviews (gensim)", "Upload a file"]
@@ -99,36 +96,14 @@ FIELDS = {
     ),
     "layers": Field("int", 1, 0, MAX_LAYERS, label="Hidden layers", widget="slider"),
     **{f"units_{i}": Field("int", 64, 1, 1024, label="Units") for i in range(1, MAX_LAYERS + 1)},
-    **{
-        f"act_{i}": Field("choice", "relu", options=ACTIVATIONS, label="Activation")
-        for i in range(1, MAX_LAYERS + 1)
-    },
+    **{f"act_{i}": activation_field() for i in range(1, MAX_LAYERS + 1)},
     **{
         f"drop_{i}": Field("float", 0.5, 0.0, 0.8, label="Dropout", widget="slider", step=0.1)
         for i in range(1, MAX_LAYERS + 1)
     },
-    "optimizer": Field(
-        "choice",
-        "adam",
-        options=tuple(OPTIMIZERS),
-        label="Optimizer",
-        format=OPTIMIZERS,
-        key="clf_opt",
-    ),
-    "lr": Field(
-        "choice",
-        0.001,
-        options=learning_rates(0.0001, 0.1),
-        label="Learning rate",
-        widget="select_slider",
-    ),
-    "batch": Field(
-        "choice",
-        _DEFAULTS.batch_size,
-        options=batch_sizes(8, 256),
-        label="Batch size",
-        widget="select_slider",
-    ),
+    "optimizer": optimizer_field(key="clf_opt"),
+    "lr": learning_rate_field(0.001, 0.0001, 0.1),
+    "batch": batch_size_field(_DEFAULTS.batch_size, 8, 256),
     "epochs": Field("int", _DEFAULTS.epochs, 1, 300, label="Epochs (at most)"),
     "class_weight": Field("bool", _DEFAULTS.class_weight, label="Weigh classes by rarity"),
     "validation": Field(
