@@ -81,7 +81,7 @@ def main() -> int:
             "Deep Text Lab home": (
                 ROOT / "app.py",
                 ROOT,
-                ["h1:has-text('Deep Text Lab')", "a:has-text('Datasets: the X and Y')"],
+                ["h1:has-text('Deep Text Lab')", "a:has-text('A text classifier on your data')"],
                 True,
             ),
         }
