@@ -73,8 +73,8 @@ def hostile_bundles(include_keras: bool = True) -> dict[str, bytes]:
     """
     import numpy as np
 
-    spec, weights = _tiny_bundle_parts()
-    good = _bundle_zip(spec, weights)
+    spec, weights = tiny_bundle_parts()
+    good = bundle_zip(spec, weights)
     bad_shape = [w.copy() for w in weights]
     bad_shape[0] = np.zeros((4, 2), dtype=np.float32)
     with_nan = [w.copy() for w in weights]
@@ -90,31 +90,31 @@ def hostile_bundles(include_keras: bool = True) -> dict[str, bytes]:
             {"metadata.json": b"{}", "config.json": b"{}", "model.weights.h5": b"\x89HDF\r\n\x1a\n"}
         ),
         "plain_npz.zip": _npz(*weights),
-        "unknown_layer_lambda.zip": _bundle_zip(_with_layer_type(spec, "Lambda"), weights),
-        "unknown_layer_tfoplambda.zip": _bundle_zip(_with_layer_type(spec, "TFOpLambda"), weights),
-        "unknown_key.zip": _bundle_zip({**spec, "code": "import os"}, weights),
-        "wrong_format.zip": _bundle_zip({**spec, "format": "keras"}, weights),
-        "wrong_version.zip": _bundle_zip({**spec, "version": 99}, weights),
+        "unknown_layer_lambda.zip": bundle_zip(_with_layer_type(spec, "Lambda"), weights),
+        "unknown_layer_tfoplambda.zip": bundle_zip(_with_layer_type(spec, "TFOpLambda"), weights),
+        "unknown_key.zip": bundle_zip({**spec, "code": "import os"}, weights),
+        "wrong_format.zip": bundle_zip({**spec, "format": "keras"}, weights),
+        "wrong_version.zip": bundle_zip({**spec, "version": 99}, weights),
         "spec_not_json.zip": _zip_bytes({"spec.json": b"{not json", "weights.npz": _npz(*weights)}),
-        "duplicate_vocabulary.zip": _bundle_zip(
+        "duplicate_vocabulary.zip": bundle_zip(
             _replace(spec, "features", vocabulary=["buy", "buy", "hello", "now", "song"]), weights
         ),
-        "vocabulary_too_short.zip": _bundle_zip(
+        "vocabulary_too_short.zip": bundle_zip(
             _replace(spec, "features", vocabulary=["buy", "cheap", "hello"]), weights
         ),
-        "bad_activation.zip": _bundle_zip(
+        "bad_activation.zip": bundle_zip(
             _replace(
                 spec, "network", layers=[{**spec["network"]["layers"][0], "activation": "exec"}]
             ),
             weights,
         ),
-        "wrong_manifest_shape.zip": _bundle_zip(
+        "wrong_manifest_shape.zip": bundle_zip(
             {**spec, "weights": [{**spec["weights"][0], "shape": [4, 2]}, *spec["weights"][1:]]},
             weights,
         ),
-        "wrong_weight_shape.zip": _bundle_zip(spec, bad_shape),
-        "nan_weight.zip": _bundle_zip(spec, with_nan),
-        "huge_network.zip": _bundle_zip(_replace(spec, "network", input_dim=5_000_000), weights),
+        "wrong_weight_shape.zip": bundle_zip(spec, bad_shape),
+        "nan_weight.zip": bundle_zip(spec, with_nan),
+        "huge_network.zip": bundle_zip(_replace(spec, "network", input_dim=5_000_000), weights),
         "object_array.zip": _zip_bytes(
             {"spec.json": _json(spec), "weights.npz": _zip_bytes(_object_npy_members(len(weights)))}
         ),
@@ -146,7 +146,7 @@ def hostile_bundles(include_keras: bool = True) -> dict[str, bytes]:
     return bundles
 
 
-def _tiny_bundle_parts() -> tuple[dict, list]:
+def tiny_bundle_parts() -> tuple[dict, list]:
     """A valid bundle's spec and weights, written by hand: bag-of-words counts over five
     words, one hidden Dense(2, relu) layer and a sigmoid output; classes ham and spam."""
     from dataclasses import asdict
@@ -238,7 +238,7 @@ def _npz(*arrays) -> bytes:
     return buffer.getvalue()
 
 
-def _bundle_zip(spec: dict, weights: list) -> bytes:
+def bundle_zip(spec: dict, weights: list) -> bytes:
     return _zip_bytes({"spec.json": _json(spec), "weights.npz": _npz(*weights)})
 
 

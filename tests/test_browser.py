@@ -298,7 +298,7 @@ def wait_for_error(page, message: str) -> None:
 
 
 def test_hostile_model_bundles_are_refused_and_a_good_one_loads(app_url, page, tmp_path):
-    from tests.hostile_files import _bundle_zip, _tiny_bundle_parts, hostile_bundles
+    from tests.hostile_files import bundle_zip, hostile_bundles, tiny_bundle_parts
 
     bundles = hostile_bundles(include_keras=True)
     page.goto(f"{app_url}/classifier_bundles")
@@ -313,7 +313,7 @@ def test_hostile_model_bundles_are_refused_and_a_good_one_loads(app_url, page, t
     page.screenshot(path=str(SHOTS / "bundle_refused.png"))
 
     # The page still works: a valid hand-made bundle loads and becomes the classifier.
-    upload(page, tmp_path, "tiny.zip", _bundle_zip(*_tiny_bundle_parts()))
+    upload(page, tmp_path, "tiny.zip", bundle_zip(*tiny_bundle_parts()))
     loaded = page.locator('[data-testid="stAlertContentSuccess"]').filter(has_text="Loaded")
     loaded.first.wait_for(timeout=60_000)
     assert "ham · spam" in loaded.first.inner_text()

@@ -24,7 +24,7 @@ from core.embeddings.word2vec import Word2VecSettings
 from core.errors import DataError
 from core.nn.networks import DenseLayer
 from core.text.analysis import TextSettings
-from tests.hostile_files import _bundle_zip, _tiny_bundle_parts, hostile_bundles
+from tests.hostile_files import bundle_zip, hostile_bundles, tiny_bundle_parts
 
 KEEP_OUT = "Shakira"
 FEATURES = {
@@ -57,8 +57,8 @@ def trained(request, split):
 
 @pytest.fixture(scope="module")
 def tiny_bundle() -> bytes:
-    spec, weights = _tiny_bundle_parts()
-    return _bundle_zip(spec, weights)
+    spec, weights = tiny_bundle_parts()
+    return bundle_zip(spec, weights)
 
 
 def spec_of(data: bytes) -> dict:
@@ -179,7 +179,7 @@ def test_expected_weights_match_what_the_builder_creates():
 
 def test_hand_built_bundle_predicts_what_its_weights_say(tiny_bundle):
     back = import_bundle(tiny_bundle, "tiny.zip")
-    spec, (w1, b1, w2, b2) = _tiny_bundle_parts()
+    spec, (w1, b1, w2, b2) = tiny_bundle_parts()
     texts = ["buy cheap now", "hello song", "nothing known here"]
     counts = back.featurizer.transform(texts).toarray()
     vocabulary = spec["features"]["vocabulary"]
@@ -293,9 +293,9 @@ def test_member_bigger_than_its_cap_is_refused(tiny_bundle, monkeypatch):
 
 
 def mutated(change) -> bytes:
-    spec, weights = _tiny_bundle_parts()
+    spec, weights = tiny_bundle_parts()
     change(spec)
-    return _bundle_zip(spec, weights)
+    return bundle_zip(spec, weights)
 
 
 SPEC_MUTATIONS = {
@@ -347,7 +347,7 @@ def test_spec_that_breaks_the_schema_is_refused(case):
 
 
 def test_features_file_that_bow_does_not_need_is_refused():
-    spec, weights = _tiny_bundle_parts()
+    spec, weights = tiny_bundle_parts()
     members = {
         "spec.json": json.dumps(spec).encode(),
         "weights.npz": savez(*weights),
@@ -362,7 +362,7 @@ def test_features_file_that_bow_does_not_need_is_refused():
 
 
 def test_parse_spec_rejects_duplicate_keys_and_nan():
-    spec, _ = _tiny_bundle_parts()
+    spec, _ = tiny_bundle_parts()
     text = json.dumps(spec)
     with pytest.raises(DataError, match="appears twice"):
         parse_spec(text.replace('"version": 1', '"version": 1, "version": 1').encode())
@@ -388,7 +388,7 @@ def test_damaged_bundles_only_ever_raise_data_error(tiny_bundle):
 
 def _damaged_directory(offset: int, value: int) -> bytes:
     """The tiny bundle with one byte of its central directory (``offset`` into it) replaced."""
-    data = bytearray(_bundle_zip(*_tiny_bundle_parts()))
+    data = bytearray(bundle_zip(*tiny_bundle_parts()))
     with zipfile.ZipFile(io.BytesIO(bytes(data))) as archive:
         start = archive.start_dir
     data[start + offset] = value

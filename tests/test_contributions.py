@@ -10,7 +10,7 @@ import pytest
 from core.classifier.contributions import (
     MAX_WORDS,
     WordContribution,
-    _char_ngram_occurrences,
+    char_ngram_occurrences,
     class_probabilities,
     gradient_x_input,
     occlusion,
@@ -109,7 +109,7 @@ def test_char_ngram_occurrences_match_scikit_learn_counts():
     index = {term: j for j, term in enumerate(featurizer.vocabulary)}
     for text in texts:
         words = words_of(featurizer, text)
-        counted = Counter(j for j, _ in _char_ngram_occurrences(text, settings, index, words))
+        counted = Counter(j for j, _ in char_ngram_occurrences(text, settings, index, words))
         row = featurizer.transform([text]).toarray()[0]
         assert counted == Counter({j: int(v) for j, v in enumerate(row) if v})
 

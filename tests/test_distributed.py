@@ -109,9 +109,9 @@ def test_fingerprint_notices_different_data_settings_or_rows():
 def test_shard_batches_are_dense_and_visit_batches_in_one_shared_order():
     import scipy.sparse as sp
 
-    from core.classifier.distributed import _batches_class
+    from core.classifier.distributed import batches_class
 
-    batches = _batches_class()
+    batches = batches_class()
     x0 = sp.csr_matrix(np.eye(10, 4, dtype=np.float32))
     x1 = sp.csr_matrix(np.eye(10, 4, k=1, dtype=np.float32))
     y = np.arange(10, dtype=np.int32)

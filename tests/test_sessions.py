@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 
 from tests.hostile_files import (
-    _bundle_zip,
-    _tiny_bundle_parts,
+    bundle_zip,
     hostile_bundles,
     hostile_files,
     hostile_vector_files,
+    tiny_bundle_parts,
     utf16_corpus,
 )
 from tests.streamlit_server import (
@@ -404,7 +404,7 @@ def test_hostile_files_on_every_upload_box_never_cost_the_session_its_results(
         if box != "word_vectors_io":
             open_from_sidebar(page, title)
         if box == "classifier_bundles":
-            upload(page, tmp_path, "tiny.zip", _bundle_zip(*_tiny_bundle_parts()))
+            upload(page, tmp_path, "tiny.zip", bundle_zip(*tiny_bundle_parts()))
             page.locator(SUCCESS).filter(has_text="Loaded").first.wait_for(timeout=60_000)
         if reach is not None:
             reach(page)

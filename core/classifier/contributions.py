@@ -339,7 +339,7 @@ def _share_sparse(
                 if j is not None:
                     occurrences[j].append(tuple(range(i, i + n)))
     else:
-        for j, covered in _char_ngram_occurrences(text, settings, index, words):
+        for j, covered in char_ngram_occurrences(text, settings, index, words):
             occurrences[j].append(covered)
     shares = np.zeros(len(words))
     for j, places in occurrences.items():
@@ -350,7 +350,7 @@ def _share_sparse(
     return shares
 
 
-def _char_ngram_occurrences(text: str, settings, index: dict[str, int], words: Sequence[WordSpan]):
+def char_ngram_occurrences(text: str, settings, index: dict[str, int], words: Sequence[WordSpan]):
     """``(column, word positions)`` for every character n-gram that scikit-learn's ``char_wb``
     analyzer takes from ``text``: n-grams of each whitespace-separated chunk padded with one
     space on each side. An n-gram belongs to the words whose characters it overlaps; one made

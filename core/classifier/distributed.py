@@ -191,7 +191,7 @@ def check_batch_size(batch_size: int, n_devices: int, num_processes: int) -> int
     return batch_size // num_processes
 
 
-def _batches_class():
+def batches_class():
     import keras
 
     class ShardBatches(keras.utils.PyDataset):
@@ -336,7 +336,7 @@ def train_data_parallel(
 
     fit_kwargs: dict[str, Any] = {}
     callbacks = prepared.callbacks()
-    batches = _batches_class()
+    batches = batches_class()
     if val_rows is not None:
         val_mine = shard(val_rows, cluster, len(devices))
         x_val = featurizer.transform([split.train_texts[i] for i in val_mine])
