@@ -144,7 +144,6 @@ def data_parallel_summary(record) -> dict:
 def run_classify(args: argparse.Namespace) -> dict:
     from dataclasses import replace
 
-    from core.classifier.features import FeatureSettings
     from core.classifier.report import compare_with_baselines
     from core.classifier.splits import TextSplit, label_order, stratified_split
     from core.classifier.train import ClassifierSettings, train_classifier
@@ -152,7 +151,7 @@ def run_classify(args: argparse.Namespace) -> dict:
     defaults = ClassifierSettings()
     settings = replace(
         defaults,
-        features=FeatureSettings(kind=args.features),
+        features=replace(defaults.features, kind=args.features, analyzer=args.analyzer),
         epochs=args.epochs if args.epochs is not None else defaults.epochs,
         seed=args.seed if args.seed is not None else defaults.seed,
         batch_size=args.batch_size if args.batch_size is not None else defaults.batch_size,
@@ -250,7 +249,7 @@ def build_parser() -> argparse.ArgumentParser:
     w2v.add_argument("--json", action="store_true", help="end with one JSON object")
     w2v.set_defaults(run=run_word2vec)
 
-    from core.classifier.features import FEATURE_KINDS
+    from core.classifier.features import ANALYZERS, FEATURE_KINDS, FeatureSettings
 
     classify = commands.add_parser(
         "classify", help="train the Keras text classifier and score it against baselines"
@@ -261,6 +260,12 @@ def build_parser() -> argparse.ArgumentParser:
     classify.add_argument("--test", help="labelled test file; without it, a stratified split")
     classify.add_argument("--test-share", type=float, default=0.25)
     classify.add_argument("--features", choices=list(FEATURE_KINDS), default="tfidf")
+    classify.add_argument(
+        "--analyzer",
+        choices=list(ANALYZERS),
+        default=FeatureSettings().analyzer,
+        help="terms of tfidf and bow features: words, character n-grams, or both",
+    )
     classify.add_argument("--epochs", type=int, help="at most this many (early stopping)")
     classify.add_argument("--seed", type=int)
     classify.add_argument(

@@ -39,6 +39,9 @@ FEATURES = {
         ),
     ),
     "bow": FeatureSettings(kind="bow", analyzer="char_wb", ngram_range=(2, 3), max_features=2_000),
+    "words and chars": FeatureSettings(
+        analyzer="word+char_wb", char_ngram_range=(2, 4), max_features=3_000
+    ),
 }
 
 

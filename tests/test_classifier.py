@@ -1,10 +1,19 @@
 """The text classifier's core: splits, features, the network and live training."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from core.classifier.features import OOV, PAD, FeatureSettings, Featurizer, fit_featurizer
+from core.classifier.features import (
+    CHAR_MARK,
+    OOV,
+    PAD,
+    FeatureSettings,
+    Featurizer,
+    fit_featurizer,
+)
 from core.classifier.model import ClassifierNet, build_classifier_model
 from core.classifier.splits import (
     label_order,
@@ -108,6 +117,24 @@ def test_char_ngrams_and_empty_vocabularies():
     assert {"ab", "abc", " a"} <= set(featurizer.vocabulary)
     with pytest.raises(DataError, match="No terms"):
         fit_featurizer(FeatureSettings(), ["!!!", "???"])
+
+
+def test_words_and_char_ngrams_share_one_sparse_vocabulary_without_colliding():
+    texts = ["Free prize, free!", "free the prize now", "check my channel"]
+    both = FeatureSettings(kind="bow", analyzer="word+char_wb", ngram_range=(1, 2))
+    words = replace(both, analyzer="word")
+    chars = replace(both, analyzer="char_wb", ngram_range=both.char_ngram_range)
+    combined, alone_w, alone_c = (fit_featurizer(s, texts) for s in (both, words, chars))
+    assert "free" in combined.vocabulary and CHAR_MARK + "free" in combined.vocabulary
+    expected = sorted(alone_w.vocabulary + [CHAR_MARK + t for t in alone_c.vocabulary])
+    assert sorted(combined.vocabulary) == expected
+    index = {t: j for j, t in enumerate(combined.vocabulary)}
+    row = combined.transform(["free prize free"]).toarray()[0]
+    for part, mark in ((alone_w, ""), (alone_c, CHAR_MARK)):
+        counts = part.transform(["free prize free"]).toarray()[0]
+        for j, term in enumerate(part.vocabulary):
+            assert row[index[mark + term]] == counts[j], term
+    assert combined.settings.word_ngrams == (1, 2) and combined.settings.char_ngrams == (2, 5)
 
 
 def test_sequence_features_pad_truncate_and_mark_unknown_words():

@@ -21,7 +21,7 @@ from core.classifier.contributions_display import (
     highlight_html,
     top_contributions,
 )
-from core.classifier.features import FeatureSettings, Featurizer, fit_featurizer
+from core.classifier.features import CHAR_MARK, FeatureSettings, Featurizer, fit_featurizer
 from core.classifier.splits import split_by_group
 from core.classifier.train import ClassifierSettings, train_classifier
 from core.data.datasets import youtube_spam
@@ -110,6 +110,24 @@ def test_char_ngram_occurrences_match_scikit_learn_counts():
     for text in texts:
         words = words_of(featurizer, text)
         counted = Counter(j for j, _ in char_ngram_occurrences(text, settings, index, words))
+        row = featurizer.transform([text]).toarray()[0]
+        assert counted == Counter({j: int(v) for j, v in enumerate(row) if v})
+
+
+def test_word_and_char_occurrences_together_match_scikit_learn_counts():
+    texts = ["Free prize, free!", "free the prize now", "check my channel, it's new"]
+    settings = FeatureSettings(kind="bow", analyzer="word+char_wb", ngram_range=(1, 2))
+    featurizer = fit_featurizer(settings, texts)
+    index = {term: j for j, term in enumerate(featurizer.vocabulary)}
+    for text in texts:
+        words = words_of(featurizer, text)
+        assert [w.term for w in words] == featurizer.tokens(text)
+        counted = Counter(
+            j for j, _ in char_ngram_occurrences(text, settings, index, words, CHAR_MARK)
+        )
+        terms = [w.term for w in words]
+        for n in (1, 2):
+            counted.update(index[" ".join(terms[i : i + n])] for i in range(len(terms) - n + 1))
         row = featurizer.transform([text]).toarray()[0]
         assert counted == Counter({j: int(v) for j, v in enumerate(row) if v})
 

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from core.classifier.features import CHAR_MARK
 from core.errors import DataError
 from core.text.analysis import REGEXP_PATTERN, stem_function, stop_words, tokenize
 
@@ -183,7 +184,7 @@ def words_of(featurizer: Featurizer, text: str) -> list[WordSpan]:
     words of their own, so their words are the app's regexp words (letters, digits and inner
     apostrophes).
     """
-    if featurizer.settings.kind in ("tfidf", "bow") and featurizer.settings.analyzer == "char_wb":
+    if featurizer.settings.word_ngrams is None and featurizer.settings.char_ngrams is not None:
         lower = featurizer.settings.text.lowercase
         return [
             WordSpan(s, e, text[s:e], text[s:e].lower() if lower else text[s:e])
@@ -219,8 +220,7 @@ def _checked_words(featurizer: Featurizer, text: str) -> list[WordSpan]:
 
 def _known(featurizer: Featurizer, words: Sequence[WordSpan]) -> list[bool]:
     """Whether the model has any feature for each word on its own."""
-    kind = featurizer.settings
-    if kind.kind in ("tfidf", "bow") and kind.analyzer == "char_wb":
+    if featurizer.settings.char_ngrams is not None:  # a word alone still has its n-grams
         rows = featurizer.transform([w.word for w in words])
         return [bool(n) for n in np.diff(rows.indptr)]
     vocabulary = set(featurizer.vocabulary)
@@ -328,18 +328,19 @@ def _share_sparse(
     """Share each feature column's gradient × input among the words that produced it."""
     settings = featurizer.settings
     index = {term: j for j, term in enumerate(featurizer.vocabulary)}
-    low, high = settings.ngram_range
     # Occurrences per column, each a tuple of the word positions (or character spans) it covers.
     occurrences: dict[int, list[tuple[int, ...]]] = defaultdict(list)
-    if settings.analyzer == "word":
+    if settings.word_ngrams is not None:
+        low, high = settings.word_ngrams
         terms = [w.term for w in words]
         for n in range(low, high + 1):
             for i in range(len(terms) - n + 1):
                 j = index.get(" ".join(terms[i : i + n]))
                 if j is not None:
                     occurrences[j].append(tuple(range(i, i + n)))
-    else:
-        for j, covered in char_ngram_occurrences(text, settings, index, words):
+    if settings.char_ngrams is not None:
+        mark = CHAR_MARK if settings.word_ngrams is not None else ""
+        for j, covered in char_ngram_occurrences(text, settings, index, words, mark):
             occurrences[j].append(covered)
     shares = np.zeros(len(words))
     for j, places in occurrences.items():
@@ -350,12 +351,15 @@ def _share_sparse(
     return shares
 
 
-def char_ngram_occurrences(text: str, settings, index: dict[str, int], words: Sequence[WordSpan]):
+def char_ngram_occurrences(
+    text: str, settings, index: dict[str, int], words: Sequence[WordSpan], mark: str = ""
+):
     """``(column, word positions)`` for every character n-gram that scikit-learn's ``char_wb``
     analyzer takes from ``text``: n-grams of each whitespace-separated chunk padded with one
-    space on each side. An n-gram belongs to the words whose characters it overlaps; one made
-    of punctuation and padding alone belongs to none."""
-    low, high = settings.ngram_range
+    space on each side, looked up in ``index`` with ``mark`` in front. An n-gram belongs to the
+    words whose characters it overlaps; one made of punctuation and padding alone belongs to
+    none."""
+    low, high = settings.char_ngrams
     if settings.text.lowercase:
         mapped = _lowered_with_offsets(text)
         if mapped is None:
@@ -373,7 +377,7 @@ def char_ngram_occurrences(text: str, settings, index: dict[str, int], words: Se
         for n in range(low, high + 1):
             starts = range(max(len(padded) - n + 1, 1))
             for s in starts:
-                j = index.get(padded[s : s + n])
+                j = index.get(mark + padded[s : s + n])
                 if j is None:
                     continue
                 covered = {int(owner[o]) for o in origin[s : s + n] if o >= 0 and owner[o] >= 0}

@@ -21,6 +21,7 @@ from core.text.bagofwords import make_vectorizer
 
 FeatureKind = Literal["tfidf", "bow", "word2vec", "embedding"]
 InputKind = Literal["sparse", "dense", "sequence"]
+Analyzer = Literal["word", "char_wb", "word+char_wb"]
 
 
 FEATURE_KINDS: dict[str, str] = {
@@ -31,17 +32,29 @@ FEATURE_KINDS: dict[str, str] = {
 }
 
 
+ANALYZERS: dict[str, str] = {
+    "word": "Words",
+    "char_wb": "Character n-grams",
+    "word+char_wb": "Words and character n-grams",
+}
 PAD, OOV = 0, 1  # ids reserved in token sequences
+# Marks a character n-gram's term when words and character n-grams share one vocabulary. No
+# word term starts with a space (tokens hold none; n-grams join them with one), so the two kinds
+# of term never collide, and the mark is still plain text in a bundle's JSON.
+CHAR_MARK = " "
 
 
 @dataclass(frozen=True)
 class FeatureSettings:
-    """How texts become model inputs. ``analyzer`` is scikit-learn's: ``word`` uses the app's
-    tokenizer (``text``), ``char_wb`` character n-grams inside word boundaries."""
+    """How texts become model inputs. ``analyzer``: ``word`` uses the app's tokenizer
+    (``text``) and word n-grams of ``ngram_range``; ``char_wb`` scikit-learn's character n-grams
+    inside word boundaries, of ``ngram_range``; ``word+char_wb`` both in one sparse vocabulary,
+    words of ``ngram_range`` and characters of ``char_ngram_range``."""
 
     kind: FeatureKind = "tfidf"
-    analyzer: Literal["word", "char_wb"] = "word"
+    analyzer: Analyzer = "word"
     ngram_range: tuple[int, int] = (1, 2)
+    char_ngram_range: tuple[int, int] = (2, 5)
     min_df: int = 1
     max_features: int = 50_000
     sublinear_tf: bool = True
@@ -56,11 +69,12 @@ class FeatureSettings:
     def __post_init__(self) -> None:
         if self.kind not in FEATURE_KINDS:
             raise ValueError(f"unknown feature kind {self.kind!r}")
-        if self.analyzer not in ("word", "char_wb"):
+        if self.analyzer not in ANALYZERS:
             raise ValueError(f"unknown analyzer {self.analyzer!r}")
-        low, high = self.ngram_range
-        if not 1 <= low <= high <= 6:
-            raise ValueError("ngram_range must satisfy 1 <= min <= max <= 6")
+        for name in ("ngram_range", "char_ngram_range"):
+            low, high = getattr(self, name)
+            if not 1 <= low <= high <= 6:
+                raise ValueError(f"{name} must satisfy 1 <= min <= max <= 6")
         if self.min_df < 1 or self.max_features < 1:
             raise ValueError("min_df and max_features must be at least 1")
         if not 3 <= self.max_tokens <= 1_000_000:
@@ -71,6 +85,20 @@ class FeatureSettings:
     @property
     def input_kind(self) -> InputKind:
         return {"tfidf": "sparse", "bow": "sparse", "word2vec": "dense"}.get(self.kind, "sequence")
+
+    @property
+    def char_ngrams(self) -> tuple[int, int] | None:
+        """The character n-gram range of sparse features, or ``None`` when they have none."""
+        if self.input_kind != "sparse" or self.analyzer == "word":
+            return None
+        return self.ngram_range if self.analyzer == "char_wb" else self.char_ngram_range
+
+    @property
+    def word_ngrams(self) -> tuple[int, int] | None:
+        """The word n-gram range of sparse features, or ``None`` when they have none."""
+        if self.input_kind != "sparse" or self.analyzer == "char_wb":
+            return None
+        return self.ngram_range
 
 
 def ngram_range_for(analyzer: str, longest: int) -> tuple[int, int]:
@@ -182,7 +210,9 @@ def _sklearn_vectorizer(settings: FeatureSettings, vocabulary: Sequence[str] | N
         "min_df": settings.min_df,
         "max_features": settings.max_features,
     }  # fmt: skip
-    if settings.analyzer == "word":
+    if settings.analyzer == "word+char_wb":
+        vectorizer = _with_analyzer(settings, WordsAndChars(settings), vocabulary, limits)
+    elif settings.analyzer == "word":
         vectorizer = make_vectorizer(
             replace(settings.text, ngram_range=settings.ngram_range),
             "tfidf" if settings.kind == "tfidf" else "count",
@@ -203,6 +233,44 @@ def _sklearn_vectorizer(settings: FeatureSettings, vocabulary: Sequence[str] | N
     if settings.kind == "tfidf":
         vectorizer.set_params(sublinear_tf=settings.sublinear_tf)
     return vectorizer
+
+
+def _with_analyzer(settings: FeatureSettings, analyzer: Any, vocabulary, limits: dict):
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+
+    common = {
+        "analyzer": analyzer,
+        "vocabulary": list(vocabulary) if vocabulary is not None else None,
+        "dtype": np.float64 if settings.kind == "tfidf" else np.int64,
+        **limits,
+    }
+    return TfidfVectorizer(**common) if settings.kind == "tfidf" else CountVectorizer(**common)
+
+
+class WordsAndChars:
+    """The terms of ``word+char_wb`` features: the app's word n-grams, then scikit-learn's
+    ``char_wb`` n-grams, each marked with :data:`CHAR_MARK`. Picklable, so a fitted vectorizer
+    can be cached."""
+
+    def __init__(self, settings: FeatureSettings) -> None:
+        from sklearn.feature_extraction.text import CountVectorizer
+
+        self.settings = settings
+        self._words = build_analyzer(replace(settings.text, ngram_range=settings.ngram_range))
+        self._chars = CountVectorizer(
+            analyzer="char_wb",
+            ngram_range=settings.char_ngram_range,
+            lowercase=settings.text.lowercase,
+        ).build_analyzer()
+
+    def __call__(self, text: str) -> list[str]:
+        return self._words(text) + [CHAR_MARK + gram for gram in self._chars(text)]
+
+    def __getstate__(self) -> dict:
+        return {"settings": self.settings}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(state["settings"])
 
 
 def fit_featurizer(

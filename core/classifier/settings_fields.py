@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from core.classifier.features import FEATURE_KINDS, feature_settings_for
+from core.classifier.features import ANALYZERS, FEATURE_KINDS, feature_settings_for
 from core.classifier.train import ClassifierSettings
 from core.data.datasets import YOUTUBE_VIDEOS
 from core.data.links import Field
@@ -64,10 +64,10 @@ FIELDS = {
     "analyzer": Field(
         "choice",
         "word",
-        options=("word", "char_wb"),
+        options=tuple(ANALYZERS),
         label="Terms",
         widget="radio",
-        format={"word": "Words", "char_wb": "Character n-grams"},
+        format=ANALYZERS,
         horizontal=True,
     ),
     "ngram": Field("int", 2, 1, 5, label="Longest n-gram (words or characters)", widget="slider"),
