@@ -100,7 +100,7 @@ def run_word2vec(args: argparse.Namespace) -> dict:
 def read_labelled(path: str):
     """A labelled file in any format the app reads (CSV, TSV, fastText), or ``youtube``."""
     from core.data.datasets import LabelledText, youtube_spam
-    from core.data.reading import parse_upload
+    from core.data.reading import parse_upload, skipped_summary
 
     if path == "youtube":
         return youtube_spam()
@@ -111,7 +111,22 @@ def read_labelled(path: str):
         )
     data = parse_upload(file.name, file.read_bytes(), want="labelled")
     assert isinstance(data, LabelledText)
+    for warning in data.warnings:
+        print(f"warning: {path}: {warning}", file=sys.stderr)
+    if data.skipped:
+        print(f"warning: {path}: {skipped_summary(data.skipped)}", file=sys.stderr)
     return data
+
+
+def data_summary(data) -> dict:
+    """What was read from one labelled file, for JSON: its format, rows, warnings and the rows
+    left out as ``{"line": n, "reason": ...}``."""
+    return {
+        "format": data.format,
+        "rows": len(data),
+        "warnings": list(data.warnings),
+        "skipped_rows": [{"line": line, "reason": reason} for line, reason in data.skipped],
+    }
 
 
 def cluster_from_args(args: argparse.Namespace):
@@ -198,6 +213,10 @@ def run_classify(args: argparse.Namespace) -> dict:
         "classes": list(split.label_names),
         "train_texts": len(split.train_texts),
         "test_texts": len(split.test_texts),
+        "data": {
+            "train": data_summary(train),
+            **({"test": data_summary(test)} if args.test else {}),
+        },
         "features": args.features,
         "inputs": trained.net.input_dim,
         "epochs_run": trained.record.epochs_done,

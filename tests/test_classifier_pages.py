@@ -54,6 +54,25 @@ def test_impossible_split_on_an_upload_gets_a_message():
     assert at.error, "a one-class file must be explained"
 
 
+def test_an_upload_lists_the_rows_it_could_not_read():
+    lines = [f'{"spam" if i % 3 == 0 else "ham"}\t"Quoted {i}" and "unbalanced' for i in range(40)]
+    lines[4] = "a line without a tab"
+    lines[9] = "spam\t "
+    data = "\n".join(lines).encode()
+    at = open_page("pages/classifier_train.py")
+    at.radio(key="clf_dataset").set_value("Upload a file").run()
+    at.file_uploader(key="clf_upload").set_value(("SMSSpamCollection", data, "text/plain")).run()
+    assert not at.exception and not at.error
+    assert "38 labelled texts" in at.success[0].value
+    assert any(
+        "2 rows could not be read" in w.value and "lines 5 and 10" in w.value for w in at.warning
+    )
+    box = next(e for e in at.expander if e.label == "Rows left out (2)")
+    listed = " ".join(m.value for m in box.markdown)
+    assert "line 5: no tab between the label and the text" in listed
+    assert "line 10: no text" in listed
+
+
 def test_try_page_needs_a_model_then_explains_words(trained):
     at = open_page("pages/classifier_try.py")
     assert not at.exception

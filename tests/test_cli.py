@@ -78,7 +78,8 @@ def test_impossible_settings_are_refused_by_name():
 
 
 def write_youtube_files(folder):
-    """Four videos as a CSV training file and the fifth as a UCI-style TSV test file."""
+    """Four videos as a CSV training file and the fifth as a UCI-style TSV test file, written as
+    it stands (quotes included), ending with two lines that cannot be read: 371 and 372."""
     import csv
 
     from core.data.datasets import youtube_spam
@@ -94,6 +95,7 @@ def write_youtube_files(folder):
         for text, label, group in rows:
             if group == "Shakira":
                 handle.write(f"{label}\t{' '.join(text.split())}\n")
+        handle.write("a line without a tab\nspam\t \n")
     return train, test
 
 
@@ -107,6 +109,14 @@ def test_classify_json_has_the_model_the_baselines_the_device_and_timings(tmp_pa
     summary = json.loads(out.stdout.strip().splitlines()[-1])
     assert summary["classes"] == ["not spam", "spam"]
     assert summary["test_texts"] == 370  # the Shakira video's comments
+    data = summary["data"]
+    assert data["train"]["rows"] == 1586 and data["train"]["skipped_rows"] == []
+    assert data["test"]["format"].startswith("UCI TSV") and data["test"]["rows"] == 370
+    assert data["test"]["skipped_rows"] == [
+        {"line": 371, "reason": "no tab between the label and the text"},
+        {"line": 372, "reason": "no text"},
+    ]
+    assert "2 rows could not be read and were left out (lines 371 and 372)" in out.stderr
     for key in ("accuracy", "f1", "mcc", "roc_auc"):
         assert 0 <= summary["model"][key] <= 1
     assert summary["model"]["mcc"] > 0.6
@@ -141,3 +151,25 @@ def test_classify_refuses_test_labels_that_training_lacks(tmp_path):
     out = run_cli("classify", "--train", str(train), "--test", str(test), "--json")
     assert out.returncode == 2 and "Traceback" not in out.stderr
     assert "['c']" in json.loads(out.stdout.strip().splitlines()[-1])["error"]
+
+
+def test_classify_says_which_rows_it_could_not_read_before_refusing_a_file(tmp_path):
+    path = tmp_path / "few.tsv"
+    path.write_text("".join(f"{'ab'[i % 2]}\tmessage {i}\n" for i in range(6)) + "b\t\n" * 30)
+    out = run_cli("classify", "--train", str(path), "--json")
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    error = json.loads(out.stdout.strip().splitlines()[-1])["error"]
+    assert "6 usable labelled rows" in error and "30 rows could not be read" in error
+
+
+def test_classify_json_lists_rows_left_out_and_warnings(tmp_path):
+    from core.__main__ import data_summary, read_labelled
+
+    path = tmp_path / "spam.csv"
+    rows = "".join(f"{'ab'[i % 2]},message {i}, split at a comma,,\n" for i in range(12))
+    path.write_bytes(("v1,v2,,,\n" + rows + ",orphan text,,,\n").encode())
+    summary = data_summary(read_labelled(str(path)))
+    assert summary["rows"] == 12
+    assert summary["skipped_rows"] == [{"line": 14, "reason": "no label"}]
+    assert any("12 rows had their text split" in w for w in summary["warnings"])
+    json.dumps(summary)  # plain JSON

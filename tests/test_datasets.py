@@ -202,10 +202,10 @@ def test_too_few_rows_and_rare_class():
         parse_upload("x.csv", rows.encode())
 
 
-def test_blank_rows_are_skipped_with_a_warning():
+def test_blank_rows_are_skipped_and_reported_by_line():
     data = labelled_csv() + b'"",spam\n'
     result = parse_upload("x.csv", data)
-    assert len(result) == 12 and any("skipped" in w for w in result.warnings)
+    assert len(result) == 12 and result.skipped == ((14, "no text"),)
 
 
 def test_data_error_str_has_message_and_hint():

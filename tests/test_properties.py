@@ -346,22 +346,58 @@ def test_valid_fasttext_round_trips(labels, data, gap, line_end, wrap):
     assert result.format.startswith("fastText")
 
 
+# One line per row: a label<TAB>text file cannot hold a line break inside a text.
+one_line_text = person_text.map(lambda t: t.replace("\r", " ").replace("\n", " "))
+
+
 @settings(max_examples=examples(60), deadline=CHEAP)
-@given(rows=labelled_rows(), suffix=st.sampled_from([".tsv", ".tab"]), wrap=st.booleans())
-def test_valid_uci_tsv_round_trips(rows, suffix, wrap):
-    """label<TAB>text lines without a header, quoted by the csv module where needed."""
+@given(
+    rows=labelled_rows(text=one_line_text),
+    suffix=st.sampled_from([".tsv", ".tab", ".txt", ""]),
+    line_end=st.sampled_from(["\n", "\r\n"]),
+    wrap=st.booleans(),
+)
+def test_valid_uci_tsv_round_trips(rows, suffix, line_end, wrap):
+    """label<TAB>text lines without a header, written as they stand (no quoting): each text
+    comes back as written, its quotes and tabs included."""
     texts, labels = rows
-    # A first row whose text is a column name ("text", "message") is a header, by design.
-    if texts[0].strip().lower() in TEXT_COLUMNS:
+    # A first row naming a text column ("text", "message") is a header, by design.
+    if any(c.strip().strip('"').lower() in TEXT_COLUMNS for c in texts[0].split("\t")):
         texts = ["x" + texts[0], *texts[1:]]
-    out = io.StringIO(newline="")
-    csv.writer(out, delimiter="\t").writerows(zip(labels, texts, strict=True))
-    name, data = maybe_gzip("sms" + suffix, out.getvalue().encode("utf-8"), wrap)
+    body = "".join(f"{label}\t{text}{line_end}" for label, text in zip(labels, texts, strict=True))
+    name, data = maybe_gzip("sms" + suffix, body.encode("utf-8"), wrap)
 
     result = parse_upload(name, data, want="labelled")
 
     assert (result.texts, result.labels) == expected_rows(texts, labels)
-    assert result.format.startswith("UCI TSV")
+    assert result.format.startswith("UCI TSV") and not result.skipped
+
+
+@settings(max_examples=examples(60), deadline=CHEAP)
+@given(rows=labelled_rows(text=one_line_text), padding=st.integers(0, 3))
+def test_csv_text_split_at_commas_is_joined_back(rows, padding):
+    """``v1,v2,,,`` files: a text written unquoted is split at its commas by the csv module;
+    the pieces come back as one text, commas restored (up to trailing commas and spaces)."""
+    texts, labels = rows
+    texts = [t.replace('"', "'") for t in texts]  # unquoted fields: no quote opens a field
+    texts = [t if rejoined(t) else "x" + t for t in texts]  # "," alone is no text
+    header = "v1,v2" + "," * padding
+    lines = [f"{label},{text}" + "," * padding for label, text in zip(labels, texts, strict=True)]
+    data = ("\r\n".join([header, *lines]) + "\r\n").encode("utf-8")
+
+    result = parse_upload("spam.csv", data, want="labelled")
+
+    assert result.labels == tuple(labels) and not result.skipped
+    assert result.texts == tuple(rejoined(t) for t in texts)
+
+
+def rejoined(text: str) -> str:
+    """What the loader documents for text split at commas: the pieces up to the last one that
+    holds more than white space, joined by commas, stripped."""
+    pieces = text.split(",")
+    while pieces and not pieces[-1].strip():
+        pieces.pop()
+    return ",".join(pieces).strip()
 
 
 # ---------------------------------------------------------------- core/text.py

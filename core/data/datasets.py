@@ -51,7 +51,8 @@ MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 
 @dataclass(frozen=True)
 class LabelledText:
-    """Texts with one label each. ``groups`` names where each row came from (a video, say)."""
+    """Texts with one label each. ``groups`` names where each row came from (a video, say);
+    ``skipped`` lists the rows of the source that could not be read, as (line number, reason)."""
 
     texts: tuple[str, ...]
     labels: tuple[str, ...]
@@ -59,6 +60,7 @@ class LabelledText:
     format: str
     groups: tuple[str, ...] | None = None
     warnings: tuple[str, ...] = ()
+    skipped: tuple[tuple[int, str], ...] = ()
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -76,12 +78,13 @@ class LabelledText:
 
 @dataclass(frozen=True)
 class Corpus:
-    """Plain documents, one per line of the source."""
+    """Plain documents, one per line of the source; ``skipped`` as in :class:`LabelledText`."""
 
     documents: tuple[str, ...]
     source: str
     format: str
     warnings: tuple[str, ...] = ()
+    skipped: tuple[tuple[int, str], ...] = ()
 
     def __len__(self) -> int:
         return len(self.documents)

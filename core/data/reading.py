@@ -1,24 +1,37 @@
 """Reading a person's file: bytes decoded, the format detected, labelled rows validated.
 
-Every problem becomes a :class:`~core.errors.DataError` whose message a person can act on.
+Every problem becomes a :class:`~core.errors.DataError` whose message a person can act on; rows
+that cannot be read are left out and reported by line number. The formats live in
+:mod:`core.data.formats`.
 """
 
 from __future__ import annotations
 
-import csv
 import gzip
 import io
 import zlib
 from dataclasses import dataclass, field
 
 from core.data.datasets import MAX_UPLOAD_BYTES, Corpus, LabelledText
+
+# FASTTEXT_PREFIX is re-exported: callers and tests know it from here.
+from core.data.formats import (
+    FASTTEXT_PREFIX,  # noqa: F401
+    LABEL_COLUMNS,
+    TEXT_COLUMNS,
+    ReadRows,
+    line_list,
+    looks_fasttext,
+    looks_label_tab_text,
+    nonblank,
+    read_fasttext,
+    read_label_tab_text,
+    read_table,
+    split_lines,
+)
 from core.errors import DataError
 
-TEXT_COLUMNS = ("text", "content", "message", "v2", "comment", "sentence", "body", "review")
-LABEL_COLUMNS = ("label", "class", "category", "v1", "target", "sentiment")
-FASTTEXT_PREFIX = "__label__"
 MAX_LINE_CHARS = 100_000
-MAX_COLUMNS = 1_000
 MIN_LABELLED_ROWS = 10
 MIN_ROWS_PER_CLASS = 2
 
@@ -114,68 +127,13 @@ def _check_lines(lines: list[str], name: str) -> None:
             )
 
 
-def _find_column(header: list[str], names: tuple[str, ...]) -> int | None:
-    lowered = [h.strip().lower() for h in header]
-    for wanted in names:
-        if wanted in lowered:
-            return lowered.index(wanted)
-    return None
-
-
-def _read_delimited(text: str, delimiter: str, name: str) -> list[list[str]]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    rows: list[list[str]] = []
-    try:
-        for row in reader:
-            if len(row) > MAX_COLUMNS:
-                raise DataError(
-                    f"{name} has {len(row):,} columns on line {reader.line_num}; the limit is "
-                    f"{MAX_COLUMNS:,}.",
-                    "Keep only the text column and the label column.",
-                )
-            if any(cell.strip() for cell in row):
-                rows.append(row)
-    except csv.Error as exc:
-        if "end of data" in str(exc) or "quote" in str(exc):
-            raise DataError(
-                f"{name} has an unbalanced quote that starts near line {reader.line_num} ({exc}).",
-                'Close every opening " in that row, or double a quote inside a field ("").',
-            ) from exc
-        raise DataError(f"{name} is not valid CSV near line {reader.line_num}: {exc}.") from exc
-    return rows
-
-
-def _looks_fasttext(lines: list[str]) -> bool:
-    nonblank = [line for line in lines if line.strip()]
-    if not nonblank:
-        return False
-    hits = sum(1 for line in nonblank if line.lstrip().startswith(FASTTEXT_PREFIX))
-    return hits / len(nonblank) >= 0.9
-
-
-def _parse_fasttext(lines: list[str]) -> tuple[list[str], list[str]]:
-    texts, labels = [], []
-    for line in lines:
-        words = line.split()
-        if not words:
-            continue
-        tags = [w[len(FASTTEXT_PREFIX) :] for w in words if w.startswith(FASTTEXT_PREFIX)]
-        rest = [w for w in words if not w.startswith(FASTTEXT_PREFIX)]
-        if not tags or not rest:
-            continue
-        # A line with several labels keeps its first: the lab trains single-label classifiers.
-        labels.append(tags[0])
-        texts.append(" ".join(rest))
-    return texts, labels
-
-
 def _guess_delimiter(name: str, lines: list[str]) -> str | None:
     lower = name.lower()
     if lower.endswith((".tsv", ".tab")):
         return "\t"
     if lower.endswith(".csv"):
         return ","
-    head = [line for line in lines[:50] if line.strip()]
+    head = nonblank(lines, 50)
     if not head:
         return None
     if sum("\t" in line for line in head) / len(head) >= 0.9:
@@ -185,6 +143,14 @@ def _guess_delimiter(name: str, lines: list[str]) -> str | None:
     if len(header_cells) > 1 and any(c in TEXT_COLUMNS for c in header_cells):
         return ","
     return None
+
+
+def skipped_summary(skipped: tuple[tuple[int, str], ...] | list[tuple[int, str]]) -> str:
+    """Rows not read, in one sentence: how many, and the first few line numbers."""
+    lines = line_list([line for line, _ in skipped])
+    if len(skipped) == 1:
+        return f"1 row could not be read and was left out ({lines})."
+    return f"{len(skipped):,} rows could not be read and were left out ({lines})."
 
 
 def parse_upload(
@@ -197,9 +163,12 @@ def parse_upload(
 
     ``want`` is ``"any"`` (labelled text if labels are found, else a corpus), ``"labelled"``
     (labels required) or ``"corpus"`` (texts only; a labelled file gives its text column).
-    Formats: UCI-style TSV (``label<TAB>text``), CSV or TSV with named text and label columns,
-    fastText lines (``__label__x text``) and plain text, one document per line, optionally gzipped.
-    Raises :class:`DataError` with a message for people on anything it cannot use.
+    Formats: ``label<TAB>text`` lines without a header, read literally (the SMS Spam
+    Collection's layout); CSV or TSV with named text and label columns; fastText lines
+    (``__label__x text``); plain text, one document per line; any of them optionally gzipped.
+    Rows that cannot be read are left out and listed in the result's ``skipped`` as
+    (line number, reason). Raises :class:`DataError` with a message for people on anything it
+    cannot use.
     """
     if want not in {"any", "labelled", "corpus"}:
         raise ValueError(f"want must be any, labelled or corpus, not {want!r}")
@@ -216,22 +185,21 @@ def parse_upload(
     decoded = decode_bytes(raw, name)
     if not decoded.text.strip():
         raise DataError(f"{name} holds only blank space.", "Upload a file with text in it.")
-    lines = decoded.text.splitlines()
+    lines = split_lines(decoded.text)
     _check_lines(lines, name)
     fmt_suffix = f", {decoded.encoding}" + (", gzip" if raw is not data else "")
 
-    texts: list[str] | None = None
-    labels: list[str] | None = None
-    fmt = ""
-    if _looks_fasttext(lines):
-        texts, labels = _parse_fasttext(lines)
-        fmt = "fastText labels"
+    rows: ReadRows | None = None
+    if looks_fasttext(lines):
+        rows = read_fasttext(lines)
+    elif looks_label_tab_text(lines, display):
+        rows = read_label_tab_text(lines)
     else:
         delimiter = _guess_delimiter(display, lines)
         if delimiter is not None:
-            texts, labels, fmt = _parse_table(decoded.text, delimiter, name)
+            rows = read_table(decoded.text, lines, delimiter, name)
 
-    if texts is None:
+    if rows is None:
         documents = tuple(line.strip() for line in lines if line.strip())
         if want == "labelled":
             raise DataError(
@@ -243,65 +211,57 @@ def parse_upload(
             documents, name, "plain text, one document per line" + fmt_suffix, decoded.warnings
         )
 
-    if labels is None or want == "corpus":
+    warnings = (*decoded.warnings, *rows.warnings)
+    if rows.labels is None or want == "corpus":
         if want == "labelled":
             raise DataError(
                 f"{name} has a text column but no label column.",
                 f"Name the label column one of: {', '.join(LABEL_COLUMNS)}.",
             )
-        docs = tuple(t.strip() for t in texts if t.strip())
-        if not docs:
-            raise DataError(f"{name} has no non-empty text.", "Check the text column.")
-        return Corpus(docs, name, fmt + fmt_suffix, decoded.warnings)
-
-    return _validate_labelled(texts, labels, name, fmt + fmt_suffix, decoded.warnings)
+        return _corpus_of(rows, name, rows.format + fmt_suffix, warnings)
+    return _validate_labelled(rows, name, rows.format + fmt_suffix, warnings)
 
 
-def _parse_table(text: str, delimiter: str, name: str) -> tuple[list[str], list[str] | None, str]:
-    kind = "TSV" if delimiter == "\t" else "CSV"
-    rows = _read_delimited(text, delimiter, name)
-    if not rows:
-        raise DataError(f"{name} has no rows.", "Upload a file with at least one row of text.")
-    header = rows[0]
-    text_col = _find_column(header, TEXT_COLUMNS)
-    label_col = _find_column(header, LABEL_COLUMNS)
-    if text_col is not None:
-        body = rows[1:]
-        width = len(header)
-        texts = [row[text_col] if text_col < len(row) else "" for row in body]
-        labels = None
-        if label_col is not None:
-            labels = [row[label_col].strip() if label_col < len(row) else "" for row in body]
-        short = sum(1 for row in body if len(row) != width)
-        fmt = f"{kind} (text column '{header[text_col]}'"
-        fmt += f", label column '{header[label_col]}')" if label_col is not None else ")"
-        if short:
-            fmt += f" [{short} rows with a different number of fields]"
-        return texts, labels, fmt
-    if kind == "TSV" and all(len(row) == 2 for row in rows[:50]):
-        # UCI style, no header: label<TAB>text (the SMS Spam Collection's layout).
-        labels = [row[0].strip() for row in rows]
-        texts = [row[1] if len(row) > 1 else "" for row in rows]
-        return texts, labels, "UCI TSV (label<TAB>text)"
-    shown = ", ".join(repr(h) for h in header[:8]) + (" ..." if len(header) > 8 else "")
-    raise DataError(
-        f"{name} has no text column (its {len(header):,} columns are {shown}).",
-        f"Name the column that holds the text one of: {', '.join(TEXT_COLUMNS)}; for "
-        "labelled text add a label column (label, class, category, v1).",
-    )
+def _corpus_of(rows: ReadRows, name: str, fmt: str, warnings: tuple[str, ...]) -> Corpus:
+    """The texts of ``rows`` as a corpus; rows without text are reported in ``skipped``."""
+    documents: list[str] = []
+    skipped = list(rows.skipped)
+    for line, text in zip(rows.lines, rows.texts, strict=True):
+        text = (text or "").strip()
+        if text:
+            documents.append(text)
+        else:
+            skipped.append((line, "no text"))
+    if not documents:
+        raise DataError(f"{name} has no non-empty text.", "Check the text column.")
+    return Corpus(tuple(documents), name, fmt, warnings, skipped=tuple(sorted(skipped)))
 
 
 def _validate_labelled(
-    texts: list[str], labels: list[str], name: str, fmt: str, warnings: tuple[str, ...]
+    rows: ReadRows, name: str, fmt: str, warnings: tuple[str, ...]
 ) -> LabelledText:
-    pairs = [(t.strip(), label) for t, label in zip(texts, labels, strict=True)]
-    kept = [(t, label) for t, label in pairs if t and label]
-    dropped = len(pairs) - len(kept)
-    if dropped:
-        warnings = (*warnings, f"{dropped} rows with an empty text or label were skipped.")
+    """Rows with a text and a label -> :class:`LabelledText`; the others go to ``skipped``.
+
+    Raises :class:`DataError` when too few rows remain, or a class is too small to split.
+    """
+    assert rows.labels is not None
+    kept: list[tuple[str, str]] = []
+    skipped = list(rows.skipped)
+    for line, text, label in zip(rows.lines, rows.texts, rows.labels, strict=True):
+        text, label = (text or "").strip(), (label or "").strip()
+        if text and label:
+            kept.append((text, label))
+        else:
+            reason = (
+                rows.no_label if text else "no text" if label else f"no text and {rows.no_label}"
+            )
+            skipped.append((line, reason))
+    skipped.sort()
     if len(kept) < MIN_LABELLED_ROWS:
+        lost = f" {skipped_summary(skipped)} The first: {skipped[0][1]}." if skipped else ""
         raise DataError(
-            f"{name} has {len(kept)} usable labelled rows; at least {MIN_LABELLED_ROWS} are needed.",
+            f"{name} has {len(kept)} usable labelled rows; at least {MIN_LABELLED_ROWS} are "
+            f"needed.{lost}",
             "Add more labelled examples.",
         )
     counts: dict[str, int] = {}
@@ -321,5 +281,10 @@ def _validate_labelled(
             "Add examples of those classes or remove them.",
         )
     return LabelledText(
-        tuple(t for t, _ in kept), tuple(label for _, label in kept), name, fmt, warnings=warnings
+        tuple(t for t, _ in kept),
+        tuple(label for _, label in kept),
+        name,
+        fmt,
+        warnings=warnings,
+        skipped=tuple(skipped),
     )

@@ -9,14 +9,17 @@ from typing import TypeVar
 import streamlit as st
 
 from core.data.datasets import MAX_UPLOAD_MB, Corpus, LabelledText
-from core.data.reading import parse_upload
+from core.data.display import escape_markdown
+from core.data.reading import parse_upload, skipped_summary
 from core.errors import DataError
 
 UPLOAD_HELP = (
-    "Labelled text: CSV with a text column and a label column, UCI-style TSV (label<TAB>text) or "
-    "fastText lines (__label__spam some text). Plain corpora: one sentence or document per line "
-    f"(.txt, .cor, optionally .gz). Up to {MAX_UPLOAD_MB} MB; UTF-8, UTF-16 with BOM or latin-1."
+    "Labelled text: CSV with a text column and a label column, UCI-style TSV (label<TAB>text, "
+    "no header, read as it stands) or fastText lines (__label__spam some text). Plain corpora: "
+    "one sentence or document per line (.txt, .cor, optionally .gz). Up to "
+    f"{MAX_UPLOAD_MB} MB; UTF-8, UTF-16 with BOM or latin-1."
 )
+SKIPPED_SHOWN = 20  # rows listed by line number under the upload box; the count says the rest
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -98,3 +101,19 @@ def describe_upload(data: LabelledText | Corpus) -> None:
         st.success(f"Read **{len(data):,} documents** · format: {data.format}")
     for warning in data.warnings:
         st.warning(warning)
+    if data.skipped:
+        describe_skipped(data.skipped)
+
+
+def describe_skipped(skipped: tuple[tuple[int, str], ...]) -> None:
+    """How many rows were not read, then the first few by line number with the reason, folded."""
+    st.warning(skipped_summary(skipped), icon=":material/rule:")
+    with st.expander(f"Rows left out ({len(skipped):,})"):
+        st.markdown(
+            "\n".join(
+                f"- line {line:,}: {escape_markdown(reason)}"
+                for line, reason in skipped[:SKIPPED_SHOWN]
+            )
+        )
+        if len(skipped) > SKIPPED_SHOWN:
+            st.caption(f"…and {len(skipped) - SKIPPED_SHOWN:,} more.")
