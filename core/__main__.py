@@ -3,10 +3,15 @@
     python -m core word2vec --corpus lee --sg 1 --epochs 5 --json
     python -m core word2vec --corpus big.txt --out vectors.txt --workers 4
     python -m core classify --train train.csv --test test.tsv --features tfidf --json
+    python -m core classify --train youtube --seeds 0 1 2 --folds --json  # mean ± sd, 15 runs
     KERAS_BACKEND=jax python -m core classify --train train.csv --processes 2 --process-id 0 \
         --coordinator 10.0.0.1:1234   # and --process-id 1 on the second machine
 
-With ``--json`` the last line of output is one JSON object; progress goes to stderr.
+With ``--json`` the last line of output is one JSON object; progress goes to stderr. With
+``--seeds`` (and ``--folds``), ``repeats`` holds each model's mean and sd per measure
+(``repeats.models.<name>.mcc.mean``), every run and the spread-aware verdict, and the top-level
+``verdict`` is that verdict's sentence; ``model``, ``baselines``, ``epochs_run`` and ``timings``
+stay those of the first run (the first seed on the first fold).
 """
 
 from __future__ import annotations
@@ -156,19 +161,74 @@ def data_parallel_summary(record) -> dict:
     return {"data_parallel": result.flat(), "history": record.history}
 
 
+def repeat_from_args(args: argparse.Namespace, settings, train, split):
+    """The :class:`~core.classifier.repeats.RepeatResult` that ``--seeds``/``--folds`` ask for
+    (every seed on the split, or on each group held out in turn), or ``None`` without them."""
+    from core.classifier.repeats import Fold, RepeatResult, group_folds
+
+    if args.seeds is None and not args.folds:
+        return None
+    if args.processes is not None:
+        raise DataError(
+            "--seeds and --folds repeat runs in this one process; they cannot be spread over "
+            "--processes.",
+            "Drop --processes, or drop --seeds and --folds.",
+        )
+    if args.folds:
+        if args.test or not train.groups:
+            raise DataError(
+                "--folds holds each group of the training texts out in turn, and "
+                + ("a --test file is a split of its own." if args.test else "these have none."),
+                "Use --train youtube (its five videos are the groups) without --test, or drop "
+                "--folds to repeat over seeds on one split.",
+            )
+        folds = group_folds(train)
+    else:
+        folds = [Fold("test file" if args.test else "random split", split)]
+    return RepeatResult(settings, folds, tuple(args.seeds or (settings.seed,)))
+
+
+def run_repeat(repeat) -> tuple:
+    """Run every (seed, fold) of ``repeat``, each reported on stderr; returns the first run's
+    trained network and comparison. A failed repeat raises :class:`DataError`."""
+    from core.classifier.repeats import run_repeats
+
+    first: list = []
+
+    def report(run, results) -> None:
+        first.append(results)
+        scores = run.table["MCC"]
+        print(
+            f"run {len(first)}/{repeat.total_runs} (seed {run.seed}, test {run.fold}): "
+            + ", ".join(f"{name} MCC {value:.3f}" for name, value in scores.items()),
+            file=sys.stderr,
+        )
+
+    record = run_repeats(repeat, on_run=report)
+    if record.status == "failed":
+        raise DataError(record.message)
+    return first[0].trained, first[0].comparison
+
+
 def run_classify(args: argparse.Namespace) -> dict:
     from dataclasses import replace
 
+    from core.classifier.repeats import check_seeds
     from core.classifier.report import compare_with_baselines
     from core.classifier.splits import TextSplit, label_order, stratified_split
     from core.classifier.train import ClassifierSettings, train_classifier
 
     defaults = ClassifierSettings()
+    seeds = check_seeds(args.seeds) if args.seeds is not None else (defaults.seed,)
+    if args.seed is not None and args.seeds is not None:
+        raise DataError(
+            "Give --seed or --seeds, not both.", "For repeats, list them: --seeds 0 1 2."
+        )
     settings = replace(
         defaults,
         features=replace(defaults.features, kind=args.features, analyzer=args.analyzer),
         epochs=args.epochs if args.epochs is not None else defaults.epochs,
-        seed=args.seed if args.seed is not None else defaults.seed,
+        seed=args.seed if args.seed is not None else seeds[0],
         batch_size=args.batch_size if args.batch_size is not None else defaults.batch_size,
     )
     if args.dropout is not None:
@@ -197,7 +257,11 @@ def run_classify(args: argparse.Namespace) -> dict:
         shown = ", ".join(f"{k} {v:.4f}" for k, v in logs.items())
         print(f"epoch {epoch}: {shown}", file=sys.stderr)
 
-    if cluster is None:
+    repeat = repeat_from_args(args, settings, train, split)
+    if repeat is not None:
+        split = repeat.folds[0].split
+        trained, comparison = run_repeat(repeat)
+    elif cluster is None:
         trained = train_classifier(split, settings, on_epoch=report)
     else:
         from core.classifier.distributed import train_data_parallel
@@ -205,8 +269,13 @@ def run_classify(args: argparse.Namespace) -> dict:
         trained = train_data_parallel(split, settings, cluster, on_epoch=report)
     if trained.record.status == "failed":
         raise DataError(trained.record.message)
-    comparison = compare_with_baselines(trained, split, settings.seed)
+    if repeat is None:
+        comparison = compare_with_baselines(trained, split, settings.seed)
     summary = comparison.as_json()
+    if repeat is not None:
+        summary |= {"verdict": repeat.verdict().sentence, "repeats": repeat.as_json()}
+        if args.folds:  # summary's keys come after "test" below, so this one is shown
+            summary["test"] = "each group held out in turn"
     return {
         "train": args.train,
         "test": args.test or f"stratified {args.test_share:.0%} of the training file",
@@ -287,6 +356,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     classify.add_argument("--epochs", type=int, help="at most this many (early stopping)")
     classify.add_argument("--seed", type=int)
+    classify.add_argument(
+        "--seeds",
+        type=int,
+        nargs="+",
+        metavar="SEED",
+        help="repeat the whole comparison once per seed; JSON gains repeats (mean and sd)",
+    )
+    classify.add_argument(
+        "--folds",
+        action="store_true",
+        help="with grouped data (youtube), hold each group out in turn as the test set",
+    )
     classify.add_argument(
         "--batch-size", type=int, help="rows per step (with --processes, over all processes)"
     )

@@ -7,6 +7,7 @@ import streamlit as st
 
 from core.classifier.features import FEATURE_KINDS
 from core.classifier.metrics import METRIC_COLUMNS
+from core.classifier.repeats import Fold, RepeatResult, group_folds
 from core.classifier.report import (
     TrainingRequest,
     mistakes_at,
@@ -20,6 +21,7 @@ from core.classifier.settings_fields import (
     FIELDS,
     MAX_LAYERS,
     classifier_settings,
+    repeat_seeds,
 )
 from core.classifier.splits import split_by_group, split_summary, stratified_split
 from core.classifier.train import ClassifierResult, ClassifierSettings
@@ -38,6 +40,7 @@ from core.nn.training import RunRecord, StopFlag
 from pages.ui.links import PageLink
 from pages.ui.live_jobs import run_live_training, show_run_status
 from pages.ui.patches import require_navigation
+from pages.ui.repeats import show_repeats, start_repeats
 from pages.ui.stores import CLASSIFIER_KEY, show_device_in_sidebar, vector_sets
 from pages.ui.uploads import show_data_error, upload_text
 
@@ -82,6 +85,7 @@ if dataset == DATASETS[0]:
         link.draw("video", right)
     else:
         link.draw("test_share", right)
+    link.draw("every_video")
 elif dataset == DATASETS[1]:
     data = pang_lee_polarity()
     split_kind = link.set("split", "a random share")
@@ -95,6 +99,7 @@ else:
     split_kind = link.set("split", "a random share")
     link.draw("test_share", key="clf_test_share_up")
 test_share, test_video = link["test_share"], link["video"]
+every_video = dataset == DATASETS[0] and link["every_video"]
 
 try:
     if split_kind == "one video":
@@ -105,6 +110,8 @@ except DataError as error:
     show_data_error(error)
     st.stop()
 st.caption(split_summary(split))
+if every_video:
+    st.caption("Train holds each of the five videos out in turn instead, one run per video.")
 
 # ---------------------------------------------------------------- settings
 
@@ -153,6 +160,7 @@ with st.form("clf_settings"):
         link.draw("validation")
         link.draw("patience")
         link.draw("seed")
+        link.draw("repeats")
         link.draw("mixed")
     st.form_submit_button(
         "Train", type="primary", icon=":material/play_arrow:", on_click=request_training
@@ -220,13 +228,22 @@ if submitted:
     vectors = None
     if kind == "word2vec" and word_vector_choice != ON_THE_FLY:
         vectors = vector_sets()[word_vector_choice].vectors
-    new_record = RunRecord(
-        kind="classifier",
-        settings={"data": dataset, "split": split.description, **asdict(settings)},
-        result=ClassifierResult(settings, split, vectors),
-    )
-    new_record.total_epochs = settings.epochs
-    run_live_training(train, new_record, draw, key=RUN_KEY)
+    held_out = "each video held out in turn" if every_video else split.description
+    run_settings = {"data": dataset, "split": held_out, **asdict(settings)}
+    seeds = repeat_seeds(link.values)
+    if every_video or len(seeds) > 1:
+        fold_name = test_video if split_kind == "one video" else "a random share"
+        folds = group_folds(data) if every_video else [Fold(fold_name, split)]
+        repeat = RepeatResult(settings, folds, seeds, vectors)
+        start_repeats(repeat, run_settings | {"seeds": list(seeds)}, draw, RUN_KEY)
+    else:
+        new_record = RunRecord(
+            kind="classifier",
+            settings=run_settings,
+            result=ClassifierResult(settings, split, vectors),
+        )
+        new_record.total_epochs = settings.epochs
+        run_live_training(train, new_record, draw, key=RUN_KEY)
 
 record: RunRecord | None = st.session_state.get(RUN_KEY)
 if record is None:
@@ -235,6 +252,10 @@ if record is None:
         "ReLU units with dropout, Adam, early stopping) train in well under a minute here.",
         icon=":material/info:",
     )
+    show_device_in_sidebar()
+    st.stop()
+if isinstance(record.result, RepeatResult):
+    show_repeats(record)
     show_device_in_sidebar()
     st.stop()
 

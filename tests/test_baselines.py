@@ -8,6 +8,7 @@ from scipy import sparse
 from core.classifier.baselines import (
     BASELINES,
     NETWORK_NAME,
+    SINGLE_RUN_NOTE,
     BaselineResult,
     baseline_inputs,
     comparison_table,
@@ -131,6 +132,12 @@ def test_verdict_names_the_network_only_when_it_is_ahead():
     assert sentence.startswith(
         "On MCC, the Keras network wins with 0.830, 0.030 ahead of LinearSVC"
     )
+
+
+def test_a_verdict_says_it_is_a_single_run():
+    for scores in ({NETWORK_NAME: 0.83, "LinearSVC": 0.80}, {NETWORK_NAME: 0.8, "LinearSVC": 0.8}):
+        sentence = verdict(table_with(scores))
+        assert sentence.endswith(SINGLE_RUN_NOTE) and "single run" in sentence
 
 
 def test_verdict_mentions_a_network_that_came_third():

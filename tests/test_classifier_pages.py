@@ -45,6 +45,26 @@ def test_training_page_trains_then_compares_with_baselines():
     assert [m.value for m in at.metric] != before
 
 
+def test_training_page_repeats_over_seeds_and_shows_mean_and_sd():
+    at = open_page("pages/classifier_train.py")
+    at.checkbox(key="clf_every_video").check().run()
+    assert "each of the five videos" in texts(at)
+    at.checkbox(key="clf_every_video").uncheck()
+    at.number_input(key="clf_units_1").set_value(8)
+    at.number_input(key="clf_epochs").set_value(2)
+    at.number_input(key="clf_repeats").set_value(2)
+    at.button[0].click()  # the form's Train button
+    at.run(timeout=300)
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Complete" in s.value and "2 runs" in s.value for s in at.success)
+    page = texts(at)
+    assert "Over 2 runs" in page and "LinearSVC" in page and "95% interval" in page
+    shown = at.dataframe[0].value
+    assert shown.index[0] == "Keras network" and list(shown.columns[:3]) == ["Kind", "Runs", "MCC"]
+    assert "±" in shown.loc["Keras network", "MCC"] and shown.loc["LinearSVC", "Runs"] == 2
+    assert len(at.dataframe[1].value) == 2 * len(shown)  # every run, every model
+
+
 def test_impossible_split_on_an_upload_gets_a_message():
     at = open_page("pages/classifier_train.py")
     at.radio(key="clf_dataset").set_value("Upload a file").run()

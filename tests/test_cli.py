@@ -173,3 +173,47 @@ def test_classify_json_lists_rows_left_out_and_warnings(tmp_path):
     assert summary["skipped_rows"] == [{"line": 14, "reason": "no label"}]
     assert any("12 rows had their text split" in w for w in summary["warnings"])
     json.dumps(summary)  # plain JSON
+
+
+def test_classify_with_seeds_reports_mean_and_sd_of_every_model(tmp_path):
+    lines = [
+        f"__label__{colour} {colour} {colour} sample {i}"
+        for i in range(30)
+        for colour in ("red", "blue")
+    ]
+    path = tmp_path / "colours.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    out = run_cli(
+        "classify", "--train", str(path), "--epochs", "3", "--features", "bow",
+        "--seeds", "4", "5", "--json",
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr[-2000:]
+    summary = json.loads(out.stdout.strip().splitlines()[-1])
+    repeats = summary["repeats"]
+    assert repeats["seeds"] == [4, 5] and repeats["folds"] == ["random split"]
+    models = repeats["models"]
+    assert list(models)[0] == "Keras network" and "LinearSVC" in models
+    assert repeats["runs_done"] == 2 and len(repeats["runs"]) == 2 * len(models)
+    network = [r["mcc"] for r in repeats["runs"] if r["model"] == "Keras network"]
+    assert models["Keras network"]["mcc"]["mean"] == pytest.approx(np.mean(network))
+    assert models["Keras network"]["mcc"]["sd"] == pytest.approx(np.std(network, ddof=1))
+    assert {"mean", "sd"} <= set(models["LinearSVC"]["accuracy"])
+    assert summary["verdict"] == repeats["verdict"]["sentence"]
+    assert (
+        repeats["verdict"]["outcome"] in ("won", "lost", "level") and "runs" in summary["verdict"]
+    )
+    # model stays the first run's: seed 4.
+    assert summary["model"]["mcc"] == pytest.approx(network[0])
+    assert "run 2/2 (seed 5" in out.stderr
+
+
+def test_classify_refuses_folds_without_groups_and_seed_twice(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_text("text,label\n" + "".join(f"x{i},a\ny{i},b\n" for i in range(10)))
+    out = run_cli("classify", "--train", str(path), "--folds", "--json")
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    error = json.loads(out.stdout.strip().splitlines()[-1])
+    assert "--folds" in error["error"] and "--train youtube" in error["hint"]
+    out = run_cli("classify", "--train", str(path), "--seeds", "1", "1", "--json")
+    assert out.returncode == 2
+    assert "more than once" in json.loads(out.stdout.strip().splitlines()[-1])["error"]

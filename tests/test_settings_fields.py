@@ -2,7 +2,7 @@
 
 import pytest
 
-from core.classifier.settings_fields import FIELDS, MAX_LAYERS, classifier_settings
+from core.classifier.settings_fields import FIELDS, MAX_LAYERS, classifier_settings, repeat_seeds
 from core.classifier.train import ClassifierSettings
 from core.data.links import encode_params, parse_params
 
@@ -41,3 +41,10 @@ def test_a_link_round_trips_through_the_fields():
 def test_impossible_settings_are_refused_with_a_reason():
     with pytest.raises(ValueError):
         classifier_settings(default_values() | {"validation": 1.5})
+
+
+def test_repeats_use_the_chosen_seed_and_the_next_ones():
+    values = default_values()
+    assert repeat_seeds(values) == (values["seed"],)  # one run by default
+    assert repeat_seeds(values | {"seed": 5, "repeats": 3}) == (5, 6, 7)
+    assert values["every_video"] is False

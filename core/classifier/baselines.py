@@ -36,6 +36,9 @@ if TYPE_CHECKING:
 
 NETWORK_NAME = "Keras network"
 TIE = 0.005  # differences up to this are ties in verdict()
+SINGLE_RUN_NOTE = (
+    "This is a single run: repeat it over seeds to tell a gap from the luck of the seed."
+)
 
 
 def _multinomial_nb(seed: int, class_weight: bool) -> Any:
@@ -305,6 +308,8 @@ def verdict(table: pd.DataFrame, metric: str = "mcc", tie: float = TIE) -> str:
     Models within ``tie`` of the best score are called a tie, never a win. When a network row
     (``Kind`` = ``network``) neither wins nor is runner-up, its score and gap are added, so the
     sentence never lets a baseline's win pass unmentioned. Skipped models (NaN) are left out.
+    The table is one run, and the sentence ends by saying so (:data:`SINGLE_RUN_NOTE`): over
+    repeated runs, :func:`core.classifier.spread.spread_verdict` weighs the gap against the spread.
     """
     column = metric_column(metric)
     values = pd.to_numeric(table[column], errors="coerce").dropna()
@@ -337,7 +342,7 @@ def verdict(table: pd.DataFrame, metric: str = "mcc", tie: float = TIE) -> str:
         if name in mentioned or name not in ranked:
             continue
         sentence += f" The {name} scored {ranked[name]:.3f}, {best - ranked[name]:.3f} behind."
-    return sentence
+    return f"{sentence} {SINGLE_RUN_NOTE}"
 
 
 def _join(items: list[str]) -> str:

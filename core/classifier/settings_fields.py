@@ -51,6 +51,13 @@ FIELDS = {
         key="clf_split_kind",
     ),
     "video": Field("choice", "Shakira", options=tuple(YOUTUBE_VIDEOS), label="Held-out video"),
+    "every_video": Field(
+        "bool",
+        False,
+        label="Every video as the test set, in turn",
+        help="Repeats the comparison five times, holding each video out once, and reports "
+        "each model's mean ± standard deviation over them.",
+    ),
     "test_share": Field("float", 0.25, 0.1, 0.5, label="Test share", widget="slider", step=0.05),
     "features": Field(
         "choice",
@@ -117,6 +124,15 @@ FIELDS = {
     ),
     "patience": Field("int", _DEFAULTS.patience, 1, 50, label="Patience (epochs)"),
     "seed": Field("int", _DEFAULTS.seed, 0, 10_000, label="Seed"),
+    "repeats": Field(
+        "int",
+        1,
+        1,
+        10,
+        label="Repeat over seeds",
+        help="Train and compare this many times, with the seed above and the next ones, and "
+        "report mean ± standard deviation: a single run's winner may be the seed's doing.",
+    ),
     "mixed": Field(
         "bool",
         False,
@@ -160,3 +176,10 @@ def classifier_settings(values: Mapping[str, Any]) -> ClassifierSettings:
         seed=int(values["seed"]),
         mixed_precision=bool(values["mixed"]),
     )
+
+
+def repeat_seeds(values: Mapping[str, Any]) -> tuple[int, ...]:
+    """The seeds a repeat over ``values["repeats"]`` seeds uses: the chosen seed and the next
+    ones (one seed, the chosen one, for a single run)."""
+    first = int(values["seed"])
+    return tuple(range(first, first + int(values["repeats"])))

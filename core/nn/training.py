@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
     from core.classifier.bundle_format import BundleResult
     from core.classifier.distributed import DataParallelResult
+    from core.classifier.repeats import RepeatResult
     from core.classifier.train import ClassifierResult
     from core.embeddings.word2vec import Word2VecRunResult
     from core.nn.images import DigitsResult
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
     RunResult: TypeAlias = (
         "PlaygroundResult | PlaygroundComparison | RegressionResult | DigitsResult"
         " | VariantResult | OverfittingComparison | Word2VecRunResult | ClassifierResult"
-        " | DataParallelResult | BundleResult | ComparisonResult"
+        " | DataParallelResult | BundleResult | RepeatResult | ComparisonResult"
     )
 
 Status = Literal["running", "complete", "stopped", "failed"]

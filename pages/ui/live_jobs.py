@@ -66,6 +66,7 @@ def run_live_training(
     redraw_seconds: float = 1.0,
     progress_of: Callable[[RunRecord], tuple[int, int]] | None = None,
     register: bool = True,
+    progress_text: Callable[[RunRecord], str] | None = None,
 ) -> RunRecord:
     """Run ``train(record, stop_flag)`` in a worker thread while this script draws its progress.
 
@@ -78,6 +79,7 @@ def run_live_training(
 
     ``progress_of(record)`` gives (epochs done, epochs planned), by default the record's own;
     ``register=False`` keeps the record off the Runs page (see :func:`run_live_comparison`).
+    ``progress_text(record)`` words the progress bar (by default ``Epoch 3 of 30``).
     """
     job = LiveJob(name=f"train-{key}")
     st.session_state[key] = record
@@ -98,7 +100,9 @@ def run_live_training(
     try:
         with LIVE_TRAININGS:
             job.follow(
-                _training_progress(record, draw, key, progress, live, progress_of, redraw_seconds),
+                _training_progress(
+                    record, draw, key, progress, live, progress_of, redraw_seconds, progress_text
+                ),
                 poll_seconds,
             )
     finally:
@@ -152,6 +156,7 @@ def _training_progress(
     live,
     progress_of: Callable[[RunRecord], tuple[int, int]],
     redraw_seconds: float,
+    progress_text: Callable[[RunRecord], str] | None = None,
 ) -> Callable[[LiveJob], None]:
     """What :meth:`LiveJob.follow` shows of a training: its epochs on the progress bar, and its
     charts redrawn now and then.
@@ -170,7 +175,8 @@ def _training_progress(
         if done != shown:
             shown = done
             total = max(total, 1)  # set by the worker once fit starts
-            progress.progress(min(done / total, 1.0), text=f"Epoch {done} of {total}")
+            text = progress_text(record) if progress_text else f"Epoch {done} of {total}"
+            progress.progress(min(done / total, 1.0), text=text)
             interval = redraw_seconds * max(1, LIVE_TRAININGS.count)
             if time.monotonic() - drawn_at >= interval:
                 drawn_at = time.monotonic()
