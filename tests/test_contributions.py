@@ -10,11 +10,9 @@ import pytest
 from core.classifier.contributions import (
     MAX_WORDS,
     WordContribution,
-    char_ngram_occurrences,
     class_probabilities,
     gradient_x_input,
     occlusion,
-    words_of,
 )
 from core.classifier.contributions_display import (
     contributions_frame,
@@ -24,6 +22,7 @@ from core.classifier.contributions_display import (
 from core.classifier.features import CHAR_MARK, FeatureSettings, Featurizer, fit_featurizer
 from core.classifier.splits import split_by_group
 from core.classifier.train import ClassifierSettings, train_classifier
+from core.classifier.word_spans import char_ngram_occurrences, words_of
 from core.data.datasets import youtube_spam
 from core.errors import DataError
 from core.figures.contributions import contributions_figure, probabilities_figure

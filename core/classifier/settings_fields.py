@@ -15,10 +15,7 @@ from core.classifier.train import ClassifierSettings
 from core.data.datasets import YOUTUBE_VIDEOS
 from core.data.links import Field
 from core.nn.fields import activation_field, batch_size_field, learning_rate_field, optimizer_field
-from core.nn.networks import (
-    DenseLayer,
-    OptimizerSpec,
-)
+from core.nn.networks import DenseLayer, OptimizerSpec
 
 DATASETS = ["YouTube Spam Collection", "Pang & Lee movie reviews (gensim)", "Upload a file"]
 MAX_LAYERS = 3
