@@ -1,8 +1,9 @@
 """Quality: the default Keras classifier against the classical baselines, leave-one-video-out.
 
 On the YouTube Spam Collection, each of the five videos is held out in turn; the page's default
-network (``ClassifierSettings()``) and MultinomialNB, LogisticRegression and LinearSVC are trained
-on the other four videos with the same features and scored on the held-out one. Goal: the
+network (``ClassifierSettings()``) and MultinomialNB, ComplementNB, LogisticRegression and
+LinearSVC (each tuned by cross-validation on the training videos) are trained on the other four
+videos with the same features and scored on the held-out one. Goal: the
 network's mean MCC >= the best baseline's mean MCC, computed in this same run.
 Usage: python benchmarks/classifier_quality.py [--seeds 0]
 """

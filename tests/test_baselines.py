@@ -6,6 +6,7 @@ import pytest
 from scipy import sparse
 
 from core.classifier.baselines import (
+    BASELINE_GRIDS,
     BASELINES,
     NETWORK_NAME,
     SINGLE_RUN_NOTE,
@@ -66,6 +67,39 @@ def test_all_baselines_run_on_youtube_and_linear_svc_is_strong(split, tfidf, you
     assert np.array_equal(svc.prediction.labels, svc_labels)
     nb = {r.name: r for r in youtube_results}["MultinomialNB"]
     assert nb.prediction.kind == "probability" and nb.metrics.threshold == 0.5
+
+
+def test_each_baseline_is_tuned_on_youtube_and_the_table_shows_the_choice(split, youtube_results):
+    for result in youtube_results:
+        tuning = result.tuning
+        assert tuning.searched and tuning.folds == 5 and tuning.note == ""
+        (parameter, values), *_ = BASELINE_GRIDS[result.name].items()
+        assert result.params[parameter] in values and tuning.grid[parameter] == list(values)
+        assert -1 <= tuning.cv_mcc <= 1 and tuning.seconds > 0
+        # The fitted model carries the chosen value, not scikit-learn's default.
+        assert result.model.get_params()[parameter] == result.params[parameter]
+    table = comparison_table(
+        youtube_results[0].metrics, (1.0, 0.1), youtube_results, keras_chosen="epoch 3 of 5"
+    )
+    assert table.loc[NETWORK_NAME, "Chosen by CV"] == "epoch 3 of 5"
+    svc = {r.name: r for r in youtube_results}["LinearSVC"]
+    assert table.loc["LinearSVC", "Chosen by CV"] == f"C={svc.params['C']:g}"
+    assert table.loc["MultinomialNB", "Chosen by CV"].startswith("alpha=")
+
+
+def test_complement_nb_is_scored_by_its_own_rule_on_texts_without_known_words():
+    # Texts with no known word sit at exactly P = 0.5 for ComplementNB (it has no priors).
+    x = np.array([[3.0, 0.0], [2.0, 1.0], [0.0, 3.0], [1.0, 2.0]] * 5)
+    y = np.array([0, 0, 1, 1] * 5)
+    empty = np.zeros((3, 2))
+    results = run_baselines(
+        x, y, empty, np.array([0, 0, 1]), ("ham", "spam"), names=["ComplementNB", "MultinomialNB"]
+    )
+    complement, multinomial = results
+    assert np.allclose(complement.model.predict_proba(empty)[:, 1], 0.5)
+    assert np.array_equal(complement.prediction.labels, complement.model.predict(empty))
+    assert list(complement.prediction.labels) == [0, 0, 0]  # a tie goes to the first class
+    assert multinomial.prediction.kind == complement.prediction.kind == "probability"
 
 
 def test_naive_bayes_is_skipped_on_negative_features():
@@ -176,6 +210,7 @@ def test_comparison_table_rows_and_columns(split, youtube_results):
         *METRIC_COLUMNS.values(),
         "Train s",
         "Predict s",
+        "Chosen by CV",
         "Note",
     ]
     assert (

@@ -37,6 +37,11 @@ def test_training_page_trains_then_compares_with_baselines():
     page = texts(at)
     # The verdict names a winner in words, whoever it is.
     assert "LinearSVC" in page and "MCC" in page
+    # The versus table says what cross-validation chose for each baseline.
+    versus = next(d.value for d in at.dataframe if "Chosen by CV" in d.value.columns)
+    assert versus["Chosen by CV"]["LinearSVC"].startswith("C=")
+    assert versus["Chosen by CV"]["ComplementNB"].startswith("alpha=")
+    assert "(validation loss)" in versus["Chosen by CV"]["Keras network"]
     assert at.session_state[CLASSIFIER_KEY].label_names == ("not spam", "spam")
     # Moving the threshold re-cuts the results without retraining.
     before = [m.value for m in at.metric]

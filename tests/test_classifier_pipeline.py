@@ -1,6 +1,8 @@
 """What the classifier page runs, without Streamlit: settings from the form, the shared training
 preparation, train-then-compare, and the tables and notes shown after training."""
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -119,10 +121,35 @@ def test_train_and_compare_trains_hands_the_network_on_then_scores_the_baselines
     assert results.error is None and handed == [results.trained]
     assert results.trained.label_names == split.label_names
     assert results.comparison.network.name == report.NETWORK_NAME
-    assert len(results.comparison.baselines) == 3 and "MCC" in results.comparison.verdict
+    assert len(results.comparison.baselines) == 4 and "MCC" in results.comparison.verdict
     headline = results.comparison.network.metrics.headline()
     assert results.headline == {METRIC_COLUMNS[k]: v for k, v in headline.items()}
     assert "Accuracy" in results.headline and "ROC-AUC" in results.headline
+
+
+def test_the_comparison_shows_and_reports_what_was_chosen_on_the_training_texts():
+    split = split_by_group(youtube_spam(["Psy", "Shakira"]), "Shakira")
+    settings = ClassifierSettings(hidden=(DenseLayer(8, "relu"),), epochs=4, seed=1)
+    comparison = train_and_compare(TrainingRequest(split, settings)).comparison
+    record = comparison.network.model.record
+    kept = int(np.argmin(record.history["val_loss"])) + 1
+    assert report.kept_epoch(comparison.network.model) == kept
+    chosen = comparison.table["Chosen by CV"]
+    assert chosen[report.NETWORK_NAME] == f"epoch {kept} of {record.epochs_done} (validation loss)"
+    summary = comparison.as_json()
+    assert summary["model"]["params"] == {"epoch": kept}
+    for baseline, row in zip(summary["baselines"], comparison.baselines, strict=True):
+        assert baseline["params"] == row.params and baseline["params"]
+        assert chosen[row.name] == row.tuning.describe() and not chosen[row.name].startswith(
+            "defaults"
+        )
+        (parameter, values), *_ = baseline["grid"].items()
+        assert baseline["params"][parameter] in values and baseline["folds"] == 5
+        assert baseline["cv_mcc"] == row.tuning.cv_mcc and baseline["tune_seconds"] > 0
+    naive = {b["name"]: b for b in summary["baselines"]}["MultinomialNB"]
+    assert naive["grid"]["input"] == ["tfidf", "counts"]
+    assert naive["params"]["input"] in ("tfidf", "counts")
+    json.dumps(summary)  # plain JSON all through
 
 
 def test_train_and_compare_returns_a_data_error_and_leaves_the_record_running():
@@ -179,6 +206,7 @@ def test_mistakes_keep_p_positive_when_a_class_is_called_predicted():
 def test_scoring_note_mentions_a_moved_threshold_only():
     comparison = report.Comparison(None, [], pd.DataFrame(), "verdict", "Same features.")
     note = comparison.scoring_note(0.5)
-    assert note.startswith("All four models learned") and note.endswith("Same features.")
+    assert note.startswith("Every model learned") and note.endswith("Same features.")
+    assert "cross-validation on the training texts alone" in note and "validation loss" in note
     assert "slider" not in note and "slider" not in comparison.scoring_note(None)
     assert "The threshold slider above (0.80) does not apply here." in comparison.scoring_note(0.8)

@@ -121,8 +121,12 @@ def test_classify_json_has_the_model_the_baselines_the_device_and_timings(tmp_pa
         assert 0 <= summary["model"][key] <= 1
     assert summary["model"]["mcc"] > 0.6
     names = [b["name"] for b in summary["baselines"]]
-    assert names == ["MultinomialNB", "LogisticRegression", "LinearSVC"]
+    assert names == ["MultinomialNB", "ComplementNB", "LogisticRegression", "LinearSVC"]
     assert all(b["mcc"] > 0.6 for b in summary["baselines"])
+    for baseline in summary["baselines"]:  # what cross-validation chose, from which values
+        (parameter, values), *_ = baseline["grid"].items()
+        assert baseline["params"][parameter] in values and baseline["folds"] == 5
+    assert {b["name"]: b for b in summary["baselines"]}["LinearSVC"]["grid"]["C"][0] == 0.01
     assert summary["device"].startswith(("CPU", "GPU"))
     assert set(summary["timings"]) >= {"vectorize", "train", "predict"}
     assert summary["epochs_run"] <= 3
