@@ -9,17 +9,16 @@ from core.classifier.baselines import (
     BASELINE_GRIDS,
     BASELINES,
     NETWORK_NAME,
-    SINGLE_RUN_NOTE,
     BaselineResult,
     baseline_inputs,
     comparison_table,
     evaluate_network,
     run_baselines,
-    verdict,
 )
 from core.classifier.features import FeatureSettings, fit_featurizer
 from core.classifier.metrics import METRIC_COLUMNS, classification_metrics
 from core.classifier.splits import split_by_group
+from core.classifier.spread import SINGLE_RUN_NOTE, verdict
 from core.classifier.train import ClassifierSettings, train_classifier
 from core.data.datasets import youtube_spam
 from core.nn.networks import DenseLayer

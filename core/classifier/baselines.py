@@ -46,9 +46,6 @@ if TYPE_CHECKING:
 
 NETWORK_NAME = "Keras network"
 TIE = 0.005  # differences up to this are ties in verdict()
-SINGLE_RUN_NOTE = (
-    "This is a single run: repeat it over seeds to tell a gap from the luck of the seed."
-)
 CHOSEN = "Chosen by CV"  # the comparison table's column of tuned values
 
 
@@ -399,53 +396,3 @@ def metric_column(metric: str) -> str:
     if metric in METRIC_COLUMNS.values():
         return metric
     raise ValueError(f"unknown metric {metric!r}; choose from {list(METRIC_COLUMNS)}")
-
-
-def verdict(table: pd.DataFrame, metric: str = "mcc", tie: float = TIE) -> str:
-    """One sentence on who scored highest on ``metric`` in a :func:`comparison_table`, and by
-    how much.
-
-    Models within ``tie`` of the best score are called a tie, never a win. When a network row
-    (``Kind`` = ``network``) neither wins nor is runner-up, its score and gap are added, so the
-    sentence never lets a baseline's win pass unmentioned. Skipped models (NaN) are left out.
-    The table is one run, and the sentence ends by saying so (:data:`SINGLE_RUN_NOTE`): over
-    repeated runs, :func:`core.classifier.spread.spread_verdict` weighs the gap against the spread.
-    """
-    column = metric_column(metric)
-    values = pd.to_numeric(table[column], errors="coerce").dropna()
-    if values.empty:
-        return f"No model has a {column} to compare."
-    ranked = values.sort_values(ascending=False, kind="stable")
-    if len(ranked) == 1:
-        return f"Only {ranked.index[0]} has a {column} ({ranked.iloc[0]:.3f}): nothing to compare."
-    best = float(ranked.iloc[0])
-    # A hair of slack so that a gap of exactly `tie` written in decimals still counts as a tie.
-    tied = [name for name, value in ranked.items() if best - value <= tie + 1e-9]
-    networks = list(table.index[table["Kind"] == "network"]) if "Kind" in table else []
-
-    def called(name: str) -> str:
-        return f"the {name}" if name in networks else str(name)
-
-    if len(tied) > 1:
-        listed = _join([f"{called(name)} ({ranked[name]:.3f})" for name in tied])
-        sentence = f"On {column}, {listed} tie: within {tie:g} of the best."
-        mentioned = set(tied)
-    else:
-        winner, runner_up = ranked.index[0], ranked.index[1]
-        second = float(ranked.iloc[1])
-        sentence = (
-            f"On {column}, {called(winner)} wins with {best:.3f}, {best - second:.3f} ahead "
-            f"of {called(runner_up)} ({second:.3f})."
-        )
-        mentioned = {winner, runner_up}
-    for name in networks:
-        if name in mentioned or name not in ranked:
-            continue
-        sentence += f" The {name} scored {ranked[name]:.3f}, {best - ranked[name]:.3f} behind."
-    return f"{sentence} {SINGLE_RUN_NOTE}"
-
-
-def _join(items: list[str]) -> str:
-    if len(items) <= 2:
-        return " and ".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]

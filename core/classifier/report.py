@@ -25,7 +25,6 @@ from core.classifier.baselines import (
     comparison_table,
     evaluate_network,
     run_baselines,
-    verdict,
 )
 from core.classifier.curves import BinaryCurves, binary_curves
 from core.classifier.metrics import (
@@ -36,6 +35,7 @@ from core.classifier.metrics import (
     misclassified,
 )
 from core.classifier.splits import TextSplit
+from core.classifier.spread import verdict
 from core.classifier.train import ClassifierSettings, TrainedClassifier, train_classifier
 from core.classifier.tuning import naive_bayes_inputs
 from core.data.export import escape_cell, escape_table
