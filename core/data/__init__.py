@@ -5,5 +5,6 @@
 - ``reading``: bytes decoded, the format detected, labelled rows validated;
 - ``links``: a page's settings to and from URL query parameters, validated;
 - ``export``: CSV and JSON that are safe to open in a spreadsheet;
-- ``display``: users' words escaped for Markdown labels and buttons.
+- ``display``: users' words escaped for Markdown labels and buttons;
+- ``snippets``: settings written as code for "Show the code", and the datasets page's snippets.
 """
