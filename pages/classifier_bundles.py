@@ -5,8 +5,10 @@ import streamlit as st
 from core.classifier.bundle import import_bundle
 from core.classifier.bundle_export import export_bundle, export_keras
 from core.classifier.features import FEATURE_KINDS
+from core.classifier.snippets import bundle_code
 from core.data.datasets import MAX_UPLOAD_MB
 from core.errors import DataError
+from pages.ui.display import show_code
 from pages.ui.patches import require_navigation
 from pages.ui.stores import CLASSIFIER_KEY, current_classifier
 from pages.ui.uploads import read_once, show_data_error
@@ -107,3 +109,5 @@ with save_section:
                 "For use in Keras outside the app; it holds the network only, without the text "
                 "features. This app never loads `.keras` files: they can carry code."
             )
+
+show_code(bundle_code(trained))

@@ -24,6 +24,7 @@ from core.classifier.settings_fields import (
     classifier_settings,
     repeat_seeds,
 )
+from core.classifier.snippets import classifier_code
 from core.classifier.splits import split_by_group, split_summary, stratified_split
 from core.classifier.train import ClassifierResult, ClassifierSettings
 from core.data.datasets import LabelledText, pang_lee_polarity, youtube_spam
@@ -38,6 +39,7 @@ from core.figures.classifier import (
 )
 from core.figures.training import curves_figure
 from core.nn.training import RunRecord, StopFlag
+from pages.ui.display import show_code
 from pages.ui.links import PageLink
 from pages.ui.live_jobs import run_live_training, show_run_status
 from pages.ui.patches import require_navigation
@@ -179,6 +181,9 @@ try:
 except ValueError as error:
     st.error(f"**These settings cannot be used:** {error}", icon=":material/error:")
     st.stop()
+show_code(
+    classifier_code(settings, link.values, split.n_classes, vector_sets().get(word_vector_choice))
+)
 
 
 def draw(record: RunRecord, key_prefix: str) -> None:

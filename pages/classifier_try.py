@@ -5,9 +5,11 @@ import streamlit as st
 from core.classifier.contributions import class_probabilities, gradient_x_input, occlusion
 from core.classifier.contributions_display import contributions_frame, highlight_html
 from core.classifier.features import FEATURE_KINDS
+from core.classifier.snippets import try_code
 from core.data.export import escape_table
 from core.errors import DataError
 from core.figures.contributions import contributions_figure, probabilities_figure
+from pages.ui.display import show_code
 from pages.ui.patches import require_navigation
 from pages.ui.stores import current_classifier
 from pages.ui.uploads import show_data_error
@@ -107,3 +109,4 @@ with st.expander("Chart data: probabilities and word contributions"):
         column_config={"probability": st.column_config.NumberColumn(format="%.4f")},
     )
     st.dataframe(escape_table(contributions_frame(contributions)), hide_index=True)
+show_code(try_code(trained, text, method, target))

@@ -2,11 +2,12 @@
 
 import streamlit as st
 
-from core.data import datasets
+from core.data import datasets, snippets
 from core.data.export import escape_table, to_csv_bytes
 from core.figures.common import bar_chart
 from core.figures.images import digits_figure
 from core.figures.regression import stock_window_figure
+from pages.ui.display import show_code
 from pages.ui.patches import require_navigation
 from pages.ui.uploads import upload_text
 
@@ -72,6 +73,7 @@ if choice == "spam":
         file_name=f"youtube_spam_{video}.csv",
         mime="text/csv",
     )
+    show_code(snippets.spam_code(video))
 
 elif choice == "stocks":
     prices = datasets.stocks()
@@ -111,6 +113,7 @@ elif choice == "stocks":
         },
         hide_index=True,
     )
+    show_code(snippets.stocks_code(ticker, window, start))
 
 elif choice == "digits":
     images, labels = datasets.digits()
@@ -134,6 +137,7 @@ elif choice == "digits":
             hide_index=True,
         )
         st.caption("Column (row, column) is one pixel of the 8×8 grid, from 0 (blank) to 16.")
+    show_code(snippets.digits_code(int(offset)))
 
 elif choice == "corpora":
     st.subheader("Plain-text corpora")
@@ -151,6 +155,7 @@ elif choice == "corpora":
         st.dataframe(
             escape_table({"X: sentence": polarity.texts, "Y: label": polarity.labels}), height=260
         )
+    show_code(snippets.corpora_code())
 
 else:
     st.subheader("Check your own file")
@@ -173,3 +178,4 @@ else:
         )
     elif uploaded is not None:
         st.dataframe(escape_table({"document": uploaded.documents[:500]}), height=300)
+    show_code(snippets.upload_code(getattr(st.session_state.get("dataset_upload"), "name", None)))

@@ -122,6 +122,7 @@ if submitted:
 record: RunRecord | None = st.session_state.get(RUN_KEY)
 if record is None:
     st.info("Choose the settings and press **Train**.", icon=":material/info:")
+    show_code(digits_code(settings))
 else:
     shown = DigitsSettings.from_dict(record.settings)
     show_last_run(record, shown != settings, draw, "digits_final")

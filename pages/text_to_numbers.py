@@ -265,12 +265,12 @@ if query.strip() and not matches:
 for index, score in matches:
     st.markdown(f"**{score:.3f}** · {labels[index]}: {documents[index][:300]}")
 
-show_code(
-    """
-from core.text import analysis, bagofwords, similarity
-
-settings = analysis.TextSettings(tokenizer="regexp", remove_stop_words=False, stemmer="none")
-bow = bagofwords.bag_of_words(documents, settings, weighting="count")   # sparse CSR matrix
-similarity.most_similar(bow, "the dog sat", topn=5)                       # [(doc index, cosine), ...]
-"""
-)
+if source == "Embedded corpus":
+    shown_documents = bagofwords.documents_code(documents, corpus=corpus_name)
+elif source == "Upload a file":
+    shown_documents = bagofwords.documents_code(
+        documents, file_name=getattr(st.session_state.get("text_upload"), "name", "your_text.txt")
+    )
+else:
+    shown_documents = bagofwords.documents_code(documents)
+show_code(bagofwords.bag_of_words_code(shown_documents, settings, weighting, query))

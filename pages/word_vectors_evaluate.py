@@ -7,8 +7,10 @@ import streamlit as st
 
 from core.data.export import escape_table, frame_to_csv_bytes
 from core.embeddings import evaluation as we
+from core.embeddings import snippets
 from core.embeddings.word2vec import QUICK_SETTINGS, vector_set_name
 from core.figures.word_vectors import analogy_accuracy_figure, pair_correlation_figure
+from pages.ui.display import show_code
 from pages.ui.patches import require_navigation
 from pages.ui.stores import add_vector_set, choose_vector_set, vector_sets
 
@@ -128,6 +130,12 @@ if len(vector_sets()) < 2:
             icon=":material/bolt:",
             help="Same Lee corpus, settings and seed, with sg=0 (CBOW): a few seconds.",
         )
+
+show_code(
+    snippets.evaluation_code(
+        model_a, vector_sets().get(name_b) if name_b != NONE else None, int(restrict_vocab)
+    )
+)
 
 if submitted:
     chosen = [model_a]

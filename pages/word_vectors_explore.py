@@ -6,6 +6,7 @@ import streamlit as st
 from core.data.display import escape_markdown
 from core.data.export import escape_table
 from core.embeddings import similarity as ws
+from core.embeddings import snippets
 from core.errors import DataError
 from core.figures.word_vectors import neighbours_figure, odd_one_out_figure
 from pages.ui.display import show_code
@@ -137,10 +138,9 @@ with neighbours_tab:
             "highest first, the word itself left out. The table beside the chart holds its data."
         )
     show_code(
-        """
-from core.embeddings.similarity import neighbours
-neighbours(vector_set, "king", topn=10)   # [(word, cosine), ...] closest first
-"""
+        snippets.neighbours_code(
+            vectors, st.session_state["explore_word"], int(st.session_state["explore_topn"])
+        )
     )
 
 # ------------------------------------------------------------------ analogy
@@ -211,12 +211,11 @@ with analogy_tab:
             "score above 1 means x is closer to b and c together than to a."
         )
     show_code(
-        """
-from core.embeddings.similarity import analogy
-result = analogy(vector_set, "man", "king", "woman", topn=5)
-result.add   # 3CosAdd: most_similar(positive=["king", "woman"], negative=["man"])
-result.mul   # 3CosMul: most_similar_cosmul(positive=["king", "woman"], negative=["man"])
-"""
+        snippets.analogy_code(
+            vectors,
+            *(st.session_state[key] for key in ("explore_a", "explore_b", "explore_c")),
+            topn=int(st.session_state["explore_analogy_topn"]),
+        )
     )
 
 # ------------------------------------------------------------------ odd one out

@@ -5,7 +5,7 @@ import streamlit as st
 
 from core.data.datasets import MAX_UPLOAD_MB
 from core.data.export import escape_table
-from core.embeddings import vector_read, vector_rows, vector_write
+from core.embeddings import snippets, vector_read, vector_rows, vector_write
 from core.embeddings.vectors import VectorSet
 from core.errors import DataError
 from pages.ui.display import chips, show_code
@@ -235,11 +235,8 @@ if export_set is not None:
     show_exports(export_set)
 
 show_code(
-    """
-
-vs = vector_read.load_vectors("vectors.txt", open("vectors.txt", "rb").read())
-text = vector_write.to_word2vec_text(vs)              # bytes, gensim reads them back
-binary = vector_write.to_word2vec_binary(vs)
-vectors_tsv, metadata_tsv = vector_write.to_projector_tsv(vs, vs.top_words(5000))
-"""
+    snippets.vectors_io_code(
+        export_set,
+        None if export_set is None else st.session_state.get(f"io_tsv_words_{export_set.name}"),
+    )
 )

@@ -4,6 +4,7 @@ import streamlit as st
 
 from core.data.export import escape_table, frame_to_csv_bytes
 from core.embeddings import projection as proj
+from core.embeddings import snippets
 from core.embeddings.projection_table import (
     axis_titles,
     explained_variance_caption,
@@ -332,14 +333,4 @@ with st.expander("Coordinates", icon=":material/table:"):
         key="proj_download",
     )
 
-show_code(
-    f"""
-from core.embeddings.projection import ProjectionSettings, projection_words, word_matrix, run_projection
-from core.embeddings.projection_table import projection_frame
-
-settings = {settings!r}
-words = projection_words(vector_set, settings, highlight={highlight!r}, colour_by={colour_by!r}, k={k})
-projection = run_projection(word_matrix(vector_set, words), settings, progress=print)
-frame = projection_frame(vector_set, settings, projection.coords, {highlight!r}, {colour_by!r}, k={k})
-"""
-)
+show_code(snippets.projection_code(vector_set, settings, highlight, colour_by, k))

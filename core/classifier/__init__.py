@@ -8,5 +8,6 @@
 - ``contributions``: why it said what it said, ``contributions_display`` showing it;
 - ``bundle_format``, ``bundle_export``, ``bundle``: what a saved model holds, writing it, and
   loading it back safely (the hardened readers are in ``core.safe_files``);
-- ``distributed``: data-parallel training over several processes (JAX).
+- ``distributed``: data-parallel training over several processes (JAX);
+- ``snippets``: the classifier pages' "Show the code".
 """

@@ -85,6 +85,16 @@ def split_summary(split: TextSplit) -> str:
     )
 
 
+def group_split_description(test_group: str) -> str:
+    """How :func:`split_by_group` describes a split that tests on ``test_group``."""
+    return f"trained on every group but {test_group}, tested on it"
+
+
+def share_split_description(test_size: float) -> str:
+    """How :func:`stratified_split` describes a split that tests on a ``test_size`` share."""
+    return f"random stratified split, {test_size:.0%} for test"
+
+
 def split_by_group(data: LabelledText, test_group: str) -> TextSplit:
     """Train on every group but ``test_group`` (a YouTube video, say) and test on it."""
     if not data.groups:
@@ -95,7 +105,7 @@ def split_by_group(data: LabelledText, test_group: str) -> TextSplit:
         )
     train = [i for i, g in enumerate(data.groups) if g != test_group]
     test = [i for i, g in enumerate(data.groups) if g == test_group]
-    return _split(data, train, test, f"trained on every group but {test_group}, tested on it")
+    return _split(data, train, test, group_split_description(test_group))
 
 
 def leave_one_group_out(data: LabelledText) -> list[TextSplit]:
@@ -121,9 +131,7 @@ def stratified_split(data: LabelledText, test_size: float = 0.25, seed: int = 0)
     train, test = train_test_split(
         indices, test_size=n_test, random_state=seed, stratify=list(data.labels)
     )
-    return _split(
-        data, sorted(train), sorted(test), f"random stratified split, {test_size:.0%} for test"
-    )
+    return _split(data, sorted(train), sorted(test), share_split_description(test_size))
 
 
 def _split(data: LabelledText, train: list[int], test: list[int], description: str) -> TextSplit:

@@ -7,5 +7,6 @@
   row that cannot be read reported by line number;
 - ``links``: a page's settings to and from URL query parameters, validated;
 - ``export``: CSV and JSON that are safe to open in a spreadsheet;
-- ``display``: users' words escaped for Markdown labels and buttons.
+- ``display``: users' words escaped for Markdown labels and buttons;
+- ``snippets``: settings written as code for "Show the code", and the datasets page's snippets.
 """

@@ -7,5 +7,6 @@
 - ``evaluation``: analogy and similarity benchmarks; ``projection``: PCA, t-SNE and UMAP,
   with ``projection_table`` (what the map shows) and ``projection_threads`` (their progress);
 - ``vector_read`` and ``vector_write``: word2vec and GloVe files in, and out; the parsers
-  behind ``vector_read`` are ``vector_text`` and ``vector_binary``, sharing ``vector_rows``.
+  behind ``vector_read`` are ``vector_text`` and ``vector_binary``, sharing ``vector_rows``;
+- ``snippets``: the word-vector pages' "Show the code".
 """

@@ -23,6 +23,7 @@ class VectorSet:
     source: str
     settings: dict[str, Any] = field(default_factory=dict)
     has_counts: bool = False
+    corpus: str = ""  # what it was trained on (a gensim file's stem, or "upload"); "" if loaded
 
     def __len__(self) -> int:
         return len(self.vectors)

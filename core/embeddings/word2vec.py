@@ -334,6 +334,7 @@ def train_vector_set(
         f"{len(result.epoch_seconds)} epochs)",
         settings=asdict(settings),
         has_counts=True,
+        corpus=corpus_name,
     )
     return vector_set, result
 
@@ -350,8 +351,20 @@ def quick_vector_set():
     return vector_set
 
 
+def corpus_shortcut(name: str) -> str:
+    """A bundled corpus's shortcut for :func:`stream_corpus` (``lee_background`` → ``lee``);
+    any other name (a path) unchanged."""
+    for shortcut, filename in CORPUS_SHORTCUTS.items():
+        if name in (filename, filename.removesuffix(".cor")):
+            return shortcut
+    return name
+
+
 def word2vec_code(settings: Word2VecSettings, corpus_name: str = "lee") -> str:
-    """The ``core`` calls behind the Train page, with these settings, as a runnable script."""
+    """The ``core`` calls behind the Train page, with these settings, as a runnable script.
+
+    ``corpus_name`` is a bundled corpus (``lee``, ``lee_background``, ``head500``…) or a path.
+    """
     defaults = Word2VecSettings()
     changed = [
         f"{name}={value!r}"
@@ -363,11 +376,12 @@ def word2vec_code(settings: Word2VecSettings, corpus_name: str = "lee") -> str:
     return f"""
 from core.embeddings.word2vec import Word2VecSettings, stream_corpus, train_word2vec
 
-corpus = stream_corpus({corpus_name!r})  # streamed from disk, tokenized like the app
+corpus = stream_corpus({corpus_shortcut(corpus_name)!r})  # streamed from disk, tokenized like the app
 settings = Word2VecSettings({arguments})
 result = train_word2vec(corpus, settings, on_epoch=lambda epoch, r: print(epoch, r.epoch_losses[-1]))
 print(result.vocab_size, "words;", round(result.words_per_second), "words/s")
-print(result.vectors.most_similar(result.vectors.index_to_key[50], topn=5))
+word = result.vectors.index_to_key[min(50, result.vocab_size - 1)]  # a fairly frequent word
+print(word, result.vectors.most_similar(word, topn=5))
 
 # The same with gensim alone:
 from gensim.models import Word2Vec

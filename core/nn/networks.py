@@ -129,14 +129,19 @@ def make_optimizer(spec: OptimizerSpec):
     return keras.optimizers.Adam(learning_rate=rate)
 
 
+def optimizer_code(optimizer: OptimizerSpec) -> str:
+    """The Keras call that :func:`make_optimizer` makes for ``optimizer``."""
+    rate = optimizer.learning_rate
+    return {
+        "sgd": f"keras.optimizers.SGD(learning_rate={rate})",
+        "momentum": f"keras.optimizers.SGD(learning_rate={rate}, momentum=0.9)",
+        "rmsprop": f"keras.optimizers.RMSprop(learning_rate={rate})",
+        "adam": f"keras.optimizers.Adam(learning_rate={rate})",
+    }[optimizer.name]
+
+
 def keras_code(spec: NetworkSpec, optimizer: OptimizerSpec, loss: str, metrics: list[str]) -> str:
     """The Keras code that :func:`build_dense_model` and ``compile`` run for these settings."""
-    optimizer_code = {
-        "sgd": f"keras.optimizers.SGD(learning_rate={optimizer.learning_rate})",
-        "momentum": f"keras.optimizers.SGD(learning_rate={optimizer.learning_rate}, momentum=0.9)",
-        "rmsprop": f"keras.optimizers.RMSprop(learning_rate={optimizer.learning_rate})",
-        "adam": f"keras.optimizers.Adam(learning_rate={optimizer.learning_rate})",
-    }[optimizer.name]
     lines = ["model = keras.Sequential([", f"    keras.Input(shape=({spec.input_dim},)),"]
     for layer in spec.hidden:
         extra = f", kernel_regularizer=keras.regularizers.L2({layer.l2})" if layer.l2 else ""
@@ -149,5 +154,7 @@ def keras_code(spec: NetworkSpec, optimizer: OptimizerSpec, loss: str, metrics: 
         f'    keras.layers.Dense({spec.output_units}, activation="{spec.output_activation}"),'
     )
     lines.append("])")
-    lines.append(f'model.compile(optimizer={optimizer_code}, loss="{loss}", metrics={metrics!r})')
+    lines.append(
+        f'model.compile(optimizer={optimizer_code(optimizer)}, loss="{loss}", metrics={metrics!r})'
+    )
     return "import keras\n\n" + "\n".join(lines)

@@ -162,3 +162,53 @@ def vocabulary_frame(bow: BagOfWords):
         }
     )
     return frame.sort_values(["total weight", "term"], ascending=[False, True], ignore_index=True)
+
+
+def documents_code(
+    documents: Sequence[str], corpus: str | None = None, file_name: str | None = None
+) -> tuple[str, str]:
+    """The import and the lines of a snippet that make ``documents``: gensim's ``corpus`` by
+    name, the file ``file_name`` read as an upload is, or the documents themselves when short."""
+    if corpus is not None:
+        return (
+            "from core.data.datasets import gensim_corpus",
+            f"documents = gensim_corpus({corpus!r}).documents",
+        )
+    if file_name is not None:
+        return (
+            "from core.data.reading import parse_upload",
+            f"documents = parse_upload({file_name!r}, open({file_name!r}, 'rb').read(), "
+            'want="corpus").documents',
+        )
+    from core.data.snippets import is_inline
+
+    lines = list(documents)
+    if not is_inline(lines):
+        return "", (
+            'documents = [line.strip() for line in open("your_text.txt", encoding="utf-8") '
+            "if line.strip()]  # one document per line"
+        )
+    return "", "documents = [\n" + "".join(f"    {line!r},\n" for line in lines) + "]"
+
+
+def bag_of_words_code(
+    documents: tuple[str, str], settings: TextSettings, weighting: Weighting, query: str
+) -> str:
+    """A runnable snippet: the documents (the import and lines of :func:`documents_code`) as a
+    bag of words with ``settings`` and ``weighting``, then those most similar to ``query``."""
+    from core.data.snippets import settings_call
+
+    imports, lines = documents
+    # A blank query box finds nothing on the page; the snippet then asks about document 0.
+    search = repr(query) if query.strip() else "0"
+    return f"""{imports + chr(10) if imports else ""}from core.text.analysis import TextSettings
+from core.text.bagofwords import bag_of_words
+from core.text.similarity import most_similar
+
+{lines}
+
+settings = {settings_call(settings)}
+bow = bag_of_words(documents, settings, weighting={weighting!r})  # sparse CSR, a column per term
+print(bow.shape, bow.vocabulary[:10])
+print(most_similar(bow, {search}, topn=5))  # [(document index, cosine), ...] best first
+"""
