@@ -259,8 +259,9 @@ if submitted:
 record: RunRecord | None = st.session_state.get(RUN_KEY)
 if record is None:
     st.info(
-        "Press **Train**. The defaults (TF-IDF of words and word pairs, one hidden layer of 64 "
-        "ReLU units with dropout, Adam, early stopping) train in well under a minute here.",
+        "Press **Train**. The defaults (TF-IDF of words, word pairs and character 2- to "
+        "5-grams, one hidden layer of 64 ReLU units with dropout, Adam, early stopping) train "
+        "in well under a minute here.",
         icon=":material/info:",
     )
     show_device_in_sidebar()

@@ -79,7 +79,8 @@ def test_impossible_settings_are_refused_by_name():
 
 def write_youtube_files(folder):
     """Four videos as a CSV training file and the fifth as a UCI-style TSV test file, written as
-    it stands (quotes included), ending with two lines that cannot be read: 371 and 372."""
+    it stands, then three lines whose quotes follow no CSV rule (as in the SMS Spam Collection),
+    ending with two lines that cannot be read: 374 and 375."""
     import csv
 
     from core.data.datasets import youtube_spam
@@ -95,6 +96,9 @@ def write_youtube_files(folder):
         for text, label, group in rows:
             if group == "Shakira":
                 handle.write(f"{label}\t{' '.join(text.split())}\n")
+        handle.write('spam\t"FREE entry" to win a "prize\n')
+        handle.write('not spam\t""Hi"" there, "ok"?\ttab inside\n')
+        handle.write('spam\t"Call now"\n')
         handle.write("a line without a tab\nspam\t \n")
     return train, test
 
@@ -108,15 +112,15 @@ def test_classify_json_has_the_model_the_baselines_the_device_and_timings(tmp_pa
     assert out.returncode == 0, out.stderr[-2000:]
     summary = json.loads(out.stdout.strip().splitlines()[-1])
     assert summary["classes"] == ["not spam", "spam"]
-    assert summary["test_texts"] == 370  # the Shakira video's comments
+    assert summary["test_texts"] == 373  # the Shakira video's comments and three quoted lines
     data = summary["data"]
     assert data["train"]["rows"] == 1586 and data["train"]["skipped_rows"] == []
-    assert data["test"]["format"].startswith("UCI TSV") and data["test"]["rows"] == 370
+    assert data["test"]["format"].startswith("UCI TSV") and data["test"]["rows"] == 373
     assert data["test"]["skipped_rows"] == [
-        {"line": 371, "reason": "no tab between the label and the text"},
-        {"line": 372, "reason": "no text"},
+        {"line": 374, "reason": "no tab between the label and the text"},
+        {"line": 375, "reason": "no text"},
     ]
-    assert "2 rows could not be read and were left out (lines 371 and 372)" in out.stderr
+    assert "2 rows could not be read and were left out (lines 374 and 375)" in out.stderr
     for key in ("accuracy", "f1", "mcc", "roc_auc"):
         assert 0 <= summary["model"][key] <= 1
     assert summary["model"]["mcc"] > 0.6

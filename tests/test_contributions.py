@@ -29,7 +29,14 @@ from core.figures.contributions import contributions_figure, probabilities_figur
 from core.nn.networks import DenseLayer
 from core.text.analysis import TextSettings
 
-TINY = ClassifierSettings(hidden=(DenseLayer(8, "relu"),), epochs=3, batch_size=64, seed=1)
+# Word features: the hand-worked gradients and unknown words below are about words alone.
+TINY = ClassifierSettings(
+    features=FeatureSettings(analyzer="word"),
+    hidden=(DenseLayer(8, "relu"),),
+    epochs=3,
+    batch_size=64,
+    seed=1,
+)
 SPAMMY = "check out my channel subscribe http"
 
 

@@ -52,7 +52,7 @@ class FeatureSettings:
     words of ``ngram_range`` and characters of ``char_ngram_range``."""
 
     kind: FeatureKind = "tfidf"
-    analyzer: Analyzer = "word"
+    analyzer: Analyzer = "word+char_wb"
     ngram_range: tuple[int, int] = (1, 2)
     char_ngram_range: tuple[int, int] = (2, 5)
     min_df: int = 1

@@ -67,7 +67,7 @@ FIELDS = {
     ),
     "analyzer": Field(
         "choice",
-        "word",
+        _DEFAULTS.features.analyzer,
         options=tuple(ANALYZERS),
         label="Terms",
         widget="radio",
