@@ -36,6 +36,7 @@ VARIANTS = {
     ),
     "more patience (8)": replace(DEFAULT, patience=8),
     "no hidden layer": replace(DEFAULT, hidden=()),
+    "retrained on all texts": replace(DEFAULT, refit=True),
 }
 
 

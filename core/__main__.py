@@ -230,6 +230,7 @@ def run_classify(args: argparse.Namespace) -> dict:
         epochs=args.epochs if args.epochs is not None else defaults.epochs,
         seed=args.seed if args.seed is not None else seeds[0],
         batch_size=args.batch_size if args.batch_size is not None else defaults.batch_size,
+        refit=args.refit,
     )
     if args.dropout is not None:
         hidden = tuple(replace(layer, dropout=args.dropout) for layer in settings.hidden)
@@ -370,6 +371,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     classify.add_argument(
         "--batch-size", type=int, help="rows per step (with --processes, over all processes)"
+    )
+    classify.add_argument(
+        "--refit",
+        action="store_true",
+        help="after early stopping, train afresh on every training text for the chosen epochs",
     )
     classify.add_argument(
         "--dropout", type=float, help="dropout rate of the hidden layers (0 turns it off)"

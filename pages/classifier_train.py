@@ -168,6 +168,7 @@ with st.form("clf_settings"):
         link.draw("validation")
         link.draw("patience")
         link.draw("seed")
+        link.draw("refit")
         link.draw("repeats")
         link.draw("mixed")
     st.form_submit_button(

@@ -223,6 +223,18 @@ def test_training_learns_youtube_spam(trained, shakira):
     assert trained.predict(["subscribe to my channel http://spam.example"]) == ["spam"]
 
 
+def test_refit_trains_afresh_on_every_training_text_for_the_chosen_epochs(shakira):
+    settings = ClassifierSettings(hidden=(DenseLayer(8),), epochs=4, patience=1, seed=3)
+    first = train_classifier(shakira, settings)
+    again = train_classifier(shakira, replace(settings, refit=True))
+    assert "Retrained on all" in again.record.message
+    chosen = first.record.best_epoch or first.record.epochs_done
+    assert f"for {chosen} epochs" in again.record.message
+    assert again.record.history == first.record.history  # the curves that chose the epoch
+    texts = shakira.test_texts[:50]
+    assert not np.allclose(first.predict_proba(texts), again.predict_proba(texts))
+
+
 def test_training_stops_on_request(shakira):
     flag = StopFlag()
     result = train_classifier(

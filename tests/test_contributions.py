@@ -108,32 +108,32 @@ def test_char_ngram_words_are_the_regexp_words():
     ]
 
 
-def test_char_ngram_occurrences_match_scikit_learn_counts():
-    texts = ["Aa bb, ccc!  d", "x", "Hello  WORLD's end\tab"]
-    settings = FeatureSettings(kind="bow", analyzer="char_wb", ngram_range=(1, 4))
+@pytest.mark.parametrize(
+    "settings, texts",
+    [
+        (
+            FeatureSettings(kind="bow", analyzer="char_wb", ngram_range=(1, 4)),
+            ["Aa bb, ccc!  d", "x", "Hello  WORLD's end\tab"],
+        ),
+        (
+            FeatureSettings(kind="bow", analyzer="word+char_wb", ngram_range=(1, 2)),
+            ["Free prize, free!", "free the prize now", "check my channel, it's new"],
+        ),
+    ],
+    ids=["char_wb", "word+char_wb"],
+)
+def test_occurrences_of_every_term_match_scikit_learn_counts(settings, texts):
     featurizer = fit_featurizer(settings, texts)
     index = {term: j for j, term in enumerate(featurizer.vocabulary)}
+    mark = CHAR_MARK if settings.word_ngrams else ""
     for text in texts:
         words = words_of(featurizer, text)
-        counted = Counter(j for j, _ in char_ngram_occurrences(text, settings, index, words))
-        row = featurizer.transform([text]).toarray()[0]
-        assert counted == Counter({j: int(v) for j, v in enumerate(row) if v})
-
-
-def test_word_and_char_occurrences_together_match_scikit_learn_counts():
-    texts = ["Free prize, free!", "free the prize now", "check my channel, it's new"]
-    settings = FeatureSettings(kind="bow", analyzer="word+char_wb", ngram_range=(1, 2))
-    featurizer = fit_featurizer(settings, texts)
-    index = {term: j for j, term in enumerate(featurizer.vocabulary)}
-    for text in texts:
-        words = words_of(featurizer, text)
-        assert [w.term for w in words] == featurizer.tokens(text)
-        counted = Counter(
-            j for j, _ in char_ngram_occurrences(text, settings, index, words, CHAR_MARK)
-        )
-        terms = [w.term for w in words]
-        for n in (1, 2):
-            counted.update(index[" ".join(terms[i : i + n])] for i in range(len(terms) - n + 1))
+        counted = Counter(j for j, _ in char_ngram_occurrences(text, settings, index, words, mark))
+        if settings.word_ngrams:  # words, as the model reads them, and their pairs
+            terms = [w.term for w in words]
+            assert terms == featurizer.tokens(text)
+            for n in range(settings.word_ngrams[0], settings.word_ngrams[1] + 1):
+                counted.update(index[" ".join(terms[i : i + n])] for i in range(len(terms) - n + 1))
         row = featurizer.transform([text]).toarray()[0]
         assert counted == Counter({j: int(v) for j, v in enumerate(row) if v})
 

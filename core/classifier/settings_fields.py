@@ -130,6 +130,13 @@ FIELDS = {
         help="Train and compare this many times, with the seed above and the next ones, and "
         "report mean ± standard deviation: a single run's winner may be the seed's doing.",
     ),
+    "refit": Field(
+        "bool",
+        _DEFAULTS.refit,
+        label="Retrain on all texts at the chosen epoch",
+        help="Early stopping picks the epoch on the validation share; then a fresh network "
+        "trains on every training text for that many epochs, as the baselines do.",
+    ),
     "mixed": Field(
         "bool",
         False,
@@ -172,6 +179,7 @@ def classifier_settings(values: Mapping[str, Any]) -> ClassifierSettings:
         patience=int(values["patience"]),
         seed=int(values["seed"]),
         mixed_precision=bool(values["mixed"]),
+        refit=bool(values["refit"]),
     )
 
 

@@ -42,6 +42,9 @@ class ClassifierSettings:
     patience: int = 3
     seed: int = 0
     mixed_precision: bool = False
+    # After early stopping has chosen the epoch, train afresh on every training text (the
+    # validation rows back in) for that many epochs: the baselines see every row too.
+    refit: bool = False
 
     def __post_init__(self) -> None:
         if not 1 <= self.batch_size <= 65_536:
@@ -281,8 +284,48 @@ def train_classifier(
         shuffle=True,
         **fit_kwargs,
     )
+    if settings.refit and val_idx is not None and record.status == "complete":
+        model = _refit_on_all(prepared, x_all, record, stop_flag) or model
     timings["train"] = time.perf_counter() - started
     record.device = record.device or training_device()
     return TrainedClassifier(
         featurizer, model, split.label_names, net, settings, record, timings=timings
     )
+
+
+def _refit_on_all(prepared: PreparedTraining, x_all, record: RunRecord, stop_flag) -> Any:
+    """A fresh network trained on every training row for the epoch count early stopping chose,
+    or ``None`` (keeping the first network) when that run is stopped or fails. The run's curves
+    stay those of the first training, which is where the epoch was chosen."""
+    settings = prepared.settings
+    epochs = record.best_epoch or record.epochs_done
+    if not epochs:
+        return None
+    seed_everything(settings.seed)
+    model = build_classifier_model(
+        prepared.net, seed=settings.seed, mixed_precision=settings.mixed_precision
+    )
+    model.compile(
+        optimizer=make_optimizer(settings.optimizer), loss=prepared.net.loss, metrics=["accuracy"]
+    )
+    everything = prepared.without_validation()
+    again = RunRecord(kind="classifier refit")
+    weights = everything.class_weight(everything.train_rows)
+    fit_live(
+        model,
+        x_all,
+        everything.y,
+        epochs=epochs,
+        batch_size=settings.batch_size,
+        record=again,
+        stop_flag=stop_flag,
+        shuffle=True,
+        **({"class_weight": weights} if weights is not None else {}),
+    )
+    if again.status != "complete":
+        return None
+    record.message = (
+        f"{record.message} Retrained on all {len(everything.y):,} training texts for "
+        f"{epochs} epochs.".strip()
+    )
+    return model
