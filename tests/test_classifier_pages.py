@@ -2,6 +2,7 @@
 
 import pytest
 
+from core.classifier.baselines import BASELINES
 from core.classifier.bundle_export import export_bundle
 from core.classifier.splits import split_by_group
 from core.classifier.train import ClassifierSettings, train_classifier
@@ -63,7 +64,9 @@ def test_training_page_repeats_over_seeds_and_shows_mean_and_sd():
     assert not at.exception, [e.value for e in at.exception]
     assert any("Complete" in s.value and "2 runs" in s.value for s in at.success)
     page = texts(at)
-    assert "Over 2 runs" in page and "LinearSVC" in page and "95% interval" in page
+    assert "Over 2 runs" in page and "95% interval" in page
+    # The verdict names the best baseline of these runs, whichever it is.
+    assert any(name in page for name in BASELINES), page
     shown = at.dataframe[0].value
     assert shown.index[0] == "Keras network" and list(shown.columns[:3]) == ["Kind", "Runs", "MCC"]
     assert "±" in shown.loc["Keras network", "MCC"] and shown.loc["LinearSVC", "Runs"] == 2
