@@ -360,9 +360,10 @@ with versus_tab:
         "Measured on the YouTube data, 3 seeds × 5 held-out videos (benchmarks/RESULTS.md): "
         "with the default words and character n-grams the network (MCC 0.871 ± 0.037) is "
         "level with tuned logistic regression (0.881 ± 0.036), not ahead of it; character "
-        "n-grams lift the linear models, not the network. **Retrain on all texts at the chosen "
-        "epoch** closes the gap (0.885 ± 0.034): the network then learns from every training "
-        "text, as the baselines do. Use **Repeat over seeds** to see the spread on your data."
+        "n-grams lift the linear models, not the network. **Retrain on all texts** (at the "
+        "epoch early stopping chose) closes the gap (0.885 ± 0.034): the network then learns "
+        "from every training text, as the baselines do. Use **Repeat over seeds** to see the "
+        "spread on your data."
     )
 with mistakes_tab:
     mistakes = mistakes_at(view, run_split)

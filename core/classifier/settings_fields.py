@@ -133,7 +133,7 @@ FIELDS = {
     "refit": Field(
         "bool",
         _DEFAULTS.refit,
-        label="Retrain on all texts at the chosen epoch",
+        label="Retrain on all texts",
         help="Early stopping picks the epoch on the validation share; then a fresh network "
         "trains on every training text for that many epochs, as the baselines do.",
     ),
