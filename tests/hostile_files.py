@@ -8,6 +8,8 @@ import struct
 import zipfile
 import zlib
 
+from core.classifier.bundle_format import VERSION_KEYS
+
 
 def hostile_files() -> dict[str, bytes]:
     header = ",".join(f"col{i}" for i in range(5000))
@@ -193,16 +195,7 @@ def tiny_bundle_parts() -> tuple[dict, list]:
             "metrics": {"loss": 0.5},
         },
         "versions": dict.fromkeys(
-            (
-                "python",
-                "keras",
-                "keras_backend",
-                "tensorflow",
-                "scikit-learn",
-                "gensim",
-                "numpy",
-                "deep-text-lab",
-            ),
+            VERSION_KEYS,
             None,
         ),
         "weights": [
