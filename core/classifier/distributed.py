@@ -46,7 +46,6 @@ from core.classifier.model import build_classifier_model
 from core.classifier.splits import TextSplit
 from core.classifier.train import ClassifierSettings, TrainedClassifier, prepare_training
 from core.errors import DataError
-from core.nn.networks import make_optimizer
 from core.nn.training import RunRecord, StopFlag, fit_live, seed_everything, training_device
 
 BACKEND_HINT = (
@@ -358,12 +357,7 @@ def train_data_parallel(
     # Input is densified per batch, so the network takes dense input here.
     dense_net = replace(net, input_kind="dense") if net.input_kind == "sparse" else net
     with distribution.scope():
-        model = build_classifier_model(
-            dense_net, seed=settings.seed, mixed_precision=settings.mixed_precision
-        )
-        model.compile(
-            optimizer=make_optimizer(settings.optimizer), loss=net.loss, metrics=["accuracy"]
-        )
+        model = prepared.compiled_model(dense_net)
         started = time.perf_counter()
         fit_live(
             model,

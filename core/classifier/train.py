@@ -185,6 +185,19 @@ class PreparedTraining:
             return None
         return class_weights(self.y[rows], self.net.n_classes)
 
+    def compiled_model(self, net: ClassifierNet | None = None) -> Any:
+        """A fresh network for ``net`` (default: the prepared one), seeded and compiled with
+        the settings' optimizer, its loss and accuracy, ready to fit."""
+        net = net or self.net
+        settings = self.settings
+        model = build_classifier_model(
+            net, seed=settings.seed, mixed_precision=settings.mixed_precision
+        )
+        model.compile(
+            optimizer=make_optimizer(settings.optimizer), loss=net.loss, metrics=["accuracy"]
+        )
+        return model
+
     def callbacks(self) -> list:
         """``EarlyStopping`` on the validation loss, restoring the best weights, when there are
         validation rows; otherwise none."""
@@ -254,11 +267,7 @@ def train_classifier(
     if devices and keras.distribution.distribution() is None:
         keras.distribution.set_distribution(keras.distribution.DataParallel(devices=devices))
         result.data_parallel = len(devices)
-    model = build_classifier_model(
-        net, seed=settings.seed, mixed_precision=settings.mixed_precision
-    )
-
-    model.compile(optimizer=make_optimizer(settings.optimizer), loss=net.loss, metrics=["accuracy"])
+    model = prepared.compiled_model()
 
     fit_kwargs: dict[str, Any] = {}
     train_idx, val_idx = prepared.train_rows, prepared.val_rows
@@ -302,12 +311,7 @@ def _refit_on_all(prepared: PreparedTraining, x_all, record: RunRecord, stop_fla
     if not epochs:
         return None
     seed_everything(settings.seed)
-    model = build_classifier_model(
-        prepared.net, seed=settings.seed, mixed_precision=settings.mixed_precision
-    )
-    model.compile(
-        optimizer=make_optimizer(settings.optimizer), loss=prepared.net.loss, metrics=["accuracy"]
-    )
+    model = prepared.compiled_model()
     everything = prepared.without_validation()
     again = RunRecord(kind="classifier refit")
     weights = everything.class_weight(everything.train_rows)
