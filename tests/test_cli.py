@@ -171,7 +171,7 @@ def test_classify_says_which_rows_it_could_not_read_before_refusing_a_file(tmp_p
 
 
 def test_classify_json_lists_rows_left_out_and_warnings(tmp_path):
-    from core.__main__ import data_summary, read_labelled
+    from core.cli.classify import data_summary, read_labelled
 
     path = tmp_path / "spam.csv"
     rows = "".join(f"{'ab'[i % 2]},message {i}, split at a comma,,\n" for i in range(12))

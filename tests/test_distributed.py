@@ -147,7 +147,7 @@ def last_json(stdout: str) -> dict:
 
 
 def test_the_spread_of_a_run_exports_flat_once_its_weights_are_digested():
-    from core.__main__ import data_parallel_summary
+    from core.cli.classify import data_parallel_summary
     from core.classifier.distributed import DataParallelResult
     from core.nn.training import RunRecord
 
@@ -172,7 +172,7 @@ def test_the_spread_of_a_run_exports_flat_once_its_weights_are_digested():
 
 
 def test_process_flags_need_processes(capsys):
-    from core.__main__ import main
+    from core.cli import main
 
     assert main(["classify", "--train", "youtube", "--process-id", "1", "--json"]) == 2
     assert "--processes" in last_json(capsys.readouterr().out)["error"]
