@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from pages.ui.kept_state import keep_widget_values
 from pages.ui.patches import keep_keras_state_between_runs
 
 # Other people's trainings run in this same process: one person's page must not reset them.
@@ -87,6 +88,8 @@ PAGES = {
 }
 
 navigation = st.navigation(PAGES, expanded=True)
+# Each page's settings, data choice included, are as the person left them when they come back.
+keep_widget_values()
 
 with st.sidebar:
     st.caption(

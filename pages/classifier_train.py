@@ -291,6 +291,15 @@ if trained is None or comparison is None:
     st.stop()
 
 run_split = run.split
+if run.settings != settings or (run_split.train_texts, run_split.test_texts) != (
+    split.train_texts,
+    split.test_texts,
+):
+    st.warning(
+        "**These results belong to an earlier run** with other settings or other data than "
+        "those above. Press **Train** to see results for what is chosen now.",
+        icon=":material/history:",
+    )
 proba = comparison.network.prediction.proba
 threshold = 0.5
 if run_split.binary:

@@ -12,6 +12,7 @@ from core.data.datasets import MAX_UPLOAD_MB, Corpus, LabelledText
 from core.data.display import escape_markdown
 from core.data.reading import parse_upload, skipped_summary
 from core.errors import DataError
+from pages.ui.kept_state import drawn_in_last_run
 
 UPLOAD_HELP = (
     "Labelled text: CSV with a text column and a label column, UCI-style TSV (label<TAB>text, "
@@ -66,6 +67,7 @@ def read_once(
         log.exception("unexpected error while reading %s", uploaded.name)
         result = DataError(f"{uploaded.name} could not be read ({type(error).__name__}).", hint)
     st.session_state[memo_key] = (stamp, result)
+    st.session_state[f"_name_{key}"] = uploaded.name
     return result, True
 
 
@@ -75,9 +77,10 @@ def upload_text(label: str, key: str, want: str = "any") -> LabelledText | Corpu
     Returns the parsed data, or ``None`` when nothing usable is uploaded (after showing why).
     Results live in ``st.session_state``, so one user's file never answers another's request.
     """
+    returning = not drawn_in_last_run(key)  # its page was not shown in the last run
     uploaded = st.file_uploader(label, key=key, help=UPLOAD_HELP)
     if uploaded is None:
-        return None
+        return kept_upload(key, label) if returning else forget_upload(key)
     result, _ = read_once(
         uploaded,
         key,
@@ -90,6 +93,33 @@ def upload_text(label: str, key: str, want: str = "any") -> LabelledText | Corpu
         return None
     describe_upload(result)
     return result
+
+
+def kept_upload(key: str, label: str) -> LabelledText | Corpus | None:
+    """The file this upload box read earlier in the session, when its page is drawn again.
+
+    Streamlit empties an upload box whose page was not drawn; the parsed file is still in the
+    session (:func:`read_once`), so it is used again and said so, with a way to forget it.
+    """
+    memo = st.session_state.get(f"_read_{key}")
+    if memo is None or isinstance(memo[1], DataError):
+        return None
+    data = memo[1]
+    name = st.session_state.get(f"_name_{key}", "your file")
+    st.info(
+        f"Using **{escape_markdown(name)}**, uploaded earlier in this session. Drop another file "
+        f"on *{escape_markdown(label)}* to replace it.",
+        icon=":material/history:",
+    )
+    st.button("Forget this file", key=f"{key}_forget", on_click=forget_upload, args=(key,))
+    describe_upload(data)
+    return data
+
+
+def forget_upload(key: str) -> None:
+    """Drop the file this upload box read (the person removed it, or asked to forget it)."""
+    st.session_state.pop(f"_read_{key}", None)
+    st.session_state.pop(f"_name_{key}", None)
 
 
 def describe_upload(data: LabelledText | Corpus) -> None:

@@ -1,0 +1,95 @@
+"""Settings that survive navigation: every page's widget values kept for the session.
+
+Streamlit forgets the value of a widget whose page was not drawn in the last run, so a person who
+trains on page A, looks at page B and comes back would find A's settings reset to their defaults
+(and its data choice back on the default data) under results that came from other settings.
+:func:`keep_widget_values`, called by ``app.py`` before the page runs, copies each widget's value
+into the session's own state, which Streamlit keeps until the session ends.
+
+Buttons, uploads and chart selections cannot be written back (Streamlit refuses), so they are
+left alone; an upload is kept by :mod:`pages.ui.uploads` instead.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import streamlit as st
+
+log = logging.getLogger(__name__)
+
+# Widget values Streamlit refuses to be set through st.session_state: buttons and form submits
+# (trigger_value), uploads and camera/audio input (file_uploader_state_value), chat and menu
+# buttons (string_trigger_value).
+NOT_WRITABLE = {"trigger_value", "file_uploader_state_value", "string_trigger_value"}
+# What a setting's value can be; chart selections and data editors hold dicts and are skipped.
+SETTING_TYPES = (str, int, float, bool, type(None))
+
+
+def is_setting_value(value: object) -> bool:
+    """Whether ``value`` looks like a setting (a scalar, or a list/tuple of scalars) that can be
+    written back to its widget, rather than a selection or an editor's dict of edits."""
+    if isinstance(value, SETTING_TYPES):
+        return True
+    if isinstance(value, list | tuple):
+        return all(isinstance(item, SETTING_TYPES) for item in value)
+    return False
+
+
+def writable_widget_keys() -> list[str]:
+    """The user keys of this session's widgets whose values may be written back.
+
+    Reads Streamlit's session state for each widget's value type; a Streamlit whose internals
+    differ gives an empty list (nothing is kept, nothing breaks).
+    """
+    try:
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        ctx = get_script_run_ctx()
+        if ctx is None:
+            return []
+        state = ctx.session_state._state
+        mapping = state._key_id_mapper.id_key_mapping
+        metadata = state._new_widget_state.widget_metadata
+    except AttributeError:
+        log.warning("this Streamlit's session state is not the one pages.ui.kept_state knows")
+        return []
+    keys = []
+    for widget_id, key in list(mapping.items()):
+        meta = metadata.get(widget_id)
+        if meta is None or meta.value_type is None or meta.value_type in NOT_WRITABLE:
+            continue
+        keys.append(key)
+    return keys
+
+
+RUNS_KEY = "_script_runs"  # this session's script runs so far, counted by keep_widget_values
+
+
+def drawn_in_last_run(name: str) -> bool:
+    """Whether the element ``name`` was drawn in this session's previous script run (false when
+    its page was not shown, or on the first run); records it as drawn in this run."""
+    runs = st.session_state.get(RUNS_KEY, 0)
+    last = st.session_state.get(f"_drawn_{name}")
+    st.session_state[f"_drawn_{name}"] = runs
+    return last == runs - 1
+
+
+def keep_widget_values() -> int:
+    """Copy every writable widget's value into the session's own state, so that it is restored
+    when its page is drawn again, and count the run. Returns how many values were kept."""
+    st.session_state[RUNS_KEY] = st.session_state.get(RUNS_KEY, 0) + 1
+    kept = 0
+    for key in writable_widget_keys():
+        try:
+            value = st.session_state[key]
+        except KeyError:
+            continue
+        if not is_setting_value(value):
+            continue
+        try:
+            st.session_state[key] = value
+        except st.errors.StreamlitAPIException:
+            continue  # a widget Streamlit will not let us set: it resets as before
+        kept += 1
+    return kept

@@ -1,0 +1,99 @@
+"""Settings that survive navigation: pages.ui.kept_state and the kept upload."""
+
+from streamlit.testing.v1 import AppTest
+
+from core.data.datasets import youtube_spam
+from pages.ui.kept_state import is_setting_value
+from tests.app_pages import open_page
+
+TWO_PAGES = """
+import streamlit as st
+from pages.ui.kept_state import keep_widget_values
+if {keep}:
+    keep_widget_values()
+page = st.radio("page", ["a", "b"], key="nav")
+if page == "a":
+    st.slider("x", 0, 10, 3, key="x")
+    with st.form("f"):
+        st.selectbox("s", ["u", "v"], key="s")
+        st.form_submit_button("go")
+    st.button("b", key="btn")
+"""
+
+
+def two_page_app(keep: bool) -> AppTest:
+    return AppTest.from_string(TWO_PAGES.format(keep=keep)).run()
+
+
+def visit_other_page_and_return(at: AppTest) -> AppTest:
+    at.radio(key="nav").set_value("b").run()
+    return at.radio(key="nav").set_value("a").run()
+
+
+def test_streamlit_alone_forgets_a_page_that_was_not_drawn():
+    at = two_page_app(keep=False)
+    at.slider(key="x").set_value(7).run()
+    visit_other_page_and_return(at)
+    assert at.slider(key="x").value == 3  # what the kept state is there to prevent
+
+
+def test_kept_values_come_back_with_their_page_buttons_untouched():
+    at = two_page_app(keep=True)
+    at.slider(key="x").set_value(7).run()
+    at.selectbox(key="s").set_value("v")
+    at.button[0].click().run()  # the form's submit button
+    visit_other_page_and_return(at)
+    assert at.slider(key="x").value == 7
+    assert at.selectbox(key="s").value == "v"
+    assert not at.exception
+    at.button(key="btn").click().run()  # a button is never written back, so it still works
+    assert not at.exception
+
+
+def test_only_settings_are_written_back():
+    assert is_setting_value(3) and is_setting_value("a") and is_setting_value((1, 2.5))
+    assert not is_setting_value({"selection": {"points": []}})
+    assert not is_setting_value([{"edited_rows": {}}])
+
+
+def test_text_to_numbers_keeps_its_own_text_across_pages():
+    at = open_page("pages/text_to_numbers.py")
+    at.text_area(key="pasted").set_value("alpha beta\ngamma delta alpha").run()
+    at.switch_page("pages/runs.py").run()
+    at.switch_page("pages/text_to_numbers.py").run()
+    assert at.text_area(key="pasted").value == "alpha beta\ngamma delta alpha"
+    assert not at.exception
+
+
+def test_the_classifier_page_keeps_its_data_choice_and_upload():
+    at = open_page("pages/classifier_train.py")
+    data = youtube_spam()
+    at.session_state["_read_clf_upload"] = (("earlier-upload", "labelled"), data)
+    at.session_state["_name_clf_upload"] = "my_comments.csv"
+    choice = at.radio(key="clf_dataset") if _has_radio(at, "clf_dataset") else None
+    widget = choice or at.selectbox(key="clf_dataset")
+    upload_option = [o for o in widget.options if "pload" in o][0]
+    widget.set_value(upload_option).run()
+    at.switch_page("pages/runs.py").run()
+    at.switch_page("pages/classifier_train.py").run()
+    widget = at.radio(key="clf_dataset") if choice else at.selectbox(key="clf_dataset")
+    assert widget.value == upload_option
+    assert any("my\\_comments" in info.value for info in at.info)
+    assert any(f"{len(data):,} labelled texts" in s.value for s in at.success)
+    at.button(key="clf_upload_forget").click().run()
+    assert not any("my\\_comments" in info.value for info in at.info)
+    assert not at.exception
+
+
+def _has_radio(at: AppTest, key: str) -> bool:
+    return any(r.key == key for r in at.radio)
+
+
+def test_results_under_changed_settings_say_they_belong_to_an_earlier_run():
+    at = open_page("pages/classifier_train.py")
+    at.number_input(key="clf_epochs").set_value(2)
+    at.button[0].click().run(timeout=300)
+    assert not any("earlier run" in w.value for w in at.warning)
+    at.radio(key="clf_split_kind").set_value(at.radio(key="clf_split_kind").options[-1]).run()
+    assert any("earlier run" in w.value for w in at.warning)
+    assert not at.exception
