@@ -9,6 +9,7 @@ from core.figures.common import bar_chart, heatmap
 from core.figures.text import cosine_heatmap
 from core.text import analysis, bagofwords, similarity
 from pages.ui.display import chips, show_code
+from pages.ui.kept_state import follow_default
 from pages.ui.patches import require_navigation
 from pages.ui.uploads import show_data_error, upload_text
 
@@ -121,13 +122,21 @@ else:
 with st.form("text_settings"):
     c1, c2, c3, c4 = st.columns(4)
     tokenizer = c1.selectbox(
-        "Tokenizer", list(analysis.TOKENIZERS), format_func=analysis.TOKENIZERS.get
+        "Tokenizer",
+        list(analysis.TOKENIZERS),
+        format_func=analysis.TOKENIZERS.get,
+        key="text_tokenizer",
     )
-    stemmer = c2.selectbox("Stemmer", list(analysis.STEMMERS), format_func=analysis.STEMMERS.get)
-    ngram_max = c3.slider("Longest n-gram", 1, 3, 1)
-    lowercase = c4.checkbox("Lower-case", value=True)
+    stemmer = c2.selectbox(
+        "Stemmer", list(analysis.STEMMERS), format_func=analysis.STEMMERS.get, key="text_stemmer"
+    )
+    ngram_max = c3.slider("Longest n-gram", 1, 3, 1, key="text_ngram")
+    lowercase = c4.checkbox("Lower-case", value=True, key="text_lowercase")
     remove_stop = c4.checkbox(
-        "Remove stop words", value=False, help="scikit-learn's English list of 318 words"
+        "Remove stop words",
+        value=False,
+        help="scikit-learn's English list of 318 words",
+        key="text_stop_words",
     )
     st.form_submit_button("Apply")
 settings = analysis.TextSettings(
@@ -152,12 +161,10 @@ if not documents:
     st.stop()
 
 labels = [f"doc {i}" for i in range(len(documents))]
-pick = st.selectbox(
-    "Document to take apart",
-    range(len(documents)),
-    format_func=lambda i: f"{labels[i]}: {documents[i][:80]}",
-    key="pick",
-)
+# The options carry the text, so the choice follows the text when it changes (the first
+# document then) instead of keeping a label of text that is gone.
+choices = [f"{label}: {document[:80]}" for label, document in zip(labels, documents, strict=True)]
+pick = choices.index(st.selectbox("Document to take apart", choices, key="pick"))
 stages = analysis.steps(documents[pick], settings)
 with st.container(border=True):
     st.markdown("**Raw text**")
@@ -258,7 +265,10 @@ with st.expander("Chart data: cosine of every pair of documents"):
     )
 
 st.subheader("Documents most similar to a query")
-query = st.text_input("Query text", value=documents[pick][:200], key="query")
+follow_default("query", documents[pick][:200])
+query = st.text_input(
+    "Query text", key="query", help="It follows the document picked above until you edit it."
+)
 matches = similarity.most_similar(bow, query, topn=5) if query.strip() else []
 if query.strip() and not matches:
     st.info("None of the query's terms is in the vocabulary, so it is similar to nothing.")

@@ -270,6 +270,11 @@ else:
         show_data_error(run.error)
     else:
         show_run_status(record)
+    if (run.settings, run.corpus_name) != (settings, label):
+        st.caption(
+            ":material/history: The results below are from the last run, on "
+            f"{run.corpus_name}; the settings above have changed since."
+        )
     vector_set = run.vector_set
     # Kept here, after the run has settled: Stop reruns the page before the training run's
     # own script gets past run_live_training, so that run never reaches this point.

@@ -97,3 +97,41 @@ def test_results_under_changed_settings_say_they_belong_to_an_earlier_run():
     at.radio(key="clf_split_kind").set_value(at.radio(key="clf_split_kind").options[-1]).run()
     assert any("earlier run" in w.value for w in at.warning)
     assert not at.exception
+
+
+SETTING_WIDGETS = {
+    "slider", "selectbox", "radio", "checkbox", "number_input", "text_input", "text_area",
+    "multiselect", "select_slider", "segmented_control", "toggle", "pills",
+}  # fmt: skip
+
+
+def test_every_setting_widget_has_a_key_so_it_can_be_kept():
+    """Streamlit can only restore a widget it can address: one without a key resets."""
+    import ast
+
+    from tests.conftest import ROOT
+
+    missing = []
+    for path in sorted((ROOT / "pages").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in SETTING_WIDGETS
+                and not any(keyword.arg == "key" for keyword in node.keywords)
+            ):
+                missing.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.func.attr}")
+    assert not missing, missing
+
+
+def test_text_to_numbers_follows_new_text_until_the_query_is_edited():
+    at = open_page("pages/text_to_numbers.py")
+    at.text_area(key="pasted").set_value("dogs bark loudly\ncats purr softly").run()
+    assert at.selectbox(key="pick").value.startswith("doc 0: dogs bark")
+    assert at.text_input(key="query").value == "dogs bark loudly"
+    at.selectbox(key="pick").set_value("doc 1: cats purr softly").run()
+    assert at.text_input(key="query").value == "cats purr softly"
+    at.text_input(key="query").set_value("my own query").run()
+    at.selectbox(key="pick").set_value("doc 0: dogs bark loudly").run()
+    assert at.text_input(key="query").value == "my own query"
+    assert not at.exception

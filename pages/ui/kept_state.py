@@ -93,3 +93,14 @@ def keep_widget_values() -> int:
             continue  # a widget Streamlit will not let us set: it resets as before
         kept += 1
     return kept
+
+
+def follow_default(key: str, default: str) -> None:
+    """Let the widget ``key`` follow ``default`` (a value derived from other input, such as the
+    document picked above it) until the person edits it: call before drawing the widget, and
+    draw it without a ``value``. An edited value stays until the person clears it to the default.
+    """
+    previous = st.session_state.get(f"_default_{key}")
+    if key not in st.session_state or st.session_state[key] == previous:
+        st.session_state[key] = default
+    st.session_state[f"_default_{key}"] = default
