@@ -241,7 +241,8 @@ if submitted:
     if kind == "word2vec" and word_vector_choice != ON_THE_FLY:
         vectors = vector_sets()[word_vector_choice].vectors
     held_out = "each video held out in turn" if every_video else split.description
-    run_settings = {"data": dataset, "split": held_out, **asdict(settings)}
+    data_name = st.session_state.get("_name_clf_upload") if dataset == DATASETS[2] else dataset
+    run_settings = {"data": data_name, "split": held_out, **asdict(settings)}
     seeds = repeat_seeds(link.values)
     if every_video or len(seeds) > 1:
         fold_name = test_video if split_kind == "one video" else "a random share"

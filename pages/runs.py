@@ -5,13 +5,16 @@ import streamlit as st
 from core.data.export import escape_table
 from core.figures.runs import runs_overlay_figure
 from core.nn.runs import (
+    ALL_KINDS,
     curves_frame,
     differing_settings,
     labelled_curves,
-    run_label,
+    of_kind,
+    run_kinds,
     runs_csv,
     runs_frame,
     runs_json,
+    telling_labels,
 )
 from pages.ui.live_jobs import settle_run
 from pages.ui.patches import require_navigation
@@ -47,19 +50,34 @@ if not runs:
     st.page_link("pages/playground.py", label="Playground", icon=":material/scatter_plot:")
     st.stop()
 
-labels = {record.run_id: run_label(record, record.number or i + 1) for i, record in enumerate(runs)}
+kinds = run_kinds(runs)
+kind = st.selectbox(
+    "Kind of run",
+    [*kinds, ALL_KINDS],
+    help="Runs of one kind share their curves' scale and their settings; the latest run's kind "
+    "comes first.",
+    key="runs_kind",
+)
+runs_of_kind = of_kind(runs, kind)
+number_of = {r.run_id: r.number or i + 1 for i, r in enumerate(runs)}
+labels = telling_labels(runs_of_kind, [number_of[r.run_id] for r in runs_of_kind])
 chosen = st.multiselect(
     "Runs to compare",
     list(labels),
     default=list(labels)[-3:],
     format_func=labels.get,
-    key="runs_selected",
+    key=f"runs_selected_{kind}",
 )
-selected = [r for r in runs if r.run_id in chosen]
+if kind == ALL_KINDS and len({r.kind for r in runs if r.run_id in chosen}) > 1:
+    st.caption(
+        "These runs are of different kinds: their losses measure different things, on "
+        "different scales. Pick one kind above to compare like with like."
+    )
+selected = [r for r in runs_of_kind if r.run_id in chosen]
 if not selected:
     st.info("Pick at least one run above.", icon=":material/info:")
     st.stop()
-numbers = [r.number or i + 1 for i, r in enumerate(selected)]
+numbers = [number_of[r.run_id] for r in selected]
 
 curve_names = sorted({name for r in selected for name in r.history})
 default_curves = [n for n in ("loss", "val_loss") if n in curve_names] or curve_names[:1]
@@ -70,7 +88,7 @@ if curves:
         runs_overlay_figure(
             curves,
             y_title=", ".join(shown),
-            dashed=[name for name in curves if name.split(" · ")[1].startswith("val_")],
+            dashed=[name for name in curves if name.rsplit(" · ", 1)[1].startswith("val_")],
         ),
         key="runs_overlay",
     )
@@ -120,7 +138,7 @@ middle.download_button(
 def delete_selected() -> None:
     keep = [r for r in session_runs() if r.run_id not in set(chosen)]
     st.session_state["runs"] = keep
-    st.session_state.pop("runs_selected", None)
+    st.session_state.pop(f"runs_selected_{kind}", None)
 
 
 right.button(

@@ -9,9 +9,12 @@ from core.nn.runs import (
     final_metrics,
     flatten_settings,
     labelled_curves,
+    of_kind,
+    run_kinds,
     runs_csv,
     runs_frame,
     runs_json,
+    telling_labels,
 )
 from core.nn.training import RunRecord
 from tests.app_pages import open_page
@@ -117,3 +120,20 @@ def test_labelled_curves_and_their_table_keep_runs_of_different_lengths():
     assert list(frame.index) == [1, 2] and frame.index.name == "epoch"
     assert frame.loc[2, "long · loss"] == 0.5 and frame.loc[1, "short · loss"] == 2.0
     assert frame["short · loss"].isna().tolist() == [False, True]
+
+
+def test_runs_of_one_kind_by_default_labelled_by_what_tells_them_apart():
+    runs = [record("overfitting"), record("word2vec"), record("overfitting", lr=0.1)]
+    runs[0].settings["variant"] = "none"
+    runs[2].settings["variant"] = "L2"
+    assert run_kinds(runs) == ["overfitting", "word2vec"]  # the latest run's kind first
+    chosen = of_kind(runs, "overfitting")
+    assert chosen == [runs[0], runs[2]]
+    labels = telling_labels(chosen, [1, 3])
+    # The variant comes first among the settings that differ, then the learning rate.
+    assert labels[runs[0].run_id] == "#1 overfitting · variant none · optimizer.learning_rate 0.01"
+    assert labels[runs[2].run_id] == "#3 overfitting · variant L2 · optimizer.learning_rate 0.1"
+    frame = runs_frame(chosen)
+    columns = list(frame.columns)
+    assert columns.index("metric: final loss") < columns.index("setting: variant")
+    assert not any(str(c).startswith("setting: corpus") for c in columns)

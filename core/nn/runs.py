@@ -61,8 +61,50 @@ def run_label(record: RunRecord, number: int) -> str:
     return f"#{number} {record.kind}"
 
 
+# Settings that best tell two runs of one kind apart, shown first in their labels.
+TELLING_SETTINGS = ("variant", "data", "data file", "corpus", "features.kind", "features.analyzer")
+ALL_KINDS = "all kinds"
+
+
+def run_kinds(records: Sequence[RunRecord]) -> list[str]:
+    """The kinds of ``records``, the latest run's kind first, then by their latest run."""
+    kinds: list[str] = []
+    for record in reversed(records):
+        if record.kind not in kinds:
+            kinds.append(record.kind)
+    return kinds
+
+
+def of_kind(records: Sequence[RunRecord], kind: str) -> list[RunRecord]:
+    """The runs of ``kind`` in their order (every run for :data:`ALL_KINDS`)."""
+    return [r for r in records if kind == ALL_KINDS or r.kind == kind]
+
+
+def telling_labels(
+    records: Sequence[RunRecord], numbers: Sequence[int], most: int = 2
+) -> dict[str, str]:
+    """``{run_id: "#3 overfitting · variant L2"}``: each run's number and kind, then the values
+    of up to ``most`` settings that differ between ``records`` (the data, the variant, the
+    features first), so runs that would otherwise read alike can be told apart."""
+    flat = [flatten_settings(r.settings) for r in records]
+    keys = {key for settings in flat for key in settings}
+    differing = [
+        key
+        for key in keys
+        if len({json.dumps(settings.get(key), default=str) for settings in flat}) > 1
+    ]
+    order = {key: i for i, key in enumerate(TELLING_SETTINGS)}
+    differing.sort(key=lambda key: (order.get(key, len(order)), key))
+    labels = {}
+    for record, number, settings in zip(records, numbers, flat, strict=True):
+        parts = [run_label(record, number)]
+        parts += [f"{key} {settings[key]}" for key in differing[:most] if key in settings]
+        labels[record.run_id] = " · ".join(str(part) for part in parts)
+    return labels
+
+
 def run_row(record: RunRecord, number: int) -> dict[str, Any]:
-    """One row of the runs table: the base columns, then settings, then metrics."""
+    """One row of the runs table: the base columns, then metrics, then settings."""
     row: dict[str, Any] = {
         "run": run_label(record, number),
         "kind": record.kind,
@@ -72,8 +114,8 @@ def run_row(record: RunRecord, number: int) -> dict[str, Any]:
         "device": record.device,
         "started": datetime.fromtimestamp(record.started, UTC).strftime("%H:%M:%S"),
     }
-    row.update({f"setting: {k}": v for k, v in flatten_settings(record.settings).items()})
     row.update({f"metric: {k}": v for k, v in final_metrics(record).items()})
+    row.update({f"setting: {k}": v for k, v in flatten_settings(record.settings).items()})
     return row
 
 
@@ -86,7 +128,8 @@ def runs_frame(records: Sequence[RunRecord], numbers: Sequence[int] | None = Non
     frame = pd.DataFrame(rows)
     if frame.empty:
         return pd.DataFrame(columns=list(BASE_COLUMNS)).set_index("run")
-    return frame.set_index("run")
+    # A setting or metric none of these runs has (another kind's) is left out.
+    return frame.dropna(axis="columns", how="all").set_index("run")
 
 
 def differing_settings(frame) -> list[str]:
