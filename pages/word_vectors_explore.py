@@ -7,6 +7,13 @@ from core.data.display import escape_markdown
 from core.data.export import escape_table
 from core.embeddings import similarity as ws
 from core.embeddings import snippets
+from core.embeddings.analogy_picks import (
+    FEW_OCCURRENCES,
+    AnalogyPick,
+    answerable_analogies,
+    too_rare,
+    word_evidence,
+)
 from core.errors import DataError
 from core.figures.word_vectors import neighbours_figure, odd_one_out_figure
 from pages.ui.display import show_code
@@ -143,7 +150,32 @@ with neighbours_tab:
         )
     )
 
+
 # ------------------------------------------------------------------ analogy
+def use_analogy(pick: AnalogyPick) -> None:
+    """Put an answerable analogy's three words in the boxes."""
+    st.session_state.update(explore_a=pick.a, explore_b=pick.b, explore_c=pick.c)
+
+
+def show_answerable_analogies(vectors) -> None:
+    """On request, the test-file analogies these vectors answer, each one click from the boxes."""
+    with st.expander("Analogies these vectors answer", icon=":material/lightbulb:"):
+        st.caption(
+            "From gensim's questions-words.txt (19,544 questions in 14 sections): the questions "
+            "these vectors answer correctly, from the sections where they score best."
+        )
+        memo = st.session_state.setdefault("_answerable", {})
+        if vectors.name not in memo:
+            if not st.button("Find them", key="explore_find_answerable"):
+                return
+            memo[vectors.name] = answerable_analogies(vectors)
+        picks = memo[vectors.name]
+        if not picks:
+            st.info("These vectors answer none of the test questions.", icon=":material/info:")
+        for index, pick in enumerate(picks):
+            st.button(pick.text, key=f"explore_pick_{index}", on_click=use_analogy, args=(pick,))
+
+
 with analogy_tab:
     st.markdown(
         "**a : b :: c : ?** reads *a is to b as c is to ?*. If the relation from *a* to *b* is "
@@ -210,6 +242,26 @@ with analogy_tab:
             f"{result.a}, {result.b} and {result.c} are left out of the answers. A 3CosMul "
             "score above 1 means x is closer to b and c together than to a."
         )
+        shown_words = [result.a, result.b, result.c, *(w for w, _ in result.add[:1])]
+        evidence = word_evidence(vectors, shown_words)
+        rare = too_rare(evidence)
+        st.markdown(
+            ("**Why the answer may be off:** " if rare else "**How often these words were seen:** ")
+            + "; ".join(escape_markdown(e.describe()) for e in evidence)
+            + (
+                f". word2vec needs many contexts for a word (say {FEW_OCCURRENCES} or more) "
+                "before its vector carries a relation; a small corpus answers few analogies."
+                if rare
+                else "."
+            )
+        )
+    show_answerable_analogies(vectors)
+    st.page_link(
+        "pages/word_vectors_io.py",
+        label="Load vectors trained on a large corpus (word2vec text or binary), which answer "
+        "the classic analogies",
+        icon=":material/upload_file:",
+    )
     show_code(
         snippets.analogy_code(
             vectors,
