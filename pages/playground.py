@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from core.data.links import Field
+from core.figures.neurons import neuron_maps_figure
 from core.figures.playground import boundary_figure, loss_curves_figure
 from core.nn.fields import learning_rate_field, optimizer_field
 from core.nn.networks import ACTIVATIONS, DenseLayer, OptimizerSpec
@@ -18,6 +19,7 @@ from core.nn.playground import (
     PlaygroundSettings,
     compare_linear_relu,
     comparison_runs,
+    continued_run,
     make_dataset,
     playground_code,
     train_playground,
@@ -42,6 +44,7 @@ ACTIVATION_NAMES = {"linear": "linear", "relu": "ReLU"}
 # the script reruns before reaching it (require_navigation reruns, and AppTest triggers that).
 TRAIN_REQUEST = "playground_train_requested"
 COMPARE_REQUEST = "playground_compare_requested"
+CONTINUE_REQUEST = "playground_more_epochs"  # how many epochs Continue or One epoch asked for
 
 
 def request(flag: str) -> None:
@@ -221,13 +224,25 @@ def boundary_chart(record: RunRecord, data: PlaygroundData, key: str, title: str
 
 
 def draw(record: RunRecord, key_prefix: str) -> None:
-    run_data = record.result_as(PlaygroundResult).data
+    result = record.result_as(PlaygroundResult)
     left, right = st.columns(2)
     with left:
         fig = loss_curves_figure(record.history, record.total_epochs)
         st.plotly_chart(fig, key=f"{key_prefix}_curves")
     with right:
-        boundary_chart(record, run_data, key=f"{key_prefix}_boundary")
+        boundary_chart(record, result.data, key=f"{key_prefix}_boundary")
+    if result.neurons is not None and result.neurons.layers:
+        st.plotly_chart(neuron_maps_figure(result.neurons), key=f"{key_prefix}_neurons")
+        st.caption(
+            "Each small square is one hidden neuron's output over the same input square as "
+            "the boundary: blue where it is high, brown where it is low (each on its own "
+            "scale). The first layer draws lines; later layers combine them into shapes."
+        )
+
+
+def request_more(epochs: int) -> None:
+    """Ask the next script run to carry on training the last run for ``epochs`` epochs."""
+    st.session_state[CONTINUE_REQUEST] = epochs
 
 
 def train(record: RunRecord, stop_flag: StopFlag) -> None:
@@ -243,6 +258,17 @@ if submitted:
         result=PlaygroundResult(settings, data),
     )
     run_live_training(train, new_record, draw, key=RUN_KEY)
+
+more_epochs = st.session_state.pop(CONTINUE_REQUEST, None)
+earlier: RunRecord | None = st.session_state.get(RUN_KEY)
+if more_epochs and earlier is not None and earlier.status != "running":
+    again = continued_run(earlier)
+
+    def train_more(record: RunRecord, stop_flag: StopFlag) -> None:
+        asked = record.result_as(PlaygroundResult)
+        train_playground(asked.settings, asked.data, record, stop_flag, more_epochs=more_epochs)
+
+    run_live_training(train_more, again, draw, key=RUN_KEY)
 
 record: RunRecord | None = st.session_state.get(RUN_KEY)
 if record is None:
@@ -262,6 +288,26 @@ else:
     result = record.result_as(PlaygroundResult)
     run_settings, run_data = result.settings, result.data
     show_run_status(record)
+    if result.model is not None and record.status != "failed":
+        play_col, step_col, note_col = st.columns([1, 1, 3])
+        play_col.button(
+            f"Continue {run_settings.epochs} epochs",
+            icon=":material/play_arrow:",
+            on_click=request_more,
+            args=(run_settings.epochs,),
+            key="playground_continue",
+        )
+        step_col.button(
+            "One epoch",
+            icon=":material/skip_next:",
+            on_click=request_more,
+            args=(1,),
+            key="playground_step",
+        )
+        note_col.caption(
+            "Play, pause and step, as in TensorFlow Playground: **Stop** pauses a run, "
+            "**Continue** and **One epoch** carry on from the same weights."
+        )
     accuracy = result.test_accuracy
     history = record.history
     cols = st.columns(3)

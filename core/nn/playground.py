@@ -15,10 +15,12 @@ No Streamlit here; Keras is imported inside the functions.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
+from typing import Any
 
 import numpy as np
 
 from core.nn.networks import DenseLayer, NetworkSpec, OptimizerSpec, keras_code
+from core.nn.neurons import NeuronMaps, neuron_maps
 from core.nn.training import (
     ComparisonResult,
     RunRecord,
@@ -177,6 +179,9 @@ class PlaygroundResult:
     data: PlaygroundData
     boundary: Boundary | None = None
     test_accuracy: float | None = None
+    neurons: NeuronMaps | None = None  # each hidden unit's picture, refreshed with the boundary
+    # The trained Keras model, kept so that Continue and One epoch pick up where it stopped.
+    model: Any = field(default=None, repr=False)
 
     def flat(self) -> dict[str, float]:
         """The final results by display name (the Runs table's metrics): the test accuracy,
@@ -251,8 +256,12 @@ def train_playground(
     data: PlaygroundData,
     record: RunRecord | None = None,
     stop_flag: StopFlag | None = None,
+    more_epochs: int | None = None,
 ) -> RunRecord:
     """Train the settings' network on ``data`` and return the run.
+
+    A run made by :func:`continued_run` goes on from its kept model for ``more_epochs``
+    (``settings.epochs`` by default) after the epochs it already holds; any other starts afresh.
 
     The history holds train and test ("val_") loss and accuracy per epoch. ``record.result`` is
     a :class:`PlaygroundResult` (the one a page gave the record already, with the same settings
@@ -265,20 +274,27 @@ def train_playground(
     if not isinstance(record.result, PlaygroundResult):
         record.result = PlaygroundResult(settings, data)
     result = record.result
-    seed_everything(settings.seed)
-    model = build_dense_model(settings.network, seed=settings.seed)
-    model.compile(optimizer=make_optimizer(settings.optimizer), loss=LOSS, metrics=METRICS)
-    every = boundary_every(settings.epochs)
+    start = record.epochs_done  # a continued run already holds its earlier epochs
+    model = result.model if start else None
+    if model is None:
+        seed_everything(settings.seed)
+        model = build_dense_model(settings.network, seed=settings.seed)
+        model.compile(optimizer=make_optimizer(settings.optimizer), loss=LOSS, metrics=METRICS)
+        result.model = model
+    more = settings.epochs if more_epochs is None else more_epochs
+    every = boundary_every(more)
 
     def on_epoch(epoch: int, logs: dict[str, float]) -> None:
-        if epoch % every == 0:
+        if (epoch - start) % every == 0:
             result.boundary = boundary_of(model, epoch)
+            result.neurons = neuron_maps(model, epoch)
 
     fit_live(
         model,
         data.x_train,
         data.y_train,
-        epochs=settings.epochs,
+        epochs=start + more,
+        initial_epoch=start,
         batch_size=settings.batch_size,
         record=record,
         stop_flag=stop_flag,
@@ -287,9 +303,25 @@ def train_playground(
     )
     # The last redraw may be a few epochs old, or the run stopped mid-epoch: draw the final weights.
     result.boundary = boundary_of(model, record.epochs_done)
+    result.neurons = neuron_maps(model, record.epochs_done)
     result.test_accuracy = accuracy_of(model, data.x_test, data.y_test)
     record.metrics = result.flat()
     return record
+
+
+def continued_run(record: RunRecord) -> RunRecord:
+    """A new run that carries on from ``record`` (paused or finished): the same settings, data
+    and Keras model, its curves so far; :func:`train_playground` then adds epochs to it."""
+    earlier = record.result_as(PlaygroundResult)
+    if earlier.model is None:
+        raise ValueError("this run kept no model to continue")
+    again = RunRecord(
+        kind=record.kind,
+        settings={**record.settings, "continued from run": record.number or record.run_id},
+        result=replace(earlier, test_accuracy=None),
+    )
+    again.history = {name: list(values) for name, values in record.history.items()}
+    return again
 
 
 COMPARED_ACTIVATIONS = ("linear", "relu")
