@@ -1,0 +1,170 @@
+"""The classifier report as one HTML file: its sections, its numbers, escaping and no network."""
+
+from dataclasses import replace
+from importlib import metadata
+
+import numpy as np
+import pytest
+
+from core.classifier.html_report import (
+    ReportInputs,
+    check_report_path,
+    report_figures,
+    report_html,
+    write_report,
+)
+from core.classifier.metrics import METRIC_COLUMNS
+from core.classifier.report import TrainingRequest, train_and_compare, view_at_threshold
+from core.classifier.report_facts import (
+    PACKAGES,
+    data_facts,
+    data_limits,
+    unseen_word_share,
+    writing_systems,
+)
+from core.classifier.splits import TextSplit, label_order
+from core.classifier.train import ClassifierSettings
+from core.data.datasets import LabelledText, youtube_spam
+from core.errors import DataError
+from core.nn.networks import DenseLayer
+from tests.report_html import parse_report
+
+SCRIPT_TEXT = "<script>document.title='owned'</script> great song, love it"
+IMG_LABEL = '<img src=x onerror="alert(1)">spam'
+THRESHOLD = 0.99  # nearly every text counts as the first class, so ham texts are mistakes
+
+
+@pytest.fixture(scope="module")
+def run():
+    """A small network trained on 600 YouTube comments whose spam label is an <img> tag, tested
+    on 30 more and a ham comment holding a <script>, cut at a high threshold."""
+    youtube = youtube_spam()
+    names = {"spam": IMG_LABEL, "not spam": "ham"}
+    texts, labels = youtube.texts[:600], tuple(names[x] for x in youtube.labels[:600])
+    test_texts = (*youtube.texts[600:630], SCRIPT_TEXT)
+    test_labels = (*(names[x] for x in youtube.labels[600:630]), "ham")
+    split = TextSplit(
+        texts, labels, test_texts, test_labels, label_order(labels), "600 and 31 comments"
+    )
+    data = LabelledText(texts, labels, "hostile.csv", "CSV", skipped=((7, "no <b>text</b>"),))
+    settings = ClassifierSettings(hidden=(DenseLayer(8),), epochs=2, seed=1)
+    results = train_and_compare(TrainingRequest(split, settings))
+    inputs = ReportInputs(results.trained, results.comparison, split, data_facts(data), THRESHOLD)
+    return inputs, report_html(inputs)
+
+
+def test_report_holds_every_section_with_the_comparisons_numbers(run):
+    inputs, text = run
+    page = parse_report(text)
+    ids = {attrs.get("id") for tag, attrs in page.tags if tag == "section"}
+    assert ids == {"data", "settings", "metrics", "baselines", "mistakes", "limits"}
+    split, comparison = inputs.split, inputs.comparison
+    view = view_at_threshold(comparison.network.prediction.proba, split, THRESHOLD)
+
+    data = page.table("data-table")
+    assert data["Training source"] == ["hostile.csv"] and data["Rows left out"] == ["1"]
+    assert data["Training texts"] == ["600"] and data["Test texts"] == ["31"]
+    classes = page.table("classes-table")
+    assert classes["ham"] == [
+        str(split.train_labels.count("ham")),
+        str(split.test_labels.count("ham")),
+    ]
+
+    metrics = page.table("metrics-table")
+    for name, value in view.metrics.headline().items():
+        assert metrics[METRIC_COLUMNS[name]] == [f"{value:.3f}"]
+    confusion = page.table("confusion-table")
+    for label, row in view.confusion.iterrows():
+        assert confusion[label] == [str(count) for count in row]
+
+    versus = page.table("versus-table")
+    assert versus["model"][:1] == ["Kind"]
+    mcc = versus["model"].index("MCC")
+    for model, row in comparison.table.iterrows():
+        assert versus[model][mcc] == f"{row['MCC']:.3f}"
+    assert page.texts["verdict"] == comparison.verdict
+
+    wrong = int(view.confusion.to_numpy().sum() - np.trace(view.confusion.to_numpy()))
+    assert page.texts["mistakes-count"].startswith(f"{wrong} of 31 test texts")
+    assert len(page.tables["mistakes-table"]) == wrong + 1  # all listed, under the header
+
+    versions = page.table("versions-table")
+    assert set(versions) == {"python", *PACKAGES}
+    assert versions["numpy"] == [metadata.version("numpy")]
+    settings = page.table("settings-table")
+    assert settings["Seed"] == ["1"] and settings["Epochs"][0].startswith("at most 2;")
+    limits = " ".join(page.items)
+    for start in ("Class balance", "Text lengths seen", "Sources", "Test texts", "Languages"):
+        assert start in limits
+    assert "One run" in limits
+
+
+def test_user_text_and_labels_are_inert(run):
+    inputs, text = run
+    assert SCRIPT_TEXT not in text and IMG_LABEL not in text
+    assert "&lt;script&gt;document.title=&#x27;owned&#x27;&lt;/script&gt;" in text
+    page = parse_report(text)
+    tags = [tag for tag, _ in page.tags]
+    assert "img" not in tags and "b" not in tags
+    # plotly.js once, then one script per figure: none from the data.
+    figures = report_figures(
+        inputs,
+        view_at_threshold(inputs.comparison.network.prediction.proba, inputs.split, THRESHOLD),
+    )
+    assert tags.count("script") == 1 + len(figures)
+    assert SCRIPT_TEXT in [row[1] for row in page.tables["mistakes-table"][1:]]
+    assert IMG_LABEL in page.table("classes-table")
+    assert "no <b>text</b>" in " ".join(page.items)  # the row left out, as text
+
+
+def test_report_fetches_nothing_and_inlines_plotly_once(run):
+    from plotly.offline import get_plotlyjs
+
+    inputs, text = run
+    page = parse_report(text)
+    for tag, attrs in page.tags:
+        assert "src" not in attrs, tag
+        assert attrs.get("href", "#").startswith("#"), attrs
+    assert text.count(get_plotlyjs()) == 1
+    assert text.count("* plotly.js v") == 1
+    assert "@import" not in text.split("<script")[0] and "url(" not in text.split("<script")[0]
+    csp = next(a for t, a in page.tags if a.get("http-equiv") == "Content-Security-Policy")
+    assert csp["content"].startswith("default-src 'none'")
+    bodies = [a for t, a in page.tags if t == "body"]
+    assert bodies[0]["data-figures"] == "6"  # ROC, PR, scores, confusion, versus, loss
+
+
+def test_write_report_refuses_a_missing_folder_and_writes_a_file(run, tmp_path):
+    inputs, _ = run
+    with pytest.raises(DataError, match="does not exist"):
+        write_report(tmp_path / "nowhere" / "report.html", inputs)
+    with pytest.raises(DataError, match="is a folder"):
+        check_report_path(tmp_path)
+    written = write_report(tmp_path / "report.html", inputs)
+    assert written.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_limits_say_where_the_test_texts_came_from(run):
+    inputs, _ = run
+    split, trained = inputs.split, inputs.trained
+    youtube = youtube_spam()
+    by_source = {
+        "random share": data_facts(youtube, train_name="all.csv"),
+        "separate file": data_facts(youtube, youtube, train_name="a.csv", test_name="b.csv"),
+        "held out in turn": data_facts(youtube, folds=True),
+    }
+    for words, facts in by_source.items():
+        limits = data_limits(split, facts, trained, 0.9, repeated=True)
+        assert words in " ".join(limits), (words, limits)
+        assert not any(limit.startswith("One run") for limit in limits)
+    held = replace(split, description="trained on every group but Psy, tested on it")
+    limits = data_limits(held, data_facts(youtube), trained, 0.9)
+    assert any("held-out group Psy" in limit for limit in limits)
+    assert any("5 groups (Psy, Katy Perry, LMFAO, Eminem, Shakira)" in x for x in limits)
+
+
+def test_writing_systems_and_unseen_words_are_counted():
+    shares = writing_systems(["abc", "где", "1 2 3 !"])
+    assert shares == {"LATIN": 0.5, "CYRILLIC": 0.5}
+    assert unseen_word_share(["the cat sat"], ["The dog sat down"]) == 0.5
+    assert unseen_word_share(["a"], [""]) == 0.0
