@@ -168,3 +168,52 @@ def test_writing_systems_and_unseen_words_are_counted():
     assert shares == {"LATIN": 0.5, "CYRILLIC": 0.5}
     assert unseen_word_share(["the cat sat"], ["The dog sat down"]) == 0.5
     assert unseen_word_share(["a"], [""]) == 0.0
+
+
+# ---------------------------------------------------------------- the command line
+
+
+def test_classify_writes_the_report_with_the_spread_of_its_seeds(tmp_path):
+    import csv
+    import json
+
+    from tests.test_cli import run_cli
+
+    youtube = youtube_spam()
+    path = tmp_path / "small.csv"
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["text", "label"])
+        writer.writerows(zip(youtube.texts[:300], youtube.labels[:300], strict=True))
+    report = tmp_path / "report.html"
+    out = run_cli(
+        "classify", "--train", str(path), "--epochs", "1", "--seeds", "0", "1",
+        "--report", str(report), "--json",
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr[-2000:]
+    summary = json.loads(out.stdout.strip().splitlines()[-1])
+    assert summary["report"] == str(report) and f"report written to {report}" in out.stderr
+    page = parse_report(report.read_text(encoding="utf-8"))
+    assert page.texts["verdict"] == summary["verdict"]
+    spread = page.table("spread-table")
+    assert spread["Keras network"][:2] == ["network", "2"]
+    mean = summary["repeats"]["models"]["Keras network"]["mcc"]
+    assert spread["Keras network"][2] == f"{mean['mean']:.3f} ± {mean['sd']:.3f}"
+    assert page.table("metrics-table")["MCC"] == [f"{summary['model']['mcc']:.3f}"]
+    data = page.table("data-table")
+    assert data["Training source"] == [str(path)] and data["Test texts"] == ["75"]
+    assert not any(item.startswith("One run") for item in page.items)
+
+
+def test_classify_refuses_a_report_path_before_training(tmp_path):
+    import json
+
+    from tests.test_cli import run_cli
+
+    out = run_cli(
+        "classify", "--train", "youtube", "--report", str(tmp_path / "no" / "r.html"), "--json"
+    )
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    error = json.loads(out.stdout.strip().splitlines()[-1])
+    assert "does not exist" in error["error"] and "existing folder" in error["hint"]
+    assert "epoch" not in out.stderr
