@@ -1,8 +1,39 @@
-"""Reading a classifier report's HTML back in tests: its tags, attributes and tables."""
+"""Classifier reports in tests: a small run with hostile text to report on, and a parser that
+reads the report's HTML back (its tags, attributes, tables and texts)."""
 
 from __future__ import annotations
 
 from html.parser import HTMLParser
+
+SCRIPT_TEXT = "<script>document.title='owned'</script> great song, love it"
+IMG_LABEL = '<img src=x onerror="alert(1)">spam'
+THRESHOLD = 0.99  # nearly every text counts as the first class, so ham texts are mistakes
+
+
+def hostile_report_inputs():
+    """A small network trained on 600 YouTube comments whose spam label is an <img> tag, tested
+    on 30 more and a ham comment holding a <script>, to be reported at a high threshold; the
+    source lists a left-out row whose reason holds a <b> tag."""
+    from core.classifier.html_report import ReportInputs
+    from core.classifier.report import TrainingRequest, train_and_compare
+    from core.classifier.report_facts import data_facts
+    from core.classifier.splits import TextSplit, label_order
+    from core.classifier.train import ClassifierSettings
+    from core.data.datasets import LabelledText, youtube_spam
+    from core.nn.networks import DenseLayer
+
+    youtube = youtube_spam()
+    names = {"spam": IMG_LABEL, "not spam": "ham"}
+    texts, labels = youtube.texts[:600], tuple(names[x] for x in youtube.labels[:600])
+    test_texts = (*youtube.texts[600:630], SCRIPT_TEXT)
+    test_labels = (*(names[x] for x in youtube.labels[600:630]), "ham")
+    split = TextSplit(
+        texts, labels, test_texts, test_labels, label_order(labels), "600 and 31 comments"
+    )
+    data = LabelledText(texts, labels, "hostile.csv", "CSV", skipped=((7, "no <b>text</b>"),))
+    settings = ClassifierSettings(hidden=(DenseLayer(8),), epochs=2, seed=1)
+    results = train_and_compare(TrainingRequest(split, settings))
+    return ReportInputs(results.trained, results.comparison, split, data_facts(data), THRESHOLD)
 
 
 class ReportParser(HTMLParser):

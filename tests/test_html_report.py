@@ -7,14 +7,13 @@ import numpy as np
 import pytest
 
 from core.classifier.html_report import (
-    ReportInputs,
     check_report_path,
     report_figures,
     report_html,
     write_report,
 )
 from core.classifier.metrics import METRIC_COLUMNS
-from core.classifier.report import TrainingRequest, train_and_compare, view_at_threshold
+from core.classifier.report import view_at_threshold
 from core.classifier.report_facts import (
     PACKAGES,
     data_facts,
@@ -22,34 +21,14 @@ from core.classifier.report_facts import (
     unseen_word_share,
     writing_systems,
 )
-from core.classifier.splits import TextSplit, label_order
-from core.classifier.train import ClassifierSettings
-from core.data.datasets import LabelledText, youtube_spam
+from core.data.datasets import youtube_spam
 from core.errors import DataError
-from core.nn.networks import DenseLayer
-from tests.report_html import parse_report
-
-SCRIPT_TEXT = "<script>document.title='owned'</script> great song, love it"
-IMG_LABEL = '<img src=x onerror="alert(1)">spam'
-THRESHOLD = 0.99  # nearly every text counts as the first class, so ham texts are mistakes
+from tests.report_html import IMG_LABEL, SCRIPT_TEXT, THRESHOLD, hostile_report_inputs, parse_report
 
 
 @pytest.fixture(scope="module")
 def run():
-    """A small network trained on 600 YouTube comments whose spam label is an <img> tag, tested
-    on 30 more and a ham comment holding a <script>, cut at a high threshold."""
-    youtube = youtube_spam()
-    names = {"spam": IMG_LABEL, "not spam": "ham"}
-    texts, labels = youtube.texts[:600], tuple(names[x] for x in youtube.labels[:600])
-    test_texts = (*youtube.texts[600:630], SCRIPT_TEXT)
-    test_labels = (*(names[x] for x in youtube.labels[600:630]), "ham")
-    split = TextSplit(
-        texts, labels, test_texts, test_labels, label_order(labels), "600 and 31 comments"
-    )
-    data = LabelledText(texts, labels, "hostile.csv", "CSV", skipped=((7, "no <b>text</b>"),))
-    settings = ClassifierSettings(hidden=(DenseLayer(8),), epochs=2, seed=1)
-    results = train_and_compare(TrainingRequest(split, settings))
-    inputs = ReportInputs(results.trained, results.comparison, split, data_facts(data), THRESHOLD)
+    inputs = hostile_report_inputs()
     return inputs, report_html(inputs)
 
 

@@ -1,5 +1,4 @@
-"""What a classifier report states besides its scores: the data, the settings, the package
-versions, and the limits of what the data covers.
+"""What a classifier report says besides its scores: data, settings, versions and limits.
 
 :func:`data_facts` records where the texts came from (a file or a built-in set, the rows left
 out, the groups); :func:`settings_rows` lists a run's settings in words; :func:`package_versions`
