@@ -91,6 +91,9 @@ def test_user_text_and_labels_are_inert(run):
         view_at_threshold(inputs.comparison.network.prediction.proba, inputs.split, THRESHOLD),
     )
     assert tags.count("script") == 1 + len(figures)
+    # Plotly draws tags in labels: the label's < and > reach it as entities, its quotes as is.
+    legend = [trace.name for trace in figures["fig-histogram"].data]
+    assert 'true: &lt;img src=x onerror="alert(1)"&gt;spam' in legend
     assert SCRIPT_TEXT in [row[1] for row in page.tables["mistakes-table"][1:]]
     assert IMG_LABEL in page.table("classes-table")
     assert "no <b>text</b>" in " ".join(page.items)  # the row left out, as text

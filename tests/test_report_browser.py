@@ -63,6 +63,7 @@ def test_report_draws_every_chart_offline(browser, tmp_path):
         # The comment holding a <script> is shown as text and never ran.
         assert page.title() == inputs.title
         assert page.get_by_text(SCRIPT_TEXT).count() == 1
+        page.wait_for_timeout(1_000)  # responsive charts settle their size before the shot
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / "classifier_report.png"), full_page=True)
     finally:

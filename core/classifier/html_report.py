@@ -147,9 +147,10 @@ def report_figures(inputs: ReportInputs, view: ThresholdView) -> dict[str, go.Fi
     """The report's figures by div id: ROC and precision-recall (binary), scores by class,
     confusion matrix, models side by side, and the training curves when there are any.
 
-    Class names are user text and Plotly draws a few HTML tags in labels, so they go into the
-    figures escaped (Plotly shows the entities as the characters)."""
-    names = [escape(name) for name in inputs.split.label_names]
+    Class names are user text and Plotly draws a few HTML tags in labels, so their ``<``, ``>``
+    and ``&`` go into the figures escaped (Plotly shows those entities as the characters; it
+    would show an escaped quote as ``&quot;``)."""
+    names = [html.escape(name, quote=False) for name in inputs.split.label_names]
     confusion = view.confusion.copy()
     confusion.index, confusion.columns = names, names
     figures: dict[str, go.Figure] = {}
