@@ -7,6 +7,7 @@ import streamlit as st
 
 from core.classifier.baselines import CHOSEN
 from core.classifier.features import FEATURE_KINDS
+from core.classifier.html_report import ReportInputs, report_html
 from core.classifier.metrics import METRIC_COLUMNS
 from core.classifier.repeats import Fold, RepeatResult, group_folds
 from core.classifier.report import (
@@ -16,6 +17,7 @@ from core.classifier.report import (
     train_and_compare,
     view_at_threshold,
 )
+from core.classifier.report_facts import data_facts
 from core.classifier.settings_fields import (
     DATA_CODES,
     DATASETS,
@@ -253,7 +255,7 @@ if submitted:
         new_record = RunRecord(
             kind="classifier",
             settings=run_settings,
-            result=ClassifierResult(settings, split, vectors),
+            result=ClassifierResult(settings, split, vectors, data=data),
         )
         new_record.total_epochs = settings.epochs
         run_live_training(train, new_record, draw, key=RUN_KEY)
@@ -320,6 +322,19 @@ for column, (name, value) in zip(columns, headline.items(), strict=True):
     column.metric(METRIC_COLUMNS[name], "–" if pd.isna(value) else f"{value:.3f}")
 for note in view.metrics.notes:
     st.caption(note)
+report = ReportInputs(trained, comparison, run_split, data_facts(run.data or data), threshold)
+st.download_button(
+    "Download report (HTML)",
+    data=lambda: report_html(report),  # built on click: plotly.js inlined makes it ~5 MB
+    file_name="classifier_report.html",
+    mime="text/html",
+    icon=":material/download:",
+    on_click="ignore",
+    key="clf_report",
+    help="One HTML file that opens offline: the data, settings and package versions, these "
+    "measures at this threshold with their charts, the baselines and verdict, the most "
+    "confident mistakes and the limits of the data.",
+)
 
 curves_tab, confusion_tab, versus_tab, mistakes_tab, training_tab = st.tabs(
     ["Curves", "Confusion matrix", "ML versus DL", "Mistakes", "Training"]

@@ -24,7 +24,20 @@ def texts(at) -> str:
     return " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
 
 
-def test_training_page_trains_then_compares_with_baselines():
+def test_training_page_trains_then_compares_with_baselines(monkeypatch):
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    from tests.report_html import parse_report
+
+    # What each deferred download would build when clicked, by file name.
+    deferred = {}
+    add_deferred = MediaFileManager.add_deferred
+
+    def keep(self, data, *args, **kwargs):
+        deferred[kwargs.get("file_name")] = data
+        return add_deferred(self, data, *args, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", keep)
     at = open_page("pages/classifier_train.py")
     assert not at.exception
     at.number_input(key="clf_units_1").set_value(8)
@@ -49,6 +62,15 @@ def test_training_page_trains_then_compares_with_baselines():
     at.slider(key="clf_threshold").set_value(0.9).run()
     assert not at.exception
     assert [m.value for m in at.metric] != before
+    # The report download holds the measures shown, at the threshold chosen.
+    assert "Download report (HTML)" in [b.proto.label for b in at.get("download_button")]
+    report = parse_report(deferred.pop("classifier_report.html")())
+    shown = {m.label: m.value for m in at.metric}
+    assert report.table("metrics-table")["MCC"] == [shown["MCC"]]
+    assert report.table("data-table")["Split"] == [
+        "trained on every group but Shakira, tested on it"
+    ]
+    assert "at least 0.90" in " ".join(report.texts.values())
 
 
 def test_training_page_repeats_over_seeds_and_shows_mean_and_sd():

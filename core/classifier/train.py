@@ -25,6 +25,7 @@ from core.nn.training import RunRecord, StopFlag, fit_live, seed_everything, tra
 
 if TYPE_CHECKING:
     from core.classifier.report import Comparison
+    from core.data.datasets import LabelledText
     from core.errors import DataError
 
 
@@ -100,6 +101,7 @@ class ClassifierResult:
     comparison: Comparison | None = None
     error: DataError | None = None
     kept: bool = False  # the trained classifier is already the session's current one
+    data: LabelledText | None = None  # the labelled texts the split was cut from, for a report
 
 
 def class_weights(y: np.ndarray, n_classes: int) -> dict[int, float]:

@@ -145,6 +145,10 @@ def run_classify(args: argparse.Namespace) -> dict:
         hidden = tuple(replace(layer, dropout=args.dropout) for layer in settings.hidden)
         settings = replace(settings, hidden=hidden)
     cluster = cluster_from_args(args)
+    if args.report:
+        from core.classifier.html_report import check_report_path
+
+        check_report_path(args.report)
     started = time.perf_counter()
     train = read_labelled(args.train)
     if args.test:
@@ -186,6 +190,20 @@ def run_classify(args: argparse.Namespace) -> dict:
         summary |= {"verdict": repeat.verdict().sentence, "repeats": repeat.as_json()}
         if args.folds:  # summary's keys come after "test" below, so this one is shown
             summary["test"] = "each group held out in turn"
+    if args.report:
+        from core.classifier.html_report import ReportInputs, write_report
+        from core.classifier.report_facts import data_facts
+
+        facts = data_facts(
+            train,
+            test if args.test else None,
+            train_name=None if args.train == "youtube" else args.train,
+            test_name=args.test,
+            folds=args.folds,
+        )
+        write_report(args.report, ReportInputs(trained, comparison, split, facts, repeat=repeat))
+        summary["report"] = args.report
+        print(f"report written to {args.report}", file=sys.stderr)
     return {
         "train": args.train,
         "test": args.test or f"stratified {args.test_share:.0%} of the training file",
@@ -272,6 +290,12 @@ def add_parser(commands) -> None:
     )
     scale.add_argument(
         "--coordinator", metavar="HOST:PORT", help="where process 0 listens (same in every process)"
+    )
+    classify.add_argument(
+        "--report",
+        metavar="FILE.html",
+        help="write one self-contained HTML report (data, settings, measures, charts, "
+        "baselines, mistakes, limits) that opens offline",
     )
     classify.add_argument("--json", action="store_true", help="end with one JSON object")
     classify.set_defaults(run=run_classify)
