@@ -4,6 +4,9 @@
   fraction), when it started, and its result or error, which the work hands back by returning or
   raising. Trainings and projections both run this way; a page follows the job with
   :meth:`LiveJob.follow` and settles it with :meth:`LiveJob.stop`.
+- A job may wait its turn in :class:`core.nn.pool.JobPool` first: it is then ``queued`` (and
+  counts as running for the page), and :meth:`LiveJob.stop` takes it out of the queue.
+- :func:`training_work` wraps a training so that its record always ends.
 - :class:`LiveCount` counts jobs in progress over all sessions of a server (a count, no data).
 - :func:`yield_cpu_to_pages` lowers a worker thread's priority, so page loads stay quick.
 """
@@ -20,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.errors import DataError
-from core.nn.training import StopFlag
+from core.nn.training import ComparisonResult, RunRecord, StopFlag
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +46,9 @@ class LiveJob:
     result: Any = None
     error: Exception | None = None
     thread: threading.Thread | None = field(default=None, repr=False)
+    # Set by a pool while the job waits for its turn; leave_queue takes it out of that queue.
+    queued: bool = False
+    leave_queue: Callable[[], object] | None = field(default=None, repr=False)
 
     def start(self, work: Callable[[LiveJob], Any]) -> LiveJob:
         """Run ``work(self)`` in a daemon thread and return this job at once.
@@ -69,8 +75,9 @@ class LiveJob:
 
     @property
     def running(self) -> bool:
-        """Whether the work is still going on (``False`` before :meth:`start` too)."""
-        return self.thread is not None and self.thread.is_alive()
+        """Whether the work is still going on or waiting in a pool's queue (``False`` before
+        :meth:`start` or a pool's submit)."""
+        return self.queued or (self.thread is not None and self.thread.is_alive())
 
     @property
     def elapsed(self) -> float:
@@ -90,15 +97,22 @@ class LiveJob:
 
     def wait(self, timeout: float | None = None) -> bool:
         """Wait up to ``timeout`` seconds (``None``: as long as it takes) for the work to end;
-        ``True`` once it has."""
+        ``True`` once it has. A queued job is waited for until it has left the queue and run."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.queued:
+            if deadline is not None and time.monotonic() >= deadline:
+                return False
+            time.sleep(0.02)
         if self.thread is not None:
-            self.thread.join(timeout)
+            self.thread.join(None if deadline is None else max(0.0, deadline - time.monotonic()))
         return not self.running
 
     def stop(self, timeout: float | None = 60) -> bool:
         """Ask the work to stop (it checks :attr:`stop_flag`) and wait up to ``timeout``
-        seconds for it; ``True`` once it has ended."""
+        seconds for it; ``True`` once it has ended. A queued job leaves its queue at once."""
         self.stop_flag.request()
+        if self.queued and self.leave_queue is not None:
+            self.leave_queue()
         return self.wait(timeout)
 
     def take_result(self) -> Any:
@@ -108,6 +122,46 @@ class LiveJob:
             raise RuntimeError(f"The job {self.name!r} has not finished yet.")
         result, self.result = self.result, None
         return result
+
+
+def training_work(
+    train: Callable[[RunRecord, StopFlag], None], record: RunRecord
+) -> Callable[[LiveJob], RunRecord]:
+    """The work of a job that runs ``train(record, job.stop_flag)``, for :meth:`LiveJob.start`
+    or a pool.
+
+    The record's clock starts when the work does (time spent waiting in a queue is not
+    training time), and the record always ends: ``failed`` with the message when ``train``
+    raises, ``complete`` when it returns with the record still running.
+    """
+
+    def work(job: LiveJob) -> RunRecord:
+        yield_cpu_to_pages()
+        record.started = time.time()
+        try:
+            train(record, job.stop_flag)
+        except Exception as error:  # the page shows the message; the thread must not die silently
+            log.exception("training failed")
+            record.finish("failed", f"Training failed: {error}")
+        finally:
+            if record.status == "running":
+                record.finish("complete")
+        return record
+
+    return work
+
+
+def stop_before_start(record: RunRecord) -> None:
+    """End a run that left the queue before it began: ``stopped`` with 0 epochs, and so are the
+    runs of a comparison (a :class:`~core.nn.training.ComparisonResult`) it groups."""
+    message = "Stopped while it waited for its turn, before its first epoch."
+    if isinstance(record.result, ComparisonResult):
+        for part in record.result.parts.values():
+            if part.status == "running":
+                part.finish("stopped", message)
+    if record.status == "running":
+        record.finish("stopped", message)
+        record.duration = 0.0
 
 
 class LiveCount:
