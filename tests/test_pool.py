@@ -8,7 +8,14 @@ import pytest
 
 from core.errors import DataError
 from core.nn.jobs import LiveJob, stop_before_start, training_work
-from core.nn.memory import JOB_BASE_MB, MB, current_rss_mb, drop_oldest, memory_estimate_mb
+from core.nn.memory import (
+    JOB_BASE_MB,
+    MB,
+    current_rss_mb,
+    drop_oldest,
+    memory_estimate_mb,
+    text_training_estimate_mb,
+)
 from core.nn.pool import (
     JobPool,
     Place,
@@ -233,6 +240,14 @@ def test_memory_estimates_grow_with_data_and_weights():
     assert memory_estimate_mb(weights=MB) == pytest.approx(JOB_BASE_MB + 16.0)
     with pytest.raises(ValueError):
         memory_estimate_mb(data_values=-1)
+
+
+def test_a_text_classifiers_estimate_counts_its_characters_and_first_layer():
+    small = text_training_estimate_mb(["spam spam"] * 10, 1000, 8)
+    assert small == pytest.approx(memory_estimate_mb(9 * 10 * 5 * 2, 1000 * 8))
+    assert text_training_estimate_mb(["spam spam"] * 10_000, 1000, 8) > small
+    # The default classifier on a few thousand comments: well under the default budget.
+    assert text_training_estimate_mb(["x" * 100] * 2000, 50_000, 64) < 300
 
 
 def test_the_resident_size_is_read_from_proc(tmp_path):

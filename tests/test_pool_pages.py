@@ -121,3 +121,52 @@ def test_a_training_stopped_while_queued_leaves_the_queue_stopped_with_no_epochs
 def test_without_a_runtime_every_session_counts_as_there():
     assert session_owner() == NO_SESSION  # outside a page run
     assert session_alive("any-session-id") and session_alive(NO_SESSION)
+
+
+def _stores_filled_past_their_bounds():
+    """More vector sets and runs than a session keeps, one run still training."""
+    from types import SimpleNamespace
+
+    import streamlit as st
+
+    from core.nn.training import RunRecord
+    from pages.ui.stores import MAX_RUNS, MAX_VECTOR_SETS, add_vector_set, register_run
+
+    for i in range(MAX_VECTOR_SETS + 2):
+        add_vector_set(SimpleNamespace(name=f"set {i}"))
+    training = RunRecord(kind="still training")
+    register_run(training)
+    for _ in range(MAX_RUNS + 1):
+        register_run(RunRecord(kind="done", status="complete"))
+    st.session_state["training"] = training
+
+
+def test_session_stores_keep_their_latest_entries_and_say_what_they_dropped():
+    from streamlit.testing.v1 import AppTest
+
+    from pages.ui.stores import MAX_RUNS, MAX_VECTOR_SETS
+
+    at = AppTest.from_function(_stores_filled_past_their_bounds, default_timeout=30).run()
+    assert not at.exception, [e.value for e in at.exception]
+    sets = at.session_state["word_vectors"]
+    assert list(sets) == [f"set {i}" for i in range(2, MAX_VECTOR_SETS + 2)]
+    assert at.session_state["word_vectors_current"] == f"set {MAX_VECTOR_SETS + 1}"
+    runs = at.session_state["runs"]
+    assert len(runs) == MAX_RUNS and runs[0] is at.session_state["training"]
+    assert [r.number for r in runs[1:]] == list(range(4, MAX_RUNS + 3))  # runs 2 and 3 dropped
+    toasts = [t.value for t in at.toast]
+    assert sum("Dropped the word vectors" in t for t in toasts) == 2
+    assert any("Dropped run 2 (done)" in t for t in toasts)
+    assert any("Dropped run 3 (done)" in t for t in toasts)
+
+
+def test_a_session_no_longer_connected_counts_as_gone(monkeypatch):
+    from types import SimpleNamespace
+
+    from streamlit.runtime import Runtime
+
+    connected = {"here": object()}
+    fake = SimpleNamespace(get_client=connected.get)
+    monkeypatch.setattr(Runtime, "_instance", fake)
+    assert session_alive("here") and not session_alive("closed-tab")
+    assert session_alive(NO_SESSION)

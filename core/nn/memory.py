@@ -8,7 +8,7 @@ pool only needs it to hold a job back when the server is already close to its bu
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, MutableMapping
+from collections.abc import Callable, Iterable, MutableMapping
 from typing import Any
 
 MB = 1024 * 1024
@@ -25,6 +25,10 @@ DATA_COPIES = 3
 # Per weight: the weight, its gradient, and Adam's two moments.
 WEIGHT_COPIES = 4
 
+# Sparse text features: each character of a text starts at most this many word and character
+# n-grams (character 2- to 5-grams and the word it is in), each kept as a value and an index.
+NGRAMS_PER_CHARACTER = 5
+
 
 def memory_estimate_mb(data_values: int = 0, weights: int = 0, bytes_per_value: int = 4) -> float:
     """A conservative estimate, in MB, of what one job adds to the server's memory.
@@ -39,6 +43,16 @@ def memory_estimate_mb(data_values: int = 0, weights: int = 0, bytes_per_value: 
     data = data_values * bytes_per_value * DATA_COPIES
     model = weights * bytes_per_value * WEIGHT_COPIES
     return JOB_BASE_MB + (data + model) / MB
+
+
+def text_training_estimate_mb(texts: Iterable[str], input_width: int, first_units: int) -> float:
+    """:func:`memory_estimate_mb` of a text classifier's training: its sparse features (two
+    numbers for each of ``NGRAMS_PER_CHARACTER`` n-grams a character of ``texts`` can start)
+    and its first layer (``input_width`` features × ``first_units``), the largest by far."""
+    characters = sum(len(text) for text in texts)
+    return memory_estimate_mb(
+        data_values=characters * NGRAMS_PER_CHARACTER * 2, weights=input_width * first_units
+    )
 
 
 def current_rss_mb(statm: str = "/proc/self/statm") -> float:
