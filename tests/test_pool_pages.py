@@ -28,15 +28,28 @@ def full_pool(monkeypatch):
         job.stop(timeout=10)
 
 
+class RecordedTexts(list):
+    """Texts in order, with a side list ``live``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.live: list[int] = []
+
+
 @pytest.fixture
 def progress_texts(monkeypatch):
-    """Every text a page puts on a progress bar after making it, in order."""
-    texts: list[str] = []
+    """Every text a page puts on a progress bar after making it, in order; for waiting texts,
+    how many trainings the server counted as drawing live then (in ``texts.live``)."""
+    from pages.ui.live_jobs import LIVE_TRAININGS
+
+    texts = RecordedTexts()
     original = DeltaGenerator.progress
 
     def progress(self, value, text=None, **kwargs):
         if text:
             texts.append(text)
+            if text.startswith("Waiting"):
+                texts.live.append(LIVE_TRAININGS.count)
         return original(self, value, text=text, **kwargs)
 
     monkeypatch.setattr(DeltaGenerator, "progress", progress)
@@ -75,6 +88,8 @@ def test_a_training_page_shows_its_place_in_the_queue_and_trains_when_its_turn_c
     waiting = [t for t in progress_texts if t.startswith("Waiting")]
     assert waiting[0] == "Waiting: 1 training ahead of yours (1 run at once on this server)"
     assert waiting[-1] == "Waiting: 0 trainings ahead of yours (1 run at once on this server)"
+    # A training that waits does not slow the redraws of those that run.
+    assert progress_texts.live and set(progress_texts.live) == {0}
     # Once started, the bar counts epochs, and the run ends complete.
     assert any(t.startswith("Epoch") for t in progress_texts[progress_texts.index(waiting[-1]) :])
     assert any("Complete" in s.value and "2 of 2 epochs" in s.value for s in at.success)

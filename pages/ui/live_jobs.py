@@ -108,14 +108,15 @@ def run_live_training(
     waiting = job_place_text(job)
     if waiting:
         progress.progress(0.0, text=waiting)
+    show = _training_progress(
+        record, draw, key, progress, live, progress_of, redraw_seconds, progress_text
+    )
     try:
+        while job.queued:  # its place in the queue; only a started training paces redraws
+            show(job)
+            time.sleep(poll_seconds)
         with LIVE_TRAININGS:
-            job.follow(
-                _training_progress(
-                    record, draw, key, progress, live, progress_of, redraw_seconds, progress_text
-                ),
-                poll_seconds,
-            )
+            job.follow(show, poll_seconds)
     finally:
         if job.running:
             # This script was interrupted mid-training (Stop, another page, a changed widget).
