@@ -222,7 +222,8 @@ def project_in_background(key, matrix, settings: proj.ProjectionSettings):
         jobs[key] = job
         n_words = matrix.shape[0]
         estimate = memory_estimate_mb(matrix.size + n_words * n_words, bytes_per_value=8)
-        submit_job(job, lambda job: compute(matrix, settings, job.report), estimate)
+        # A projection has no batches: if its session goes, it stops at its next stage.
+        submit_job(job, lambda job: compute(matrix, settings, job.report_or_stop), estimate)
     with st.status(f"{settings.label} is drawing the map…", expanded=True) as status:
         bar = st.progress(0.0)
 

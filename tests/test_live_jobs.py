@@ -289,3 +289,24 @@ def test_a_page_never_trains_the_same_training_twice_at_once():
     outcome = at.session_state["outcome"]
     assert outcome["first"] == "stopped" and outcome["second"] == ("complete", 5)
     assert outcome["most"] == 1 and outcome["in_pool"] == 1
+
+
+def test_work_without_batches_ends_at_its_next_stage_once_stopped(caplog):
+    from core.nn.jobs import JobStopped
+
+    stages = []
+
+    def stages_of_work(job):
+        for stage in range(1000):
+            job.report_or_stop(f"stage {stage}", stage / 1000)
+            stages.append(stage)
+            time.sleep(0.005)
+        return "done"
+
+    with caplog.at_level(logging.ERROR, logger="core.nn.jobs"):
+        job = LiveJob(name="stages").start(stages_of_work)
+        while len(stages) < 3:
+            time.sleep(0.005)
+        assert job.stop(timeout=10)
+    assert isinstance(job.error, JobStopped) and job.take_result() is None
+    assert 3 <= len(stages) < 1000 and caplog.text == ""  # a stop is no failure to log

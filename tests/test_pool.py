@@ -288,3 +288,29 @@ def test_bounded_stores_drop_their_oldest_entries_but_keep_what_is_in_use():
     dropped = drop_oldest(runs, 2, keep=lambda r: r.status == "running")
     assert len(dropped) == 2 and runs[0] is first and len(runs) == 2
     assert drop_oldest(runs, 5) == []
+
+
+def test_a_projection_stopped_in_its_worker_ends_at_its_next_stage():
+    import numpy as np
+
+    from core.embeddings.projection import ProjectionSettings, run_projection
+    from core.nn.jobs import JobStopped
+
+    settings = ProjectionSettings(method="tsne", n_words=40, perplexity=10.0, max_iter=1000)
+    matrix = np.random.default_rng(3).normal(size=(40, 5))
+    seen = []
+
+    def work(job):
+        def progress(message, fraction):
+            seen.append(message)
+            if message.startswith("t-SNE: step"):
+                job.stop_flag.request()  # as the pool does when the session has gone
+            job.report_or_stop(message, fraction)
+
+        return run_projection(matrix, settings, progress)
+
+    job = LiveJob(name="projection").start(work)
+    assert job.wait(60)
+    assert isinstance(job.error, JobStopped) and job.take_result() is None
+    steps = [m for m in seen if m.startswith("t-SNE: step")]
+    assert steps == [steps[0]] and steps[0].startswith("t-SNE: step 50 of 1,000")

@@ -28,6 +28,11 @@ from core.nn.training import ComparisonResult, RunRecord, StopFlag
 log = logging.getLogger(__name__)
 
 
+class JobStopped(Exception):
+    """Raised inside a job's work, at a stage boundary, once its stop flag is set
+    (:meth:`LiveJob.report_or_stop`): work with no batches of its own ends there."""
+
+
 @dataclass(eq=False)
 class LiveJob:
     """One piece of work in a worker thread: its stop flag, progress, and result or error.
@@ -64,7 +69,7 @@ class LiveJob:
             try:
                 self.result = work(self)
             except Exception as error:  # handed to the page, which shows it
-                if not isinstance(error, DataError):
+                if not isinstance(error, DataError | JobStopped):
                     log.exception("%s failed", self.name)
                 self.error = error
 
@@ -87,6 +92,13 @@ class LiveJob:
     def report(self, message: str, fraction: float) -> None:
         """The work's latest stage: called from the worker thread, read by the page."""
         self.message, self.fraction = message, fraction
+
+    def report_or_stop(self, message: str, fraction: float) -> None:
+        """:meth:`report`, then raise :class:`JobStopped` if the job was asked to stop: for
+        work that has no stop flag of its own (a projection's stages)."""
+        self.report(message, fraction)
+        if self.stop_flag.is_set():
+            raise JobStopped(f"{self.name} was stopped at {message!r}")
 
     def follow(self, show: Callable[[LiveJob], None], poll_seconds: float = 0.25) -> None:
         """Call ``show(self)`` every ``poll_seconds`` while the work goes on; return when it
