@@ -13,7 +13,7 @@ from core.embeddings.projection_table import (
     projection_frame,
 )
 from core.errors import DataError
-from core.figures.projection import projection_figure
+from core.figures.projection import clicked_word, projection_figure
 from core.nn.jobs import LiveJob
 from core.nn.memory import memory_estimate_mb
 from pages.ui.display import show_code
@@ -50,6 +50,12 @@ vector_set = choose_vector_set("Word vectors", key="proj_vectors")
 if vector_set is None:
     st.stop()
 vocab_size = len(vector_set)
+
+# A click on the 2D map searches the clicked word: its neighbours are listed and highlighted.
+clicked = clicked_word(st.session_state.get("proj_figure"))
+if clicked and clicked != st.session_state.get("_proj_clicked"):
+    st.session_state["proj_search"] = clicked
+st.session_state["_proj_clicked"] = clicked
 
 with st.form("proj_form"):
     left, middle, right = st.columns(3)
@@ -289,16 +295,13 @@ st.caption(
     + f" · {settings.label}, {settings.n_components}D · "
     + explained_variance_caption(projection)
 )
-st.plotly_chart(
-    projection_figure(
-        frame,
-        axis_titles(projection),
-        colour_by=colour_by,
-        searched=highlight,
-        label_top=label_top,
-    ),
-    key="proj_figure",
+figure = projection_figure(
+    frame, axis_titles(projection), colour_by=colour_by, searched=highlight, label_top=label_top
 )
+if settings.n_components == 2:
+    st.plotly_chart(figure, key="proj_figure", on_select="rerun", selection_mode="points")
+else:
+    st.plotly_chart(figure, key="proj_figure_3d")
 st.metric(
     f"Neighbours kept on the map (k = {OVERLAP_K})",
     f"{overlap:.0%}",
@@ -309,7 +312,9 @@ st.metric(
 st.caption(
     f"On average {overlap * OVERLAP_K:.1f} of each word's {OVERLAP_K} most similar shown words are "
     f"also among its {OVERLAP_K} nearest points on this map. Hover a point for its word, count "
-    "and similarity; drag to pan, scroll to zoom"
+    "and similarity"
+    + ("; click one to list and highlight its neighbours" if settings.n_components == 2 else "")
+    + "; drag to pan, scroll to zoom"
     + (", drag with the mouse to turn the 3D view." if settings.n_components == 3 else ".")
 )
 

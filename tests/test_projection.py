@@ -23,7 +23,7 @@ from core.embeddings.projection_table import (
 )
 from core.embeddings.vectors import VectorSet
 from core.errors import DataError
-from core.figures.projection import projection_figure
+from core.figures.projection import is_label_word, projection_figure
 from tests.app_pages import open_page
 
 FAST = {"perplexity": 10.0, "max_iter": 250, "n_neighbors": 5, "n_epochs": 30}
@@ -323,7 +323,10 @@ def test_figure_has_every_point_once_with_hover_text(vs, rare_word, n_components
     assert f"<b>{rare_word}</b><br>count {count:,}" in searched.hovertext[0]
     assert "cosine to war" in hover
     plain = frame[(frame["role"] == "") & (frame["word"] != "war")]
-    assert [t for t in by_name["words"].text if t] == plain.nsmallest(5, "rank")["word"].tolist()
+    meaningful = plain[[is_label_word(w) for w in plain["word"]]]
+    assert [t for t in by_name["words"].text if t] == meaningful.nsmallest(5, "rank")[
+        "word"
+    ].tolist()
 
 
 def test_figure_without_search_or_colour_is_one_trace_in_one_colour(vs):
@@ -424,3 +427,24 @@ def test_idle_cores_is_at_least_one_and_at_most_the_cores(monkeypatch):
     assert idle_cores() == 1
     monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0))
     assert idle_cores() == 8
+
+
+def test_default_labels_skip_stop_words_and_every_point_carries_its_word(vs):
+    frame, titles = figure_frame(vs, 2, None)
+    fig = projection_figure(frame, titles, label_top=15)
+    words = fig.data[0]
+    labels = [t for t in words.text if t]
+    assert len(labels) == 15
+    assert not {"the", "of", "and", "to", "a", "in"} & set(labels)
+    assert all(any(ch.isalpha() for ch in label) for label in labels)
+    assert list(words.customdata) == list(frame.loc[frame["role"] == "", "word"])
+
+
+def test_a_click_on_the_map_names_the_word():
+    from core.figures.projection import clicked_word
+
+    event = {"selection": {"points": [{"x": 0.1, "y": 0.2, "customdata": "police"}]}}
+    assert clicked_word(event) == "police"
+    assert clicked_word({"selection": {"points": [{"customdata": ["fire"]}]}}) == "fire"
+    assert clicked_word({"selection": {"points": []}}) is None
+    assert clicked_word(None) is None

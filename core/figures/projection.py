@@ -52,6 +52,30 @@ def hover_texts(frame, colour_by: str | None = None, searched: str | None = None
     return texts
 
 
+def clicked_word(event) -> str | None:
+    """The word of the first point in a Streamlit chart selection event (``on_select``), or
+    ``None`` when nothing is selected."""
+    try:
+        points = event["selection"]["points"]
+    except (KeyError, TypeError):
+        return None
+    for point in points or ():
+        word = point.get("customdata")
+        if isinstance(word, list | tuple):
+            word = word[0] if word else None
+        if isinstance(word, str) and word:
+            return word
+    return None
+
+
+def is_label_word(word: str) -> bool:
+    """Whether ``word`` is worth a label on the map: not a stop word ("the", "of": scikit-learn's
+    English list), not punctuation or a number, so the labels name words that carry meaning."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return any(ch.isalpha() for ch in word) and word.lower() not in ENGLISH_STOP_WORDS
+
+
 def _trace(
     frame,
     rows: np.ndarray,
@@ -68,6 +92,8 @@ def _trace(
     hovertext = [hover[i] for i in np.flatnonzero(rows)]
     common = {
         "name": name,
+        # The word itself travels with each point, so a click on the map names it.
+        "customdata": selected["word"].tolist(),
         "hovertext": hovertext,
         "hoverinfo": "text",
         "marker": marker,
@@ -118,7 +144,8 @@ def projection_figure(
     """The projected words as a scatter, 3D when ``frame`` has a ``z`` column.
 
     Plain words are small dots, coloured by cosine to ``colour_by`` (with a colour bar) when
-    given; the ``label_top`` most frequent of them are labelled. The searched word (a star) and
+    given; the ``label_top`` most frequent of them that carry meaning (:func:`is_label_word`)
+    are labelled. The searched word (a star) and
     its neighbours (larger dots) are drawn on top in contrasting colours and labelled with
     annotations; so is the colour reference word (a diamond) when it is neither.
     """
@@ -146,7 +173,8 @@ def projection_figure(
         marker["color"] = WORD_COLOUR
     labels = None
     if label_top > 0:
-        top_ranks = set(np.sort(frame.loc[plain, "rank"].to_numpy())[:label_top])
+        labelled = plain & np.array([is_label_word(w) for w in words], dtype=bool)
+        top_ranks = set(np.sort(frame.loc[labelled, "rank"].to_numpy())[:label_top])
         labels = [
             html.escape(w) if r in top_ranks else ""
             for w, r in zip(frame.loc[plain, "word"], frame.loc[plain, "rank"], strict=True)
