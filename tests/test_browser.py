@@ -46,6 +46,11 @@ def test_every_page_opens_without_exception(app_url, page, page_file, title):
     assert page.locator('[data-testid="stSidebarNav"]').is_visible()
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{url_path(page_file) or 'home'}.png"))
+    # The same page in the dark scheme, which Streamlit and its charts follow without a reload.
+    page.emulate_media(color_scheme="dark")
+    wait_idle(page)
+    assert_no_exception(page)
+    page.screenshot(path=str(SHOTS / f"{url_path(page_file) or 'home'}_dark.png"))
 
 
 def test_deep_link_on_a_fresh_server_uses_the_apps_navigation(page):
