@@ -324,3 +324,21 @@ def test_a_chunk_reader_refuses_a_table_without_text_before_reading_on(tmp_path)
     with pytest.raises(DataError, match="no text column") as caught:
         open_chunked(path)
     assert "text" in caught.value.hint
+
+
+def test_save_bundle_with_seeds_keeps_the_first_runs_network(tmp_path):
+    import zipfile
+
+    lines = [f"__label__{c} {c} {c} sample {i}" for i in range(30) for c in ("red", "blue")]
+    path = tmp_path / "colours.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    bundle = tmp_path / "first.zip"
+    out = run_cli(
+        "classify", "--train", str(path), "--epochs", "2", "--features", "bow",
+        "--seeds", "4", "5", "--save-bundle", str(bundle), "--json",
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert last_json(out.stdout)["bundle"]["path"] == str(bundle)
+    with zipfile.ZipFile(bundle) as archive:
+        spec = json.loads(archive.read("spec.json"))
+    assert spec["training"]["seed"] == 4 and spec["labels"] == ["blue", "red"]
