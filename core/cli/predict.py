@@ -1,5 +1,7 @@
-"""The ``predict`` command: score a file of any length with a saved bundle, writing a CSV of
-predictions as it reads, and the measures when the file has labels."""
+"""The ``predict`` command: score a file of any length with a saved bundle into a CSV.
+
+It writes the predictions as it reads, and reports the measures when the file has labels.
+"""
 
 from __future__ import annotations
 
