@@ -342,3 +342,19 @@ def test_save_bundle_with_seeds_keeps_the_first_runs_network(tmp_path):
     with zipfile.ZipFile(bundle) as archive:
         spec = json.loads(archive.read("spec.json"))
     assert spec["training"]["seed"] == 4 and spec["labels"] == ["blue", "red"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "latin-1", "utf-8-sig"])
+def test_chunked_reading_decodes_as_uploads_are(tmp_path, encoding):
+    lines = [
+        f"spam\tcafé crème offer {i}" if i % 2 else f"ham\tnaïve façade {i}" for i in range(40)
+    ]
+    path = tmp_path / "accents.tsv"
+    path.write_bytes("\r\n".join(lines).encode(encoding))
+    whole = parse_upload(path.name, path.read_bytes())
+    with open_chunked(path, 6) as source:
+        chunks = list(source.chunks())
+    assert source.format == whole.format
+    assert [t for c in chunks for t in c.texts] == list(whole.texts)
+    assert [label for c in chunks for label in c.labels] == list(whole.labels)
+    assert source.warnings == list(whole.warnings)
