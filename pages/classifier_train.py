@@ -28,9 +28,7 @@ from core.classifier.splits import split_by_group, split_summary, stratified_spl
 from core.classifier.train import ClassifierResult, ClassifierSettings
 from core.data.datasets import LabelledText, pang_lee_polarity, youtube_spam
 from core.errors import DataError
-from core.figures.classifier import (
-    metrics_bar_figure,
-)
+from core.figures.classifier import metrics_bar_figure
 from core.figures.training import curves_figure
 from core.nn.training import RunRecord, StopFlag
 from pages.ui.display import show_code
