@@ -66,7 +66,7 @@ mode = st.segmented_control(
 if mode == SCORE_FILE:
     show_file_scoring(trained)
     st.stop()
-with st.form("try_text"):
+with st.form("try_text_form"):
     default = EXAMPLES.get(trained.label_names[-1], EXAMPLES["spam"])
     text = st.text_area("Your text", default, height=100, max_chars=20_000, key="try_text")
     left, right = st.columns(2)

@@ -124,6 +124,21 @@ def test_every_setting_widget_has_a_key_so_it_can_be_kept():
     assert not missing, missing
 
 
+def test_no_form_shares_its_name_with_a_widget_key():
+    """A form whose name is also a widget's key cannot be drawn once that widget's value is
+    kept: Streamlit refuses a session value under a form's key."""
+    import re
+
+    from tests.conftest import ROOT
+
+    forms, keys = set(), set()
+    for path in (ROOT / "pages").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        forms |= set(re.findall(r'st\.form\(\s*"([^"]+)"', text))
+        keys |= set(re.findall(r'key="([^"]+)"', text))
+    assert not forms & keys
+
+
 def test_text_to_numbers_follows_new_text_until_the_query_is_edited():
     at = open_page("pages/text_to_numbers.py")
     at.text_area(key="pasted").set_value("dogs bark loudly\ncats purr softly").run()
