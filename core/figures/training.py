@@ -11,6 +11,8 @@ CURVE_NAMES = {
     "val_loss": "validation loss",
     "accuracy": "train accuracy",
     "val_accuracy": "validation accuracy",
+    "mse": "train MSE",
+    "val_mse": "validation MSE",
 }
 
 
@@ -21,8 +23,12 @@ def curves_figure(
     best_epoch: int | None = None,
     stopped_epoch: int | None = None,
     y_title: str = "loss",
+    best_text: str | None = None,
+    stopped_text: str | None = None,
 ) -> go.Figure:
-    """Per-epoch curves (epochs count from 1), with the best and the stopping epoch marked."""
+    """Per-epoch curves (epochs count from 1), with the best and the stopping epoch marked;
+    ``best_text`` and ``stopped_text`` replace the marks' labels (by default the ones of an
+    early stop that restored the best weights)."""
     fig = go.Figure()
     for index, key in enumerate(k for k in keys if history.get(k)):
         values = history[key]
@@ -40,14 +46,14 @@ def curves_figure(
             x=best_epoch,
             line_dash="dot",
             line_color=PALETTE[4],
-            annotation_text=f"best epoch {best_epoch} (restored)",
+            annotation_text=best_text or f"best epoch {best_epoch} (restored)",
         )
     if stopped_epoch:
         fig.add_vline(
             x=stopped_epoch,
             line_dash="dash",
             line_color=PALETTE[5],
-            annotation_text=f"stopped at {stopped_epoch}",
+            annotation_text=stopped_text or f"stopped at {stopped_epoch}",
             annotation_position="bottom right",
         )
     if total_epochs:
