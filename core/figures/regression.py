@@ -8,6 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from core.figures.common import PALETTE
+from core.nn.regression import BASELINE_NAME
 
 
 def predictions_figure(
@@ -34,7 +35,7 @@ def predictions_figure(
             x=list(test_dates),
             y=np.asarray(baseline, dtype=float),
             mode="lines+markers",
-            name='baseline: "tomorrow = today"',
+            name=f"baseline: {BASELINE_NAME}",
             line={"color": PALETTE[3], "width": 2, "dash": "dot"},
         )
     )
@@ -70,7 +71,7 @@ def predictions_figure(
 
 def mse_bars(network_mse: float, baseline_mse: float) -> go.Figure:
     """Two bars: the test MSE of the network and of the baseline (lower is better)."""
-    names = ["network", 'baseline "tomorrow = today"']
+    names = ["network", f"baseline {BASELINE_NAME}"]
     values = [network_mse, baseline_mse]
     fig = go.Figure(
         go.Bar(
