@@ -4,6 +4,7 @@ import streamlit as st
 
 from core.data.links import Field
 from core.figures.optimization import fitted_curves_figure
+from core.figures.palette import variant_colours
 from core.figures.runs import runs_overlay_figure
 from core.figures.training import curves_figure
 from core.nn import overfitting as ov
@@ -21,6 +22,8 @@ from pages.ui.live_jobs import (
 from pages.ui.patches import require_navigation
 
 COMPARE_KEY = "of_compare_run"
+# A variant keeps its colour on every chart here, whichever others are drawn beside it.
+COLOURS = variant_colours(ov.VARIANTS.values())
 # A click is remembered by a callback: the button's own return value is lost if the script
 # reruns before reaching it.
 COMPARE_REQUEST = "of_compare_requested"
@@ -241,8 +244,10 @@ else:
             )
     result = record.result
     if isinstance(result, ov.VariantResult):
-        fitted = {f"fitted: {ov.VARIANTS[ran['variant']]}": result.prediction}
-        st.plotly_chart(fitted_curves_figure(*points, fitted), key="of_fit")
+        name = ov.VARIANTS[ran["variant"]]
+        fitted = {f"fitted: {name}": result.prediction}
+        fit_colours = {f"fitted: {name}": COLOURS[name]}
+        st.plotly_chart(fitted_curves_figure(*points, fitted, fit_colours), key="of_fit")
         show_points_data(fitted)
         st.caption(
             f"Final weights{' (restored)' if record.best_epoch else ''}: train MSE "
@@ -276,7 +281,7 @@ def draw_comparison(group: RunRecord, key_prefix: str) -> None:
     curves = variant_curves(group)
     dashed = [name for name in curves if name.endswith(ov.VALIDATION_CURVE)]
     st.plotly_chart(
-        runs_overlay_figure(curves, y_title="loss (MSE)", dashed=dashed),
+        runs_overlay_figure(curves, y_title="loss (MSE)", dashed=dashed, colours=COLOURS),
         key=f"{key_prefix}_curves",
     )
 
@@ -337,6 +342,7 @@ if stored is not None:
             compare_data.x_grid.ravel(),
             compare_data.y_true.ravel(),
             {ov.VARIANTS[r.variant]: r.prediction for r in results},
+            COLOURS,
         ),
         key="of_compare_fits",
     )

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from core.nn import overfitting as ov
-from tests.app_pages import open_page
+from tests.app_pages import chart_specs, open_page
 
 FAST = ov.OverfitSettings(epochs=100, patience=5)
 
@@ -175,6 +175,18 @@ def test_page_renders_trains_and_compares():
         lowest = run.lowest(ov.VALIDATION_CURVE)
         assert row["final validation MSE"] == pytest.approx(run.result.val_mse)
         assert row["lowest validation MSE (epoch)"] == f"{lowest.value:.4f} ({lowest.epoch})"
+    # Each variant has one colour on the loss chart and on the fitted curves' chart.
+    names = set(ov.VARIANTS.values())
+    on_curves, on_fits = {}, {}
+    for spec in chart_specs(at):
+        for trace in spec["data"]:
+            variant = trace.get("name", "").split(" · ")[0]
+            if variant in names and "line" in trace:
+                side = on_curves if " · " in trace["name"] else on_fits
+                side.setdefault(variant, set()).add(trace["line"]["color"])
+    assert set(on_curves) == set(on_fits) == names
+    assert on_curves == on_fits
+    assert all(len(colours) == 1 for colours in on_curves.values())
 
 
 def test_page_default_run_marks_where_early_stopping_would_stop():

@@ -10,13 +10,13 @@ import html
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from core.figures.palette import AGAINST_RGB, TOWARDS_RGB
+
 if TYPE_CHECKING:
     from core.classifier.contributions import WordContribution
 
-# Background colours of highlighted words: semi-transparent so the theme's text colour reads
-# on them in light and dark mode alike.
-TOWARDS_RGB = (231, 111, 81)  # warm: pushes towards the target class
-AGAINST_RGB = (42, 157, 143)  # teal: pushes away from it
+# Highlights are semi-transparent shades of the palette's warm and teal, so the theme's text
+# colour reads on them in light and dark mode alike.
 MIN_ALPHA, MAX_ALPHA = 0.12, 0.75
 
 

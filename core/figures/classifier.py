@@ -15,13 +15,13 @@ import plotly.graph_objects as go
 
 from core.classifier.curves import OperatingPoint
 from core.figures.common import PALETTE
+from core.figures.palette import BASELINE_COLOURS, CLASS_COLOURS, NETWORK_COLOUR
 
-MODEL_COLOUR = PALETTE[0]
+MODEL_COLOUR = NETWORK_COLOUR
 POINT_COLOUR = PALETTE[3]
 CHANCE_COLOUR = "#999999"
-# Other models' curves and bars, after the main model's purple.
-OTHER_COLOURS = [PALETTE[4], PALETTE[5], "#264653", PALETTE[2], PALETTE[1]]
-CLASS_COLOURS = [PALETTE[4], PALETTE[0], PALETTE[3], PALETTE[5], PALETTE[1], "#264653"]
+# Other models' curves and bars: the baselines' colours, never the network's.
+OTHER_COLOURS = list(BASELINE_COLOURS)
 
 
 def confusion_figure(table: pd.DataFrame) -> go.Figure:

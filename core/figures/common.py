@@ -1,4 +1,4 @@
-"""Figure parts every topic shares: the palettes, a labelled heatmap and a bar chart.
+"""Figure parts every topic shares: the palette's colours, a labelled heatmap and a bar chart.
 
 Figures leave colours of the page (background, fonts) to the caller's theme, so they read well
 in light and dark mode alike.
@@ -11,22 +11,8 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-PALETTE = ["#6C4AB6", "#8D72E1", "#B9E0FF", "#F4A261", "#2A9D8F", "#E76F51"]
-
-# Colours for lines and curves drawn straight on the page: each has a contrast of at least 3
-# against both Streamlit's white page and its dark one (relative luminance between about 0.13
-# and 0.30), so a curve reads in either theme. Some of PALETTE's are too dark (#6C4AB6) or too
-# pale (#B9E0FF, #F4A261) for one of the two; they stay for fills and areas.
-LINE_COLOURS = [
-    "#7A5CCF",  # purple
-    "#E4572E",  # orange-red
-    "#2A9D8F",  # teal
-    "#3D8BD9",  # blue
-    "#B5479B",  # magenta
-    "#4F9D69",  # green
-    "#7C7C7C",  # grey
-    "#8C564B",  # brown
-]
+# The colours live in core.figures.palette, one per meaning; these two stay importable here.
+from core.figures.palette import LINE_COLOURS, PALETTE  # noqa: F401
 
 
 def heatmap(

@@ -9,6 +9,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from core.figures.common import PALETTE
+from core.figures.palette import REFERENCE_COLOUR, TRAIN_COLOUR, VALIDATION_COLOUR
 
 # Paths cross the contours' dark valley and white slopes, and fitted curves sit on the page in
 # either theme: no navy (#1D3557 vanished on the dark valley and on a dark page).
@@ -144,8 +145,12 @@ def fitted_curves_figure(
     x_grid: Sequence[float],
     y_true: Sequence[float],
     fits: Mapping[str, Sequence[float]],
+    colours: Mapping[str, str] | None = None,
 ) -> go.Figure:
-    """Training and validation points, the true function, and each model's fitted curve."""
+    """Training and validation points (the palette's train and validation colours), the true
+    function, and each model's fitted curve, in ``colours[name]`` when given (so a variant
+    keeps the colour it has on the loss chart), else the next of :data:`PATH_COLOURS`."""
+    colours = colours or {}
     fig = go.Figure()
     fig.add_trace(
         go.Scatter(
@@ -153,7 +158,7 @@ def fitted_curves_figure(
             y=list(y_train),
             mode="markers",
             name="training points",
-            marker={"color": PALETTE[0], "size": 8},
+            marker={"color": TRAIN_COLOUR, "size": 8},
         )
     )
     fig.add_trace(
@@ -162,8 +167,7 @@ def fitted_curves_figure(
             y=list(y_val),
             mode="markers",
             name="validation points",
-            # A darker orange than PALETTE[3]: open diamonds in that one faded on a white page.
-            marker={"color": "#C2571A", "size": 8, "symbol": "diamond-open"},
+            marker={"color": VALIDATION_COLOUR, "size": 8, "symbol": "diamond-open"},
         )
     )
     fig.add_trace(
@@ -172,7 +176,7 @@ def fitted_curves_figure(
             y=list(y_true),
             mode="lines",
             name="true function sin(x)",
-            line={"color": "#888888", "width": 2, "dash": "dash"},
+            line={"color": REFERENCE_COLOUR, "width": 2, "dash": "dash"},
         )
     )
     for index, (name, values) in enumerate(fits.items()):
@@ -182,7 +186,10 @@ def fitted_curves_figure(
                 y=_finite(values),
                 mode="lines",
                 name=name,
-                line={"color": PATH_COLOURS[index % len(PATH_COLOURS)], "width": 3},
+                line={
+                    "color": colours.get(name, PATH_COLOURS[index % len(PATH_COLOURS)]),
+                    "width": 3,
+                },
             )
         )
     fig.update_xaxes(title="x")

@@ -6,9 +6,9 @@ import numpy as np
 import plotly.graph_objects as go
 
 from core.figures.common import PALETTE
+from core.figures.palette import CLASS_COLOURS, PALE_CLASS_SCALE
 from core.nn.perceptron import ACTIVATION_NAMES, Clusters, classify, decision_line, region_grid
 
-CLASS_COLOURS = ("#1F77B4", PALETTE[3])
 EXTENT = 3.5
 
 
@@ -30,7 +30,7 @@ def decision_figure(
             x=axis,
             y=axis,
             z=values,
-            colorscale=[[0.0, "#C6DBEF"], [0.5, "#F7F7F7"], [1.0, "#FDD0A2"]],
+            colorscale=PALE_CLASS_SCALE,
             # Centred on the value at the line, so the two sides get the two colours.
             zmid={"sigmoid": 0.5, "tanh": 0.0, "step": 0.5}.get(activation_name),
             opacity=0.8,

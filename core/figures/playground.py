@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from core.figures.palette import CLASS_COLOURS
+from core.figures.palette import CLASS_SCALE as PROBABILITY_SCALE
 from core.figures.training import curves_figure
 
-# Orange for class 0, blue for class 1, as in the TensorFlow Playground; white in between
-# marks where the model is unsure, so the boundary stands out in light and dark themes alike.
-CLASS_COLOURS = ("#F28C28", "#1F77B4")
-PROBABILITY_SCALE = [[0.0, "#F6B26B"], [0.5, "#F7F7F7"], [1.0, "#6FA8DC"]]
+# Orange for class 0, blue for class 1 (the palette's, as in the TensorFlow Playground); white
+# in between marks where the model is unsure, so the boundary stands out in either theme.
 
 
 def _points_trace(

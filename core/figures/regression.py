@@ -8,6 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from core.figures.common import PALETTE
+from core.figures.palette import NETWORK_COLOUR, REFERENCE_COLOUR, baseline_colour
 from core.nn.regression import BASELINE_NAME
 
 
@@ -26,7 +27,7 @@ def predictions_figure(
             y=np.asarray(prices, dtype=float),
             mode="lines+markers",
             name=f"actual {ticker}",
-            line={"color": "#888888", "width": 2},
+            line={"color": REFERENCE_COLOUR, "width": 2},
             marker={"size": 4},
         )
     )
@@ -36,7 +37,7 @@ def predictions_figure(
             y=np.asarray(baseline, dtype=float),
             mode="lines+markers",
             name=f"baseline: {BASELINE_NAME}",
-            line={"color": PALETTE[3], "width": 2, "dash": "dot"},
+            line={"color": baseline_colour(0), "width": 2, "dash": "dot"},
         )
     )
     fig.add_trace(
@@ -45,7 +46,7 @@ def predictions_figure(
             y=np.asarray(network, dtype=float),
             mode="lines+markers",
             name="network",
-            line={"color": PALETTE[0], "width": 2},
+            line={"color": NETWORK_COLOUR, "width": 2},
         )
     )
     if len(test_dates):
@@ -78,7 +79,7 @@ def mse_bars(network_mse: float, baseline_mse: float) -> go.Figure:
             x=values,
             y=names,
             orientation="h",
-            marker_color=[PALETTE[0], PALETTE[3]],
+            marker_color=[NETWORK_COLOUR, baseline_colour(0)],
             text=[f"{v:.4g}" for v in values],
             textposition="auto",
         )
