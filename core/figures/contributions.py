@@ -13,9 +13,10 @@ import plotly.graph_objects as go
 
 from core.classifier.contributions import SCALES, WordContribution
 from core.classifier.contributions_display import largest_abs, shade, top_contributions
-from core.figures.common import PALETTE
+from core.figures.common import PALETTE, toolbar_clear
 
 
+@toolbar_clear
 def probabilities_figure(probabilities: Sequence[tuple[str, float]]) -> go.Figure:
     """Horizontal bars of ``(label, probability)`` pairs on a fixed 0..1 axis, first on top."""
     labels = [html.escape(label) for label, _ in probabilities]
@@ -47,6 +48,7 @@ def contribution_axis_title(target_label: str, scale: str = "log_odds") -> str:
     return f"contribution to the log-odds of {target}"
 
 
+@toolbar_clear
 def contributions_figure(
     contributions: Sequence[WordContribution],
     target_label: str,

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from core.figures.common import PALETTE
+from core.figures.common import PALETTE, decade_ticks, toolbar_clear
 from core.figures.palette import REFERENCE_COLOUR, TRAIN_COLOUR, VALIDATION_COLOUR
 
 # Paths cross the contours' dark valley and white slopes, and fitted curves sit on the page in
@@ -21,6 +21,7 @@ def _finite(values: Sequence[float]) -> list[float | None]:
     return [v if v is not None and math.isfinite(v) else None for v in values]
 
 
+@toolbar_clear
 def surface_figure(
     ws: np.ndarray,
     bs: np.ndarray,
@@ -92,6 +93,7 @@ def surface_figure(
     return fig
 
 
+@toolbar_clear
 def loss_steps_figure(losses: Mapping[str, Sequence[float]], log_y: bool = True) -> go.Figure:
     """Loss after each step (step 0 is the start), one line per run; log scale by default."""
     fig = go.Figure()
@@ -106,13 +108,18 @@ def loss_steps_figure(losses: Mapping[str, Sequence[float]], log_y: bool = True)
             )
         )
     fig.update_xaxes(title="step")
-    fig.update_yaxes(title="loss J(w, b)", type="log" if log_y else "linear")
+    if log_y:  # labelled at powers of ten only, not at every minor tick
+        every = [v for values in losses.values() for v in values]
+        fig.update_yaxes(title="loss J(w, b)", **decade_ticks(every))
+    else:
+        fig.update_yaxes(title="loss J(w, b)", type="linear")
     fig.update_layout(
         height=320, margin={"l": 0, "r": 0, "t": 30, "b": 0}, legend={"orientation": "h", "y": 1.12}
     )
     return fig
 
 
+@toolbar_clear
 def line_fit_figure(x: Sequence[float], y: Sequence[float], w: float, b: float) -> go.Figure:
     """The data points and the line y = w·x + b for the current weights."""
     xs = np.asarray(x, dtype=float)
@@ -137,6 +144,7 @@ def line_fit_figure(x: Sequence[float], y: Sequence[float], w: float, b: float) 
     return fig
 
 
+@toolbar_clear
 def fitted_curves_figure(
     x_train: Sequence[float],
     y_train: Sequence[float],

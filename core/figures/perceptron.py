@@ -5,13 +5,14 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from core.figures.common import PALETTE
+from core.figures.common import PALETTE, toolbar_clear
 from core.figures.palette import CLASS_COLOURS, PALE_CLASS_SCALE
 from core.nn.perceptron import ACTIVATION_NAMES, Clusters, classify, decision_line, region_grid
 
 EXTENT = 3.5
 
 
+@toolbar_clear
 def decision_figure(
     clusters: Clusters,
     w: tuple[float, float],
@@ -90,6 +91,7 @@ def decision_figure(
     return fig
 
 
+@toolbar_clear
 def activation_figure(
     z: np.ndarray,
     g: np.ndarray,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from core.figures.common import toolbar_clear
 from core.figures.palette import CLASS_COLOURS
 from core.figures.palette import CLASS_SCALE as PROBABILITY_SCALE
 from core.figures.training import curves_figure
@@ -35,6 +36,7 @@ def _points_trace(
     )
 
 
+@toolbar_clear
 def boundary_figure(
     x_train: np.ndarray,
     y_train: np.ndarray,
@@ -97,6 +99,7 @@ def boundary_figure(
     return fig
 
 
+@toolbar_clear
 def loss_curves_figure(
     history: dict[str, list[float]], total_epochs: int | None = None
 ) -> go.Figure:

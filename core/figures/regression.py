@@ -7,11 +7,12 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from core.figures.common import PALETTE
+from core.figures.common import PALETTE, toolbar_clear
 from core.figures.palette import NETWORK_COLOUR, REFERENCE_COLOUR, baseline_colour
 from core.nn.regression import BASELINE_NAME
 
 
+@toolbar_clear
 def predictions_figure(
     dates: Sequence,
     prices: Sequence[float],
@@ -70,6 +71,7 @@ def predictions_figure(
     return fig
 
 
+@toolbar_clear
 def mse_bars(network_mse: float, baseline_mse: float) -> go.Figure:
     """Two bars: the test MSE of the network and of the baseline (lower is better)."""
     names = ["network", f"baseline {BASELINE_NAME}"]
@@ -90,6 +92,7 @@ def mse_bars(network_mse: float, baseline_mse: float) -> go.Figure:
     return fig
 
 
+@toolbar_clear
 def stock_window_figure(prices, window: int, start: int, ticker: str) -> go.Figure:
     """A price series with one input window (X) and the next day (Y) highlighted."""
     values = np.asarray(prices, dtype=float)

@@ -6,12 +6,14 @@ from collections.abc import Mapping, Sequence
 
 import plotly.graph_objects as go
 
+from core.figures.common import toolbar_clear
 from core.figures.palette import LINE_COLOURS
 
 # One colour per run, readable on the light page and the dark one alike.
 RUN_COLOURS = LINE_COLOURS
 
 
+@toolbar_clear
 def runs_overlay_figure(
     curves: Mapping[str, Sequence[float]],
     y_title: str = "loss",

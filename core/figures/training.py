@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
+from core.figures.common import toolbar_clear
 from core.figures.palette import (
     BEST_MARK_COLOUR,
     STOP_MARK_COLOUR,
@@ -21,6 +22,7 @@ CURVE_NAMES = {
 }
 
 
+@toolbar_clear
 def curves_figure(
     history: dict[str, list[float]],
     keys: tuple[str, ...] = ("loss", "val_loss"),
