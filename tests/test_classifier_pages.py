@@ -34,6 +34,10 @@ def test_training_page_trains_then_compares_with_baselines():
     at.run(timeout=300)
     assert not at.exception, [e.value for e in at.exception]
     assert any("Complete" in s.value or "Stopped" in s.value for s in [*at.success, *at.warning])
+    # The answer comes first: the banner opens with the ML-versus-DL verdict and its numbers.
+    verdict = at.session_state["classifier_run"].result.comparison.verdict
+    assert verdict.startswith("On MCC,")
+    assert any(s.value.startswith(f"**{verdict}**") for s in at.success), at.success
     labels = [m.label for m in at.metric]
     assert {"Accuracy", "MCC", "ROC-AUC", "PR-AUC"} <= set(labels)
     page = texts(at)
