@@ -1,5 +1,4 @@
-"""Stock price regression: last weekly prices -> next week's price, against "next week = this
-week"."""
+"""Stock price regression: last weekly prices -> next week's price, against the naive forecast."""
 
 from dataclasses import asdict
 
