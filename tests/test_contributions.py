@@ -422,3 +422,40 @@ def test_bars_take_the_shade_of_their_word(tfidf):
         "p(spam)"
         in contributions_figure(found, "spam", scale="probability").layout.xaxis.title.text
     )
+
+
+def test_log_odds_of_a_softmax_model_by_occlusion_and_by_gradient():
+    corpus = ["red apple", "green pear", "blue sky", "red sky", "green apple"]
+    settings = FeatureSettings(kind="bow", analyzer="word", ngram_range=(1, 1))
+    featurizer = fit_featurizer(settings, corpus)
+    net = ClassifierNet("sparse", featurizer.input_dim, 3, hidden=())
+    model = build_classifier_model(net, seed=0)
+    rng = np.random.default_rng(1)
+    kernel = rng.normal(0, 2, size=(featurizer.input_dim, 3))
+    bias = np.array([0.1, -0.2, 0.3])
+    model.get_layer("output").set_weights([kernel.astype(np.float32), bias.astype(np.float32)])
+    record = RunRecord(kind="classifier", message="built by hand")
+    trained = TrainedClassifier(
+        featurizer, model, ("a", "b", "c"), net, ClassifierSettings(), record
+    )
+    text = "red green sky"
+    x = featurizer.transform([text]).toarray()[0]
+    z = x @ kernel + bias
+    for target in range(3):
+        # Occlusion: the change in z_t − log Σ_{j≠t} exp z_j when a word goes.
+        found = occlusion(trained, text, target=target)
+        for c in found:
+            without = featurizer.transform([text[: c.start] + " " + text[c.end :]]).toarray()[0]
+            before = log_odds_from_logits(z[None, :], target, False)[0]
+            after = log_odds_from_logits((without @ kernel + bias)[None, :], target, False)[0]
+            assert c.contribution == pytest.approx(before - after, rel=1e-4, abs=1e-5)
+        # Gradient × input: d/dx of the same log-odds is w_t − Σ_{j≠t} q_j w_j.
+        others = [j for j in range(3) if j != target]
+        q = np.exp(z[others] - z[others].max())
+        q /= q.sum()
+        gradient = kernel[:, target] - kernel[:, others] @ q
+        index = {t: j for j, t in enumerate(featurizer.vocabulary)}
+        by_gradient = gradient_x_input(trained, text, target=target)
+        expected = [gradient[index[c.term]] * x[index[c.term]] for c in by_gradient]
+        got = [c.contribution for c in by_gradient]
+        np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-5)
