@@ -37,9 +37,10 @@ st.title("Stock price regression")
 st.markdown(
     "The talk's second example: **X** = the last stock prices, **Y** = the next one. The "
     "talk speaks of days; this sample has one price a week, so here **X** = the last weekly "
-    "prices and **Y** = next week's price. A network that outputs a number is trained with the mean squared error, "
-    "$\\frac{1}{n} \\sum_{i=1}^n (Y_i - \\hat{Y}_i)^2$. The honest question is whether it beats "
-    "the simplest forecast there is: *next week's price = this week's price*."
+    "prices and **Y** = next week's price. A network that outputs a number is trained with "
+    "the mean squared error, $\\frac{1}{n} \\sum_{i=1}^n (Y_i - \\hat{Y}_i)^2$. The honest "
+    "question is whether it beats the simplest forecast there is: *next week's price = this "
+    "week's price*."
 )
 st.caption(
     "Data: plotly's sample stock prices, 2018-2019. They hold one price per week, each "
