@@ -128,9 +128,12 @@ st.caption(
 
 
 def would_stop(record: RunRecord) -> tuple[int, int | None] | None:
-    """Where early stopping would have acted on a finished run trained without it."""
+    """Where early stopping would have acted on a finished run trained without it. Not for the
+    L2 variant: early stopping watches val_loss, which there adds the penalty to the MSE shown."""
     curve = record.history.get(ov.VALIDATION_CURVE)
     if record.status == "running" or record.best_epoch or not curve:
+        return None
+    if record.settings.get("variant") == "l2":
         return None
     return ov.early_stopping_epochs(curve, int(record.settings.get("patience", 1)))
 
