@@ -269,7 +269,7 @@ run = record.result_as(ClassifierResult)
 if run.error is not None:
     show_data_error(run.error)
 else:
-    show_run_status(record)
+    show_run_status(record, answer=run.comparison.verdict if run.comparison else None)
 trained = run.trained
 comparison = run.comparison
 # Handed to the other pages here, after the run has settled: Stop reruns the page before the

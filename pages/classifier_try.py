@@ -22,8 +22,19 @@ EXAMPLES = {
 SCORE_FILE = "Score a file"
 MODES = ["Try your own text", SCORE_FILE]
 METHODS = {
-    "occlusion": "Occlusion: remove the word, see the probability change",
+    "occlusion": "Occlusion: remove the word, see how far the prediction moves",
     "gradient": "Gradient × input: a first-order estimate from one backward pass",
+}
+SCALE_NOTES = {
+    "log_odds": "Contributions are shown in **log-odds** of *{target}*, log p − log(1 − p) "
+    "from the network's output before its sigmoid or softmax: +1 multiplies the odds by "
+    "e ≈ 2.7, and a word still counts when the probability has reached 100.0%.",
+    "probability": "Contributions are shown as the change in the **probability** of "
+    "*{target}*: near 0% or 100% every word's change shrinks towards nothing.",
+}
+SCALE_LABELS = {
+    "log_odds": "Log-odds (still moves when the model is sure)",
+    "probability": "Probability (flat near 0% and 100%)",
 }
 
 require_navigation()
@@ -32,7 +43,7 @@ st.title("Try your own text")
 st.markdown(
     "Type a message and see what the classifier makes of it: the probability of each class, "
     "and which words pushed it there. **Occlusion** removes one word at a time and measures "
-    "how far the probability moves. **Gradient × input** asks the network, in one backward "
+    "how far the prediction moves. **Gradient × input** asks the network, in one backward "
     "pass (the `GradientTape` of the talk), how sensitive the output is to each input and "
     "multiplies by the input; it is quicker and only a local estimate."
 )
@@ -76,13 +87,16 @@ with st.form("try_text_form"):
         ["the predicted class", *trained.label_names],
         key="try_target",
     )
+    scale = left.radio(
+        "Measure in", list(SCALE_LABELS), format_func=SCALE_LABELS.get, key="try_scale"
+    )
     st.form_submit_button("Classify", type="primary", icon=":material/play_arrow:")
 
 try:
     probabilities = class_probabilities(trained, text)
     target = None if target_label == "the predicted class" else target_label
     explain = occlusion if method == "occlusion" else gradient_x_input
-    contributions = explain(trained, text, target=target)
+    contributions = explain(trained, text, target=target, scale=scale)
 except DataError as error:
     show_data_error(error)
     st.stop()
@@ -94,17 +108,20 @@ probability_col, words_col = st.columns([1, 1.4])
 with probability_col:
     st.plotly_chart(probabilities_figure(probabilities), key="try_probabilities")
 with words_col:
-    st.plotly_chart(contributions_figure(contributions, explained), key="try_contributions")
+    st.plotly_chart(
+        contributions_figure(contributions, explained, scale=scale), key="try_contributions"
+    )
 
 st.markdown(
     f"Words shaded **warm** push the text towards *{explained}*; **teal** ones push it away. "
-    "The stronger the shade, the larger the effect; hover a word for its number."
+    "The stronger the shade, the larger the effect; hover a word for its number. "
+    + SCALE_NOTES[scale].format(target=explained)
 )
 st.html(highlight_html(text, contributions))
 if method == "gradient":
     st.caption(
         "Gradient × input values are a linear estimate: they need not add up to the actual "
-        "change in probability, and can disagree with occlusion beyond the strongest words."
+        "change, and can disagree with occlusion beyond the strongest words."
     )
 with st.expander("Chart data: probabilities and word contributions"):
     st.dataframe(
@@ -118,4 +135,4 @@ with st.expander("Chart data: probabilities and word contributions"):
         column_config={"probability": st.column_config.NumberColumn(format="%.4f")},
     )
     st.dataframe(escape_table(contributions_frame(contributions)), hide_index=True)
-show_code(try_code(trained, text, method, target))
+show_code(try_code(trained, text, method, target, scale))

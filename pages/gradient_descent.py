@@ -183,8 +183,8 @@ if loop.problem:
     st.error(loop.problem, icon=":material/error:")
 else:
     st.success(
-        f"After {len(loop.losses)} steps: w = {loop.w:.4f}, b = {loop.b:.4f}, "
-        f"loss {loop.losses[-1]:.4g} (the minimum is {opt.mse(*minimum, data.x, data.y):.4g} "
+        f"After {loop.steps_taken} steps: w = {loop.w:.4f}, b = {loop.b:.4f}, "
+        f"loss {loop.final_loss:.4g} (the minimum is {opt.mse(*minimum, data.x, data.y):.4g} "
         f"at w = {minimum[0]:.4f}, b = {minimum[1]:.4f}).",
         icon=":material/check_circle:",
     )

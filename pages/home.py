@@ -42,8 +42,8 @@ EXAMPLES = [
     ),
     (
         ":material/trending_up: Stock price prediction",
-        "the prices of the last week (5 trading days)",
-        "tomorrow's price, a number",
+        "the last 5 weekly prices (one price a week)",
+        "next week's price, a number",
         "mean squared error, (1/n) Σ (Yᵢ − Ŷᵢ)²",
         "See the price windows",
         "stocks",

@@ -4,6 +4,7 @@ import streamlit as st
 
 from core.data.links import Field
 from core.figures.optimization import fitted_curves_figure
+from core.figures.palette import variant_colours
 from core.figures.runs import runs_overlay_figure
 from core.figures.training import curves_figure
 from core.nn import overfitting as ov
@@ -21,6 +22,8 @@ from pages.ui.live_jobs import (
 from pages.ui.patches import require_navigation
 
 COMPARE_KEY = "of_compare_run"
+# A variant keeps its colour on every chart here, whichever others are drawn beside it.
+COLOURS = variant_colours(ov.VARIANTS.values())
 # A click is remembered by a callback: the button's own return value is lost if the script
 # reruns before reaching it.
 COMPARE_REQUEST = "of_compare_requested"
@@ -42,25 +45,29 @@ st.markdown(
     "`restore_best_weights=True`, rolls back to the best epoch."
 )
 
-# The settings travel in the page's address, so a copied link opens the same experiment.
+# The settings travel in the page's address, so a copied link opens the same experiment. The
+# defaults are core's, chosen so that the first plain run visibly overfits.
+DEFAULT = ov.OverfitSettings()
 FIELDS = {
-    "noise": Field("float", 0.3, 0.0, 1.0, label="Noise (sd)", widget="slider", step=0.05),
+    "noise": Field(
+        "float", DEFAULT.noise, 0.0, 1.0, label="Noise (sd)", widget="slider", step=0.05
+    ),
     "units": Field(
         "choice",
-        128,
+        DEFAULT.units,
         options=(8, 16, 32, 64, 128, 256),
         label="Units per layer",
         widget="select_slider",
     ),
-    "layers": Field("int", 2, 1, 4, label="Hidden ReLU layers", widget="slider"),
-    "epochs": Field("int", 150, 1, 2000, label="Epochs", step=10),
-    "lr": learning_rate_field(0.01, 0.0003, 1.0, label="Learning rate (Adam)"),
-    "batch": Field("int", 5, 1, 30, label="Batch size"),
-    "patience": Field("int", 15, 1, 500, label="Patience (epochs)"),
+    "layers": Field("int", DEFAULT.layers, 1, 4, label="Hidden ReLU layers", widget="slider"),
+    "epochs": Field("int", DEFAULT.epochs, 1, 2000, label="Epochs", step=10),
+    "lr": learning_rate_field(DEFAULT.learning_rate, 0.0003, 1.0, label="Learning rate (Adam)"),
+    "batch": Field("int", DEFAULT.batch_size, 1, 30, label="Batch size"),
+    "patience": Field("int", DEFAULT.patience, 1, 500, label="Patience (epochs)"),
     "seed": Field("int", 0, 0, 10_000, label="Seed"),
     "variant": Field(
         "choice",
-        list(ov.VARIANTS)[1],
+        list(ov.VARIANTS)[0],  # plain first: see it overfit, then where early stopping acts
         options=tuple(ov.VARIANTS),
         label="Train with",
         widget="radio",
@@ -120,15 +127,37 @@ st.caption(
 )
 
 
+def would_stop(record: RunRecord) -> tuple[int, int | None] | None:
+    """Where early stopping would have acted on a finished run trained without it. Not for the
+    L2 variant: early stopping watches val_loss, which there adds the penalty to the MSE shown."""
+    curve = record.history.get(ov.VALIDATION_CURVE)
+    if record.status == "running" or record.best_epoch or not curve:
+        return None
+    if record.settings.get("variant") == "l2":
+        return None
+    return ov.early_stopping_epochs(curve, int(record.settings.get("patience", 1)))
+
+
 def draw(record: RunRecord, key_prefix: str) -> None:
-    """The loss curves so far, with early stopping's marks once the run has ended."""
+    """The loss curves so far, with early stopping's marks once the run has ended: where it
+    stopped, or for a run without it, where it would have."""
+    marks = {"best_epoch": record.best_epoch, "stopped_epoch": record.stopped_epoch}
+    hypothetical = would_stop(record)
+    if hypothetical:
+        best, stopped = hypothetical
+        marks = {
+            "best_epoch": best,
+            "stopped_epoch": stopped,
+            "best_text": f"lowest validation MSE: epoch {best}",
+            "stopped_text": f"early stopping would stop at {stopped}" if stopped else None,
+        }
     st.plotly_chart(
         curves_figure(
             record.history,
+            keys=(ov.TRAIN_CURVE, ov.VALIDATION_CURVE),
             total_epochs=record.total_epochs,
-            best_epoch=record.best_epoch,
-            stopped_epoch=record.stopped_epoch,
             y_title="loss (MSE)",
+            **marks,
         ),
         key=f"{key_prefix}_curves",
     )
@@ -189,17 +218,27 @@ else:
     st.subheader(f"{ov.VARIANTS[ran['variant']]}: train and validation loss")
     show_run_status(record)
     draw(record, "of_final")
-    lowest = record.lowest("val_loss")
+    lowest = record.lowest(ov.VALIDATION_CURVE)
     if lowest is not None:
         st.caption(
-            f"Lowest validation loss {lowest.value:.4f} at epoch {lowest.epoch}; "
-            f"last epoch's validation loss {record.history['val_loss'][-1]:.4f}."
+            f"Lowest validation MSE {lowest.value:.4f}, at epoch {lowest.epoch} of "
+            f"{record.epochs_done}."
             + (
                 " The training loss includes the L2 penalty and is measured with dropout on."
                 if ran["variant"] in ("l2", "dropout")
                 else ""
             )
         )
+        hypothetical = would_stop(record)
+        if hypothetical and hypothetical[1]:
+            best, stopped = hypothetical
+            st.markdown(
+                f"**This run overfits**: validation MSE was lowest at epoch {best} "
+                f"({lowest.value:.4f}) and then rose while the training loss kept falling. "
+                f"Early stopping with patience {ran['patience']} would have stopped at epoch "
+                f"{stopped} and restored epoch {best}'s weights. Train with **Early stopping** "
+                "to see it happen."
+            )
         if ran["variant"] == "early_stopping" and record.stopped_epoch is None:
             st.warning(
                 "Early stopping did not fire: the validation loss was still improving within "
@@ -208,11 +247,14 @@ else:
             )
     result = record.result
     if isinstance(result, ov.VariantResult):
-        fitted = {f"fitted: {ov.VARIANTS[ran['variant']]}": result.prediction}
-        st.plotly_chart(fitted_curves_figure(*points, fitted), key="of_fit")
+        name = ov.VARIANTS[ran["variant"]]
+        fitted = {f"fitted: {name}": result.prediction}
+        fit_colours = {f"fitted: {name}": COLOURS[name]}
+        st.plotly_chart(fitted_curves_figure(*points, fitted, fit_colours), key="of_fit")
         show_points_data(fitted)
         st.caption(
-            f"Final weights: train MSE {result.train_mse:.4f}, validation MSE {result.val_mse:.4f}."
+            f"Final weights{' (restored)' if record.best_epoch else ''}: train MSE "
+            f"{result.train_mse:.4f}, validation MSE {result.val_mse:.4f}."
         )
     with st.expander("Data: loss per epoch"):
         st.dataframe(
@@ -238,24 +280,26 @@ st.button(
 
 
 def draw_comparison(group: RunRecord, key_prefix: str) -> None:
-    """Each variant's training (solid) and validation (dashed) loss so far, a colour each."""
+    """Each variant's training loss (solid) and validation MSE (dashed) so far, a colour each."""
     curves = variant_curves(group)
-    dashed = [name for name in curves if name.endswith("val_loss")]
+    dashed = [name for name in curves if name.endswith(ov.VALIDATION_CURVE)]
     st.plotly_chart(
-        runs_overlay_figure(curves, y_title="loss (MSE)", dashed=dashed),
+        runs_overlay_figure(curves, y_title="loss (MSE)", dashed=dashed, colours=COLOURS),
         key=f"{key_prefix}_curves",
     )
 
 
 def lowest_text(run: RunRecord) -> str:
-    """``0.0123 (17)``: the run's lowest validation loss and its epoch, or ``-`` without one."""
-    lowest = run.lowest("val_loss")
+    """``0.0123 (17)``: the run's lowest validation MSE and its epoch, or ``-`` without one."""
+    lowest = run.lowest(ov.VALIDATION_CURVE)
     return "-" if lowest is None else f"{lowest.value:.4f} ({lowest.epoch})"
 
 
 def variant_curves(group: RunRecord) -> dict[str, list[float]]:
     parts = group.result_as(ov.OverfittingComparison).parts
-    return labelled_curves({ov.VARIANTS[n]: run for n, run in parts.items()})
+    return labelled_curves(
+        {ov.VARIANTS[n]: run for n, run in parts.items()}, (ov.TRAIN_CURVE, ov.VALIDATION_CURVE)
+    )
 
 
 def train_comparison(group: RunRecord, stop_flag: StopFlag) -> None:
@@ -287,7 +331,7 @@ if stored is not None:
             "epochs run": [r.record.epochs_done for r in results],
             "final train MSE": [r.train_mse for r in results],
             "final validation MSE": [r.val_mse for r in results],
-            "lowest val_loss (epoch)": [lowest_text(r.record) for r in results],
+            "lowest validation MSE (epoch)": [lowest_text(r.record) for r in results],
         },
         hide_index=True,
     )
@@ -301,6 +345,7 @@ if stored is not None:
             compare_data.x_grid.ravel(),
             compare_data.y_true.ravel(),
             {ov.VARIANTS[r.variant]: r.prediction for r in results},
+            COLOURS,
         ),
         key="of_compare_fits",
     )

@@ -17,6 +17,7 @@ from core.nn.playground import (
     PlaygroundData,
     PlaygroundResult,
     PlaygroundSettings,
+    below_chance_note,
     compare_linear_relu,
     comparison_runs,
     continued_run,
@@ -394,6 +395,14 @@ compared: RunRecord | None = st.session_state.get(COMPARE_KEY)
 if compared is not None:
     show_comparison_status(compared, ACTIVATION_NAMES)
     draw_comparison(compared, "playground_compare")
+    compared_runs = compared.result_as(PlaygroundComparison)
+    for activation, run in compared_runs.parts.items():
+        if isinstance(run.result, PlaygroundResult):
+            note = below_chance_note(
+                run.result.test_accuracy, compared_runs.data, compared_runs.settings.data.name
+            )
+            if note:
+                st.info(f"**All {ACTIVATION_NAMES[activation]}**: {note}", icon=":material/info:")
     with st.expander("Data: the two runs' curves"):
         parts = compared.result_as(PlaygroundComparison).parts
         labels = {ACTIVATION_NAMES[a]: run for a, run in parts.items()}

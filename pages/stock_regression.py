@@ -1,4 +1,4 @@
-"""Stock price regression: last prices -> the next price, against "tomorrow = today"."""
+"""Stock price regression: last weekly prices -> next week's price, against the naive forecast."""
 
 from dataclasses import asdict
 
@@ -13,6 +13,7 @@ from core.figures.training import curves_figure
 from core.nn.fields import activation_field, batch_size_field, learning_rate_field, optimizer_field
 from core.nn.networks import DenseLayer, OptimizerSpec
 from core.nn.regression import (
+    BASELINE_NAME,
     TARGETS,
     RegressionResult,
     RegressionSettings,
@@ -34,15 +35,16 @@ RUN_KEY = "stock_run"
 
 st.title("Stock price regression")
 st.markdown(
-    "The talk's second example: **X** = the stock prices of the last week, **Y** = the price "
-    "for tomorrow. A network that outputs a number is trained with the mean squared error, "
-    "$\\frac{1}{n} \\sum_{i=1}^n (Y_i - \\hat{Y}_i)^2$. The honest question is whether it beats "
-    "the simplest forecast there is: *tomorrow's price = today's price*."
+    "The talk's second example: **X** = the last stock prices, **Y** = the next one. The "
+    "talk speaks of days; this sample has one price a week, so here **X** = the last weekly "
+    "prices and **Y** = next week's price. A network that outputs a number is trained with "
+    "the mean squared error, $\\frac{1}{n} \\sum_{i=1}^n (Y_i - \\hat{Y}_i)^2$. The honest "
+    "question is whether it beats the simplest forecast there is: *next week's price = this "
+    "week's price*."
 )
 st.caption(
     "Data: plotly's sample stock prices, 2018-2019. They hold one price per week, each "
-    'divided by the price of 2018-01-01, so a "day" below is one step of that series and '
-    "the MSE is in those units."
+    "divided by the price of 2018-01-01, so the MSE is in those units."
 )
 
 
@@ -114,7 +116,7 @@ st.markdown(
     f"**{len(split.y_train)} to train** (up to {split.dates_train[-1]:%Y-%m-%d}), "
     f"**{len(split.y_val)} to validate** (the end of the training period, to "
     f"{split.dates_val[-1]:%Y-%m-%d}) and **{len(split.y_test)} to test** (the last 20% of the "
-    f"days, from {split.dates_test[0]:%Y-%m-%d}). Scaling is fitted on the training windows only."
+    f"weeks, from {split.dates_test[0]:%Y-%m-%d}). Scaling is fitted on the training windows only."
 )
 
 
@@ -153,7 +155,7 @@ else:
             st.warning(message, icon=":material/balance:")
         a, b = st.columns(2)
         a.metric("Network test MSE", f"{result.network_mse:.4g}")
-        b.metric('Baseline "tomorrow = today" test MSE', f"{result.baseline_mse:.4g}")
+        b.metric(f"Baseline {BASELINE_NAME} test MSE", f"{result.baseline_mse:.4g}")
         st.plotly_chart(mse_bars(result.network_mse, result.baseline_mse), key="stock_mse_bars")
         series = prices[shown.ticker].dropna()
         st.plotly_chart(

@@ -1,5 +1,7 @@
 """Every page of the app and a way to open one through app.py's navigation, for page tests."""
 
+import json
+
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
@@ -34,3 +36,8 @@ def open_page(path: str) -> AppTest:
     if path != "pages/home.py":
         at.switch_page(path).run()
     return at
+
+
+def chart_specs(at: AppTest) -> list[dict]:
+    """The Plotly figures the page drew, as their JSON specs (``data`` and ``layout``)."""
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from core.nn.overfitting import OverfitSettings
 from tests.app_pages import PAGES
 from tests.hostile_files import hostile_files, hostile_vector_files, utf16_corpus
 from tests.streamlit_server import CHROMIUM, running_app, wait_idle
@@ -185,8 +186,9 @@ def test_a_comparison_shows_its_progress_and_stops_on_request(app_url, page):
     )
     wait_idle(page)
     page.get_by_role("button", name=re.compile("Compare the four")).click()
-    # 4 variants × 150 epochs: progress counts over all of them
-    page.get_by_text(re.compile(r"Epoch [1-9]\d* of 600")).first.wait_for(timeout=120_000)
+    # 4 variants × the default epochs: progress counts over all of them
+    epochs = OverfitSettings().epochs
+    page.get_by_text(re.compile(rf"Epoch [1-9]\d* of {4 * epochs}")).first.wait_for(timeout=120_000)
     page.screenshot(path=str(SHOTS / "overfitting_comparing.png"))
     page.get_by_role("button", name=re.compile("Stop training")).click()
     stopped = page.locator('[data-testid="stAlertContentWarning"]').filter(
@@ -195,7 +197,7 @@ def test_a_comparison_shows_its_progress_and_stops_on_request(app_url, page):
     stopped.first.wait_for(timeout=60_000)
     wait_idle(page)
     # The variants not begun are listed with no epochs, never as complete.
-    assert "Dropout: 0 of 150 epochs" in stopped.first.inner_text()
+    assert f"Dropout: 0 of {epochs} epochs" in stopped.first.inner_text()
     assert_no_exception(page)
     page.screenshot(path=str(SHOTS / "overfitting_compare_stopped.png"))
 

@@ -5,6 +5,7 @@ import pytest
 
 from core.classifier.baselines import BASELINES
 from core.classifier.bundle_export import export_bundle
+from core.classifier.contributions import occlusion
 from core.classifier.splits import split_by_group
 from core.classifier.train import ClassifierSettings, train_classifier
 from core.data.datasets import youtube_spam
@@ -47,6 +48,10 @@ def test_training_page_trains_then_compares_with_baselines(monkeypatch):
     at.run(timeout=300)
     assert not at.exception, [e.value for e in at.exception]
     assert any("Complete" in s.value or "Stopped" in s.value for s in [*at.success, *at.warning])
+    # The answer comes first: the banner opens with the ML-versus-DL verdict and its numbers.
+    verdict = at.session_state["classifier_run"].result.comparison.verdict
+    assert verdict.startswith("On MCC,")
+    assert any(s.value.startswith(f"**{verdict}**") for s in at.success), at.success
     labels = [m.label for m in at.metric]
     assert {"Accuracy", "MCC", "ROC-AUC", "PR-AUC"} <= set(labels)
     page = texts(at)
@@ -141,6 +146,26 @@ def test_try_page_needs_a_model_then_explains_words(trained):
     at.button[0].click().run()
     assert not at.exception
     assert at.subheader[0].value.startswith("Predicted:")
+
+
+def test_try_page_says_which_scale_it_shows_and_shows_core_numbers(trained):
+    at = open_page("pages/classifier_try.py")
+    at.session_state[CLASSIFIER_KEY] = trained
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    text = at.text_area(key="try_text").value
+    assert at.radio(key="try_scale").value == "log_odds"
+    assert "**log-odds**" in texts(at)
+    shown = list(at.dataframe[1].value["contribution"])
+    expected = [c.contribution for c in occlusion(trained, text)]
+    assert shown == pytest.approx(expected, rel=1e-5, abs=1e-9)
+    at.radio(key="try_scale").set_value("probability")
+    at.button[0].click().run()
+    assert not at.exception
+    assert "**probability**" in texts(at) and "**log-odds**" not in texts(at)
+    shown = list(at.dataframe[1].value["contribution"])
+    expected = [c.contribution for c in occlusion(trained, text, scale="probability")]
+    assert shown == pytest.approx(expected, rel=1e-5, abs=1e-9)
 
 
 def test_bundle_page_loads_a_bundle_and_refuses_a_keras_file(trained, tmp_path):

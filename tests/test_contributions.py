@@ -12,21 +12,27 @@ from core.classifier.contributions import (
     WordContribution,
     class_probabilities,
     gradient_x_input,
+    log_odds_from_logits,
     occlusion,
+    output_logits,
 )
 from core.classifier.contributions_display import (
     contributions_frame,
     highlight_html,
+    largest_abs,
+    shade,
     top_contributions,
 )
 from core.classifier.features import CHAR_MARK, FeatureSettings, Featurizer, fit_featurizer
+from core.classifier.model import ClassifierNet, build_classifier_model
 from core.classifier.splits import split_by_group
-from core.classifier.train import ClassifierSettings, train_classifier
+from core.classifier.train import ClassifierSettings, TrainedClassifier, train_classifier
 from core.classifier.word_spans import char_ngram_occurrences, words_of
 from core.data.datasets import youtube_spam
 from core.errors import DataError
 from core.figures.contributions import contributions_figure, probabilities_figure
 from core.nn.networks import DenseLayer
+from core.nn.training import RunRecord
 from core.text.analysis import TextSettings
 
 # Word features: the hand-worked gradients and unknown words below are about words alone.
@@ -155,7 +161,7 @@ def test_class_probabilities_are_sorted_and_match_the_model(tfidf):
 
 def test_occlusion_gives_one_number_per_word_measured_exactly(tfidf):
     text = "Please SUBSCRIBE to my channel, it's new: http://example.com"
-    found = occlusion(tfidf, text, target="spam")
+    found = occlusion(tfidf, text, target="spam", scale="probability")
     assert [c.term for c in found] == tfidf.featurizer.tokens(text)
     top = max(found, key=lambda c: c.contribution)
     assert top.contribution > 0
@@ -179,7 +185,7 @@ def test_default_target_is_the_predicted_class(tfidf):
 
 
 def test_each_occurrence_of_a_repeated_word_is_separate(tfidf):
-    found = occlusion(tfidf, "subscribe now subscribe", target="spam")
+    found = occlusion(tfidf, "subscribe now subscribe", target="spam", scale="probability")
     assert [c.term for c in found] == ["subscribe", "now", "subscribe"]
     assert (found[0].start, found[2].start) == (0, 14)
     # Removing either copy leaves a different text ("now subscribe" vs "subscribe now").
@@ -217,7 +223,7 @@ def test_too_many_words_and_unknown_targets_are_refused(tfidf):
 
 def test_gradient_x_input_matches_a_hand_worked_gradient(tfidf):
     text = "Check out my channel check"
-    found = gradient_x_input(tfidf, text, target="spam")
+    found = gradient_x_input(tfidf, text, target="spam", scale="probability")
     assert len(found) == len(tfidf.featurizer.tokens(text))
     x = tfidf.featurizer.transform([text]).toarray().astype(np.float64)
     _, gradient = _dense_head_gradient(tfidf, x)
@@ -244,7 +250,7 @@ def test_gradient_x_input_agrees_in_sign_with_occlusion_on_the_top_word(tfidf):
 
 def test_gradient_x_input_for_an_embedding_model(embedding):
     text = "subscribe to my channel for free gift cards now please and share this video"
-    found = gradient_x_input(embedding, text, target="spam")
+    found = gradient_x_input(embedding, text, target="spam", scale="probability")
     tokens = embedding.featurizer.tokens(text)
     assert len(found) == len(tokens) > 8
     # The model reads the first sequence_length = 8 words only.
@@ -303,3 +309,153 @@ def test_frame_and_figures(tfidf):
     assert all("<b>" not in name for name in fig.data[0].y)
     probabilities = probabilities_figure(class_probabilities(tfidf, SPAMMY))
     assert list(probabilities.data[0].x) == sorted(probabilities.data[0].x, reverse=True)
+
+
+# ---------------------------------------------------------------- log-odds
+
+
+SURE = "have a FREE prize 1 T Jackpot"
+FAVOURED = ("free", "prize", "jackpot")
+
+
+@pytest.fixture(scope="module")
+def sure_model():
+    """A spam model with weights chosen by hand: three words push hard towards spam, every other
+    word a little, so a text with all three is predicted far above 0.9999."""
+    corpus = ["have a free prize", "1 t jackpot now", "a song I love", "have a nice day"]
+    settings = FeatureSettings(kind="bow", analyzer="word", ngram_range=(1, 1))
+    featurizer = fit_featurizer(settings, corpus)
+    net = ClassifierNet("sparse", featurizer.input_dim, 2, hidden=())
+    model = build_classifier_model(net, seed=0)
+    rng = np.random.default_rng(0)
+    kernel = rng.uniform(0.05, 0.3, size=(featurizer.input_dim, 1))
+    for j, term in enumerate(featurizer.vocabulary):
+        if term in FAVOURED:
+            kernel[j] = 9.0 + j % 3  # 9, 10 or 11: distinct, so their order is known too
+    model.get_layer("output").set_weights([kernel.astype(np.float32), np.array([2.0], np.float32)])
+    record = RunRecord(kind="classifier", message="built by hand")
+    return TrainedClassifier(featurizer, model, ("ham", "spam"), net, ClassifierSettings(), record)
+
+
+def test_log_odds_of_a_softmax_target_match_the_probabilities():
+    logits = np.array([[2.0, 0.5, -1.0], [0.0, 0.0, 0.0], [40.0, -5.0, 3.0]])
+    p = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    for target in range(3):
+        expected = np.log(p[:, target]) - np.log1p(-p[:, target])
+        got = log_odds_from_logits(logits, target, binary=False)
+        np.testing.assert_allclose(got[:2], expected[:2], rtol=1e-9)
+        assert np.isfinite(got).all()
+    # p rounds to 1 here, but the log-odds are still 40 − log(e^-5 + e^3).
+    assert log_odds_from_logits(logits, 0, False)[2] == pytest.approx(
+        40 - np.log(np.exp(-5) + np.exp(3))
+    )
+    binary = np.array([[3.0], [-2.0]])
+    np.testing.assert_array_equal(log_odds_from_logits(binary, 1, True), [3.0, -2.0])
+    np.testing.assert_array_equal(log_odds_from_logits(binary, 0, True), [-3.0, 2.0])
+
+
+def test_output_logits_are_what_the_sigmoid_turns_into_probabilities(tfidf):
+    texts = [SPAMMY, "love this song", "subscribe now subscribe"]
+    z = output_logits(tfidf, tfidf.featurizer.transform(texts))
+    assert z.shape == (3, 1)
+    np.testing.assert_allclose(_sigmoid(z[:, 0]), tfidf.predict_proba(texts)[:, 1], atol=1e-6)
+
+
+@pytest.mark.parametrize("explain", [occlusion, gradient_x_input])
+def test_favoured_words_rank_first_when_the_model_is_sure(sure_model, explain):
+    assert sure_model.predict_proba([SURE])[0, 1] > 0.9999
+    found = explain(sure_model, SURE)  # log-odds by default; the predicted class is spam
+    top = top_contributions(found, 3)
+    assert {c.term for c in top} == set(FAVOURED)
+    assert all(c.contribution > 1.0 for c in top)
+    # The shading says the same as the bars: the three are warm and the strongest.
+    strongest = largest_abs(found)
+    for c in top:
+        assert shade(c.contribution, strongest).startswith("rgba(231, 111, 81")
+    weakest_top = min(abs(c.contribution) for c in top)
+    assert all(abs(c.contribution) < weakest_top for c in found if c.term not in FAVOURED)
+
+
+def test_occlusion_in_log_odds_is_the_logit_change(sure_model):
+    found = occlusion(sure_model, SURE)
+    jackpot = next(c for c in found if c.term == "jackpot")
+    without = SURE[: jackpot.start] + " " + SURE[jackpot.end :]
+    z = output_logits(sure_model, sure_model.featurizer.transform([SURE, without]))[:, 0]
+    assert jackpot.contribution == pytest.approx(z[0] - z[1], rel=1e-6)
+    # On the probability scale the same word hardly moves anything: the prediction is saturated.
+    in_probability = occlusion(sure_model, SURE, scale="probability")
+    assert max(abs(c.contribution) for c in in_probability) < 1e-3
+
+
+def test_gradient_in_log_odds_of_a_linear_model_is_weight_times_input(sure_model):
+    found = gradient_x_input(sure_model, SURE, target="spam")
+    x = sure_model.featurizer.transform([SURE]).toarray()[0]
+    kernel = sure_model.model.get_layer("output").get_weights()[0][:, 0]
+    index = {t: j for j, t in enumerate(sure_model.featurizer.vocabulary)}
+    for c in found:
+        j = index.get(c.term)
+        expected = 0.0 if j is None else kernel[j] * x[j]
+        assert c.contribution == pytest.approx(expected, rel=1e-4, abs=1e-6)
+
+
+def test_unknown_scales_are_refused(tfidf):
+    with pytest.raises(ValueError, match="scale"):
+        occlusion(tfidf, SPAMMY, scale="odds")
+    with pytest.raises(ValueError, match="scale"):
+        gradient_x_input(tfidf, SPAMMY, scale="odds")
+
+
+def test_bars_take_the_shade_of_their_word(tfidf):
+    text = "Please SUBSCRIBE to my channel, it's new: http://example.com"
+    found = occlusion(tfidf, text, target="spam")
+    fig = contributions_figure(found, "spam", n=5)
+    markup = highlight_html(text, found)
+    spans = re.findall(
+        r'<span title="[^"]*" style="background-color: ([^;]+);[^>]*>([^<]*)<', markup
+    )
+    by_word = {html.unescape(word): colour for colour, word in spans}
+    for name, colour in zip(fig.data[0].y, fig.data[0].marker.color, strict=True):
+        word = name.split(". ", 1)[1]
+        assert by_word[html.unescape(word)] == colour
+    assert "log-odds" in fig.layout.xaxis.title.text
+    assert (
+        "p(spam)"
+        in contributions_figure(found, "spam", scale="probability").layout.xaxis.title.text
+    )
+
+
+def test_log_odds_of_a_softmax_model_by_occlusion_and_by_gradient():
+    corpus = ["red apple", "green pear", "blue sky", "red sky", "green apple"]
+    settings = FeatureSettings(kind="bow", analyzer="word", ngram_range=(1, 1))
+    featurizer = fit_featurizer(settings, corpus)
+    net = ClassifierNet("sparse", featurizer.input_dim, 3, hidden=())
+    model = build_classifier_model(net, seed=0)
+    rng = np.random.default_rng(1)
+    kernel = rng.normal(0, 2, size=(featurizer.input_dim, 3))
+    bias = np.array([0.1, -0.2, 0.3])
+    model.get_layer("output").set_weights([kernel.astype(np.float32), bias.astype(np.float32)])
+    record = RunRecord(kind="classifier", message="built by hand")
+    trained = TrainedClassifier(
+        featurizer, model, ("a", "b", "c"), net, ClassifierSettings(), record
+    )
+    text = "red green sky"
+    x = featurizer.transform([text]).toarray()[0]
+    z = x @ kernel + bias
+    for target in range(3):
+        # Occlusion: the change in z_t − log Σ_{j≠t} exp z_j when a word goes.
+        found = occlusion(trained, text, target=target)
+        for c in found:
+            without = featurizer.transform([text[: c.start] + " " + text[c.end :]]).toarray()[0]
+            before = log_odds_from_logits(z[None, :], target, False)[0]
+            after = log_odds_from_logits((without @ kernel + bias)[None, :], target, False)[0]
+            assert c.contribution == pytest.approx(before - after, rel=1e-4, abs=1e-5)
+        # Gradient × input: d/dx of the same log-odds is w_t − Σ_{j≠t} q_j w_j.
+        others = [j for j in range(3) if j != target]
+        q = np.exp(z[others] - z[others].max())
+        q /= q.sum()
+        gradient = kernel[:, target] - kernel[:, others] @ q
+        index = {t: j for j, t in enumerate(featurizer.vocabulary)}
+        by_gradient = gradient_x_input(trained, text, target=target)
+        expected = [gradient[index[c.term]] * x[index[c.term]] for c in by_gradient]
+        got = [c.contribution for c in by_gradient]
+        np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-5)

@@ -69,7 +69,7 @@ def test_the_loop_snippet_runs_and_descends():
     loop = opt.run_training_loop(settings)
     assert "tf.GradientTape() as g" in loop.code
     assert "weights = weights - lr * gradient" in loop.code
-    assert len(loop.losses) == 15 and loop.problem is None
+    assert len(loop.losses) == 16 and loop.steps_taken == 15 and loop.problem is None
     assert all(b < a for a, b in zip(loop.losses, loop.losses[1:], strict=False))
     # Its first step lands where the page's Step button lands.
     namespace: dict = {}
@@ -117,3 +117,34 @@ def test_page_warns_when_the_learning_rate_is_too_high():
     assert at.metric[3].value == "3"
     # The steps by hand now diverge too, and the step section says so.
     assert sum("Learning rate too high" in e.value for e in at.error) == before + 1
+
+
+@pytest.mark.parametrize("rate", [0.1, 0.3])
+def test_the_loop_and_sgd_report_the_same_losses(rate):
+    settings = opt.DescentSettings(learning_rate=rate, steps=40)
+    loop = opt.run_training_loop(settings)
+    sgd = opt.optimizer_trajectory("sgd", settings, DATA)
+    # losses[k] is J after k updates in both, so the last is J at the final weights. Keras
+    # keeps SGD's learning rate in float32 (0.1 is 0.10000000149), hence not to the last digit.
+    assert loop.losses == pytest.approx(sgd.losses, rel=1e-5)
+    assert loop.final_loss == pytest.approx(opt.mse(loop.w, loop.b, DATA.x, DATA.y), rel=1e-12)
+    assert (loop.w, loop.b) == pytest.approx((sgd.ws[-1], sgd.bs[-1]), rel=1e-5)
+
+
+def test_page_shows_one_final_loss_for_the_loop_and_sgd():
+    at = open_page("pages/gradient_descent.py")
+    assert not at.exception, [e.value for e in at.exception]
+    loop = opt.run_training_loop(opt.DescentSettings())
+    success = at.success[0].value
+    assert f"After 40 steps: w = {loop.w:.4f}" in success
+    assert f"loss {loop.final_loss:.4g} " in success
+    table = at.dataframe[-2].value  # the optimizers' table, before the paths' data
+    sgd_final = float(table.set_index("optimizer").loc["SGD", "final loss"])
+    assert f"{sgd_final:.4g}" == f"{loop.final_loss:.4g}"
+    # At η = 0.3 the loop's divergence message quotes the SGD row's final loss.
+    at.select_slider(key="gd_lr").set_value(0.3).run()
+    assert not at.exception, [e.value for e in at.exception]
+    table = at.dataframe[-2].value
+    sgd_final = float(table.set_index("optimizer").loc["SGD", "final loss"])
+    loop_error = next(e.value for e in at.error if "instead of shrinking" in e.value)
+    assert f"to {sgd_final:.3g} instead" in loop_error

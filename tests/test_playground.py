@@ -16,6 +16,7 @@ from core.nn.networks import (
     learning_rates,
 )
 from core.nn.playground import DATASETS, DataSettings, PlaygroundSettings
+from core.nn.training import RunRecord
 from tests.app_pages import open_page
 
 DEFAULTS = PlaygroundSettings()
@@ -174,3 +175,49 @@ def test_pages_take_their_rates_and_batch_sizes_from_one_list():
     assert fine == (0.001, 0.003, 0.01, 0.03, 0.05, 0.1, 0.2, 0.25, 0.3, 0.5, 1.0)
     assert batch_sizes(4, 64) == (4, 8, 16, 32, 64)
     assert batch_sizes(8, 256) == BATCH_SIZES[1:]
+
+
+def _circles():
+    return playground.make_dataset(DataSettings(name="circles", n_samples=400))
+
+
+def test_below_chance_note_explains_with_the_numbers():
+    below_chance_note = playground.below_chance_note
+    data = _circles()
+    n = len(data.y_test)
+    assert n == 100
+    assert below_chance_note(0.5, data, "circles") is None
+    assert below_chance_note(None, data, "circles") is None
+    near = below_chance_note(0.46, data, "circles")
+    # Two standard errors of a coin's score on 100 points: 2 × sqrt(0.25 / 100) = 10%.
+    assert "46.0%" in near and "±10.0%" in near and "chance" in near
+    assert "Circles" in near and "No straight line separates" in near
+    far = below_chance_note(0.31, data, "circles")
+    assert "further below" in far and "chance, not" not in far
+    majority = max(data.y_test.mean(), 1 - data.y_test.mean())
+    assert f"{majority:.1%}" in far
+    blobs = below_chance_note(0.4, data, "blobs")
+    assert "did not find that line" in blobs
+
+
+def test_page_explains_a_linear_accuracy_below_half():
+    settings = PlaygroundSettings()
+    data = _circles()
+    parts = playground.comparison_runs(settings)
+    for activation, accuracy in (("linear", 0.44), ("relu", 0.97)):
+        run = parts[activation]
+        run.result = playground.PlaygroundResult(settings.with_activation(activation), data)
+        run.result.test_accuracy = accuracy
+        run.history = {"loss": [0.7], "val_loss": [0.7], "accuracy": [accuracy]}
+        run.finish("complete")
+    group = RunRecord(
+        kind="playground-comparison",
+        result=playground.PlaygroundComparison(parts, settings, data),
+    )
+    group.finish("complete")
+    at = open_page("pages/playground.py")
+    at.session_state["playground_compare"] = group
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    notes = [i.value for i in at.info if "below 50%" in i.value]
+    assert notes == [f"**All linear**: {playground.below_chance_note(0.44, data, 'circles')}"]

@@ -160,3 +160,27 @@ def test_page_renders_then_trains_and_states_the_winner():
     assert len(at.metric) == 2
     codes = [c.value for c in at.code]
     assert codes and "epochs=2" in codes[0]
+
+
+def test_the_words_fit_weekly_prices(prices):
+    steps = prices.index.to_series().diff().dropna().dt.days
+    assert steps.median() == regression.PRICE_STEP_DAYS == 7
+    assert "next week" in regression.BASELINE_NAME
+    assert regression.BASELINE_NAME in regression.verdict(network_mse=0.004, baseline_mse=0.001)
+    home = open_page("pages/home.py")
+    text = " ".join(m.value for m in home.markdown)
+    window = RegressionSettings().window
+    assert f"the last {window} weekly prices" in text and "next week's price" in text
+    assert "trading days" not in text and "tomorrow" not in text
+
+
+def test_page_metrics_are_cores_test_mses():
+    at = open_page("pages/stock_regression.py")
+    at.number_input(key="stock_epochs").set_value(2)
+    at.button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    result = at.session_state["stock_run"].result
+    shown = {m.label: m.value for m in at.metric}
+    assert shown["Network test MSE"] == f"{result.network_mse:.4g}"
+    assert shown[f"Baseline {regression.BASELINE_NAME} test MSE"] == f"{result.baseline_mse:.4g}"
+    assert "tomorrow" not in " ".join(m.value for m in at.markdown)

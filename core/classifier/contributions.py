@@ -1,17 +1,22 @@
 """Why did the classifier say that? Class probabilities for one text and each word's share.
 
 Two ways to give every word of a text a number, both about one target class (by default the
-class the model predicts):
+class the model predicts), each on one of two :data:`SCALES`:
 
 * **Occlusion**: take the word out of the text, run the model again and see how far the
-  target probability falls. ``contribution = p(full text) − p(text without the word)``: positive
-  means the word pushed towards the target class. Every variant goes through the model in one
-  ``predict`` call. Works for every feature kind, because the changed text goes through the
-  same featurizer as any other text.
-* **Gradient × input**: one backward pass. The gradient of the target probability with respect
+  target's score falls. ``contribution = score(full text) − score(text without the word)``:
+  positive means the word pushed towards the target class. Every variant goes through the model
+  in one ``predict`` call. Works for every feature kind, because the changed text goes through
+  the same featurizer as any other text.
+* **Gradient × input**: one backward pass. The gradient of the target's score with respect
   to the model's input, times the input, says how much each input number adds to the output to
   first order. Input numbers are then shared out among the words that produced them (the rules
   are in :func:`gradient_x_input`).
+
+The score is the target's **log-odds** by default, ``log p − log(1 − p)``, computed from the
+output layer's logits rather than from the rounded probability: a prediction at 99.999% has
+saturated its probability, so taking out "FREE" hardly moves it, while its log-odds still move
+by as much as ever. ``scale="probability"`` measures the probability itself.
 
 Words are found with the featurizer's own tokenizer and kept with their character span in the
 original text, so :func:`core.classifier.contributions_display.highlight_html` can colour the
@@ -21,6 +26,7 @@ the running Keras backend's own automatic differentiation (TensorFlow, JAX or Py
 
 from __future__ import annotations
 
+import weakref
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -36,6 +42,9 @@ if TYPE_CHECKING:
     from core.classifier.features import Featurizer
     from core.classifier.train import TrainedClassifier
 
+
+# What a contribution is measured in: the target's log-odds (default) or its probability.
+SCALES = {"log_odds": "log-odds", "probability": "probability"}
 
 # Occlusion runs the model once per word; past this the page would wait for long.
 MAX_WORDS = 500
@@ -138,14 +147,79 @@ def _contributions(words: Sequence[WordSpan], values: Sequence[float], known: Se
     ]
 
 
+def _check_scale(scale: str) -> None:
+    if scale not in SCALES:
+        raise ValueError(f"scale must be one of {list(SCALES)}")
+
+
+def log_odds_from_logits(logits: np.ndarray, target: int, binary: bool) -> np.ndarray:
+    """Rows of output-layer logits → the target class's log-odds, ``log p − log(1 − p)``.
+
+    A binary model's single logit ``z`` is the log-odds of class 1 (and ``−z`` of class 0). For a
+    softmax, ``log p_t − log(1 − p_t) = z_t − log Σ_{j≠t} exp z_j``, computed stably, so it stays
+    finite where ``p_t`` rounds to 1.
+    """
+    z = np.asarray(logits, dtype=np.float64)
+    if binary:
+        return z[:, 0] if target == 1 else -z[:, 0]
+    others = np.delete(z, target, axis=1)
+    top = others.max(axis=1)
+    return z[:, target] - (top + np.log(np.exp(others - top[:, None]).sum(axis=1)))
+
+
+# One sub-model per trained model, so repeated explanations reuse its compiled predict function.
+_BEFORE_OUTPUT: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def output_logits(trained: TrainedClassifier, x) -> np.ndarray:
+    """Model inputs (as ``featurizer.transform`` gives them) → the output layer's logits, the
+    numbers before its sigmoid or softmax: one column for a binary model, else one per class."""
+    import keras
+
+    model = trained.model
+    output = model.layers[-1]
+    kernel = np.asarray(keras.ops.convert_to_numpy(output.kernel), dtype=np.float64)
+    bias = np.asarray(keras.ops.convert_to_numpy(output.bias), dtype=np.float64)
+    if len(model.layers) == 1:  # no hidden layer: the inputs (sparse or not) meet the output
+        return np.asarray(x @ kernel, dtype=np.float64) + bias
+    before = _BEFORE_OUTPUT.get(model)
+    if before is None:
+        before = keras.Model(model.inputs, model.layers[-2].output)
+        _BEFORE_OUTPUT[model] = before
+    h = np.asarray(before.predict(x, batch_size=1024, verbose=0), dtype=np.float64)
+    return h @ kernel + bias
+
+
+def target_scores(
+    trained: TrainedClassifier, texts: Sequence[str], target: int | str | None, scale: str
+) -> tuple[int, np.ndarray]:
+    """The class explained (``target``, or the first text's predicted class) and every text's
+    score for it on ``scale``: its probability, or its log-odds from the logits."""
+    _check_scale(scale)
+    x = trained.featurizer.transform(list(texts))
+    if scale == "probability":
+        p = trained.predict_proba_features(x)
+        index = _target_index(trained, target, p[0])
+        return index, p[:, index]
+    logits = output_logits(trained, x)
+    binary = trained.net.n_classes == 2
+    first = np.array([0.0, logits[0, 0]]) if binary else logits[0]
+    index = _target_index(trained, target, first)
+    return index, log_odds_from_logits(logits, index, binary)
+
+
 def occlusion(
-    trained: TrainedClassifier, text: str, target: int | str | None = None
+    trained: TrainedClassifier,
+    text: str,
+    target: int | str | None = None,
+    scale: str = "log_odds",
 ) -> list[WordContribution]:
     """Each word occurrence's effect on the target class, by taking it out of the text.
 
     ``target`` is a class index or label; by default the predicted class. For every word the
     variant text has that word's characters replaced by a space (other occurrences of the same
-    word stay), and ``contribution = p(target | text) − p(target | variant)``. The full text and
+    word stay), and ``contribution = score(text) − score(variant)``, the score being the
+    target's log-odds or, with ``scale="probability"``, its probability. The full text and
     all variants go through the model in one ``predict`` call. A word the model never learned
     gives 0 with bag-of-words features, but may not with n-grams (removing it joins its
     neighbours into a new bigram) or an ``Embedding`` model (the average runs over one fewer
@@ -156,9 +230,8 @@ def occlusion(
     """
     words = _checked_words(trained.featurizer, text)
     variants = [text, *(_without(text, w) for w in words)]
-    p = trained.predict_proba(variants)
-    index = _target_index(trained, target, p[0])
-    values = p[0, index] - p[1:, index]
+    _, scores = target_scores(trained, variants, target, scale)
+    values = scores[0] - scores[1:]
     return _contributions(words, values, _known(trained.featurizer, words))
 
 
@@ -192,12 +265,20 @@ def _gradient(function: Callable[[Any], Any], x: np.ndarray) -> np.ndarray:
     )
 
 
-def _head(trained: TrainedClassifier, first_layer: int, target: int) -> Callable[[Any], Any]:
-    """The target probability computed from the output of layer ``first_layer - 1`` onwards
-    (dropout off). A binary model's single sigmoid is p(class 1); class 0 is 1 − p."""
+def _head(
+    trained: TrainedClassifier, first_layer: int, target: int, scale: str = "probability"
+) -> Callable[[Any], Any]:
+    """The target's score computed from the output of layer ``first_layer - 1`` onwards
+    (dropout off). A binary model's single sigmoid is p(class 1); class 0 is 1 − p. On the
+    log-odds scale the output layer's logits replace its sigmoid or softmax (as in
+    :func:`log_odds_from_logits`)."""
     import keras
 
+    ops = keras.ops
+    log_odds = scale == "log_odds"
     layers = trained.model.layers[first_layer:]
+    if log_odds:
+        layers, output = layers[:-1], layers[-1]
     binary = trained.net.n_classes == 2
 
     def head(h, mask=None):
@@ -207,10 +288,18 @@ def _head(trained: TrainedClassifier, first_layer: int, target: int) -> Callable
                 mask = None
             else:
                 h = layer(h, training=False)
+        if log_odds:
+            z = ops.matmul(ops.cast(h, "float32"), output.kernel) + output.bias
+            if binary:
+                score = z[:, 0] if target == 1 else -z[:, 0]
+            else:
+                others = ops.where(ops.arange(z.shape[-1]) == target, float("-inf"), z)
+                score = z[:, target] - ops.logsumexp(others, axis=-1)
+            return ops.sum(ops.cast(score, "float32"))
         p = h[:, 0] if binary else h[:, target]
         if binary and target == 0:
             p = 1.0 - p
-        return keras.ops.sum(keras.ops.cast(p, "float32"))
+        return ops.sum(ops.cast(p, "float32"))
 
     return head
 
@@ -245,9 +334,13 @@ def _share_sparse(
 
 
 def gradient_x_input(
-    trained: TrainedClassifier, text: str, target: int | str | None = None
+    trained: TrainedClassifier,
+    text: str,
+    target: int | str | None = None,
+    scale: str = "log_odds",
 ) -> list[WordContribution]:
-    """Each word occurrence's gradient × input for the target class (default: predicted).
+    """Each word occurrence's gradient × input for the target class (default: predicted), of
+    its log-odds or, with ``scale="probability"``, of its probability.
 
     How input numbers become word numbers, per feature kind:
 
@@ -264,9 +357,10 @@ def gradient_x_input(
       get 0.
 
     Gradient × input is a first-order estimate: for a network with ReLU layers it need not add
-    up to the change in probability, unlike occlusion, which measures it. Raises
+    up to the change in score, unlike occlusion, which measures it. Raises
     :class:`DataError` as :func:`occlusion` does.
     """
+    _check_scale(scale)
     featurizer = trained.featurizer
     words = _checked_words(featurizer, text)
     p = trained.predict_proba([text])[0]
@@ -275,11 +369,11 @@ def gradient_x_input(
     known = _known(featurizer, words)
     if kind == "sparse":
         x = np.asarray(featurizer.transform([text]).toarray(), dtype=np.float32)
-        per_column = (_gradient(_head(trained, 0, index), x) * x)[0]
+        per_column = (_gradient(_head(trained, 0, index, scale), x) * x)[0]
         values = _share_sparse(featurizer, text, words, per_column)
     elif kind == "dense":
         x = featurizer.transform([text])
-        gradient = _gradient(_head(trained, 0, index), x)[0]
+        gradient = _gradient(_head(trained, 0, index, scale), x)[0]
         lookup = featurizer._index()
         values = np.zeros(len(words))
         n_known = sum(known)
@@ -287,12 +381,12 @@ def gradient_x_input(
             if known[i]:
                 values[i] = gradient @ featurizer.word_vectors[lookup[word.term]] / n_known
     else:
-        values = _embedding_gradient_x_input(trained, text, index, len(words))
+        values = _embedding_gradient_x_input(trained, text, index, len(words), scale)
     return _contributions(words, values, known)
 
 
 def _embedding_gradient_x_input(
-    trained: TrainedClassifier, text: str, target: int, n_words: int
+    trained: TrainedClassifier, text: str, target: int, n_words: int, scale: str
 ) -> np.ndarray:
     import keras
 
@@ -301,7 +395,7 @@ def _embedding_gradient_x_input(
     embedded = np.asarray(keras.ops.convert_to_numpy(embedding(ids)), dtype=np.float32)
     mask = keras.ops.not_equal(keras.ops.convert_to_tensor(ids), 0)
     first = trained.model.layers.index(embedding) + 1
-    head = _head(trained, first, target)
+    head = _head(trained, first, target, scale)
     gradient = _gradient(lambda e: head(e, mask=mask), embedded)
     per_position = (gradient * embedded).sum(axis=-1)[0]
     values = np.zeros(n_words)

@@ -10,23 +10,31 @@ import html
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from core.figures.palette import AGAINST_RGB, TOWARDS_RGB
+
 if TYPE_CHECKING:
     from core.classifier.contributions import WordContribution
 
-# Background colours of highlighted words: semi-transparent so the theme's text colour reads
-# on them in light and dark mode alike.
-TOWARDS_RGB = (231, 111, 81)  # warm: pushes towards the target class
-AGAINST_RGB = (42, 157, 143)  # teal: pushes away from it
+# Highlights are semi-transparent shades of the palette's warm and teal, so the theme's text
+# colour reads on them in light and dark mode alike.
 MIN_ALPHA, MAX_ALPHA = 0.12, 0.75
 
 
-def _background(value: float, max_abs: float) -> str:
+def shade(value: float, max_abs: float) -> str:
+    """The colour of a word's contribution, for its highlight and its bar alike: warm towards
+    the target, teal against, stronger the nearer ``|value|`` is to ``max_abs``; 0 is
+    ``"transparent"``. One function for both, so the text and the chart never disagree."""
     if not max_abs or value == 0:
         return "transparent"
     strength = min(abs(value) / max_abs, 1.0)
     alpha = MIN_ALPHA + (MAX_ALPHA - MIN_ALPHA) * strength
     r, g, b = TOWARDS_RGB if value > 0 else AGAINST_RGB
     return f"rgba({r}, {g}, {b}, {alpha:.2f})"
+
+
+def largest_abs(contributions: Sequence[WordContribution]) -> float:
+    """The largest absolute contribution (0 for none): full strength for :func:`shade`."""
+    return max((abs(c.contribution) for c in contributions), default=0.0)
 
 
 def highlight_html(
@@ -38,7 +46,7 @@ def highlight_html(
     number. Every piece of ``text`` is HTML-escaped, so typed markup shows as text; line breaks
     are kept."""
     if max_abs is None:
-        max_abs = max((abs(c.contribution) for c in contributions), default=0.0)
+        max_abs = largest_abs(contributions)
     parts, cursor = [], 0
     for c in sorted(contributions, key=lambda c: c.start):
         if c.start < cursor:  # overlapping spans cannot both be wrapped
@@ -46,7 +54,7 @@ def highlight_html(
         parts.append(html.escape(text[cursor : c.start]))
         title = html.escape(f"{c.term}: {c.contribution:+.4f}", quote=True)
         parts.append(
-            f'<span title="{title}" style="background-color: {_background(c.contribution, max_abs)};'
+            f'<span title="{title}" style="background-color: {shade(c.contribution, max_abs)};'
             f' border-radius: 0.25em; padding: 0 0.1em;">{html.escape(text[c.start : c.end])}</span>'
         )
         cursor = c.end

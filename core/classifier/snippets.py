@@ -212,9 +212,16 @@ def trained_code(trained: TrainedClassifier | None) -> tuple[Imports, str]:
     return load, saved
 
 
-def try_code(trained: TrainedClassifier, text: str, method: str, target: str | None) -> str:
+def try_code(
+    trained: TrainedClassifier,
+    text: str,
+    method: str,
+    target: str | None,
+    scale: str = "log_odds",
+) -> str:
     """The probabilities of ``text`` and each word's part in them (``method`` is
-    ``occlusion`` or ``gradient``), for the class ``target`` or, with ``None``, the predicted one."""
+    ``occlusion`` or ``gradient``), for the class ``target`` or, with ``None``, the predicted one,
+    measured on ``scale`` (``log_odds`` or ``probability``)."""
     imports, make = trained_code(trained)
     explain = "occlusion" if method == "occlusion" else "gradient_x_input"
     contributions = "core.classifier.contributions"
@@ -223,7 +230,8 @@ def try_code(trained: TrainedClassifier, text: str, method: str, target: str | N
         make,
         f"""text = {text!r}
 print(class_probabilities(trained, text))  # [(class, probability), ...] most likely first
-for word in {explain}(trained, text, target={target!r}):  # None: the predicted class
+# target None: the predicted class; scale "log_odds" or "probability"
+for word in {explain}(trained, text, target={target!r}, scale={scale!r}):
     print(word.word, round(word.contribution, 4))""",
     )
 

@@ -14,16 +14,17 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from core.classifier.curves import OperatingPoint
-from core.figures.common import PALETTE
+from core.figures.common import PALETTE, toolbar_clear
+from core.figures.palette import BASELINE_COLOURS, CLASS_COLOURS, NETWORK_COLOUR
 
-MODEL_COLOUR = PALETTE[0]
+MODEL_COLOUR = NETWORK_COLOUR
 POINT_COLOUR = PALETTE[3]
 CHANCE_COLOUR = "#999999"
-# Other models' curves and bars, after the main model's purple.
-OTHER_COLOURS = [PALETTE[4], PALETTE[5], "#264653", PALETTE[2], PALETTE[1]]
-CLASS_COLOURS = [PALETTE[4], PALETTE[0], PALETTE[3], PALETTE[5], PALETTE[1], "#264653"]
+# Other models' curves and bars: the baselines' colours, never the network's.
+OTHER_COLOURS = list(BASELINE_COLOURS)
 
 
+@toolbar_clear
 def confusion_figure(table: pd.DataFrame) -> go.Figure:
     """A confusion matrix (true classes as rows, predicted as columns, as from
     :func:`core.classifier.metrics.confusion`). Each cell shows its count and its share of the true class's
@@ -67,6 +68,7 @@ def _point_label(point: OperatingPoint) -> str:
     return f"threshold {point.threshold:.2f}"
 
 
+@toolbar_clear
 def roc_figure(
     points: pd.DataFrame,
     auc: float,
@@ -106,6 +108,7 @@ def roc_figure(
     return _curve_layout(fig)
 
 
+@toolbar_clear
 def pr_figure(
     points: pd.DataFrame,
     average_precision: float,
@@ -207,6 +210,7 @@ def _curve_layout(fig: go.Figure) -> go.Figure:
     return fig
 
 
+@toolbar_clear
 def probability_histogram(
     scores: np.ndarray,
     y_true: Sequence[int] | np.ndarray,
@@ -274,6 +278,7 @@ def probability_histogram(
 DEFAULT_BAR_METRICS = ("Accuracy", "F1", "MCC", "ROC-AUC", "PR-AUC")
 
 
+@toolbar_clear
 def metrics_bar_figure(
     table: pd.DataFrame, metrics: Sequence[str] = DEFAULT_BAR_METRICS
 ) -> go.Figure:

@@ -11,15 +11,12 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
-from core.classifier.contributions import WordContribution
-from core.classifier.contributions_display import AGAINST_RGB, TOWARDS_RGB, top_contributions
-from core.figures.common import PALETTE
+from core.classifier.contributions import SCALES, WordContribution
+from core.classifier.contributions_display import largest_abs, shade, top_contributions
+from core.figures.common import PALETTE, toolbar_clear
 
 
-def _rgb(rgb: tuple[int, int, int]) -> str:
-    return "rgb({}, {}, {})".format(*rgb)
-
-
+@toolbar_clear
 def probabilities_figure(probabilities: Sequence[tuple[str, float]]) -> go.Figure:
     """Horizontal bars of ``(label, probability)`` pairs on a fixed 0..1 axis, first on top."""
     labels = [html.escape(label) for label, _ in probabilities]
@@ -43,16 +40,33 @@ def probabilities_figure(probabilities: Sequence[tuple[str, float]]) -> go.Figur
     return fig
 
 
+def contribution_axis_title(target_label: str, scale: str = "log_odds") -> str:
+    """What the bars measure: the change in the target's log-odds or in its probability."""
+    target = html.escape(target_label)
+    if scale == "probability":
+        return f"contribution to p({target})"
+    return f"contribution to the log-odds of {target}"
+
+
+@toolbar_clear
 def contributions_figure(
-    contributions: Sequence[WordContribution], target_label: str, n: int = 15
+    contributions: Sequence[WordContribution],
+    target_label: str,
+    n: int = 15,
+    scale: str = "log_odds",
 ) -> go.Figure:
     """The ``n`` word occurrences with the largest absolute contribution as horizontal bars,
-    largest on top: warm bars push towards ``target_label``, teal bars away from it. Each bar is
-    named ``position. word`` so repeated words stay apart."""
+    largest on top, each in the shade its word has in the highlighted text (the same
+    :func:`~core.classifier.contributions_display.shade`): warm towards ``target_label``, teal
+    away from it. Each bar is named ``position. word`` so repeated words stay apart; the axis
+    names the ``scale`` (one of ``core.classifier.contributions.SCALES``)."""
+    if scale not in SCALES:
+        raise ValueError(f"scale must be one of {list(SCALES)}")
     shown = top_contributions(contributions, n)
     names = [f"{c.position + 1}. {html.escape(c.word)}" for c in shown]
     values = [c.contribution for c in shown]
-    colours = [_rgb(TOWARDS_RGB) if v > 0 else _rgb(AGAINST_RGB) for v in values]
+    strongest = largest_abs(contributions)
+    colours = [shade(v, strongest) for v in values]
     fig = go.Figure(
         go.Bar(
             x=values,
@@ -67,7 +81,7 @@ def contributions_figure(
     fig.update_yaxes(autorange="reversed", type="category")
     # Powers of ten, not SI prefixes: "20µ" reads as a unit, not as a change in probability.
     fig.update_xaxes(
-        title=f"contribution to p({html.escape(target_label)})",
+        title=contribution_axis_title(target_label, scale),
         zeroline=False,
         exponentformat="power",
     )

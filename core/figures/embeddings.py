@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from core.figures.common import PALETTE
+from core.figures.common import PALETTE, toolbar_clear
 
 TARGET_COLOUR = PALETTE[3]
 CONTEXT_COLOUR = PALETTE[4]
@@ -40,6 +40,7 @@ def _shorten(word: str, max_chars: int | None) -> str:
     return word[: max(max_chars - 1, 1)] + "…"
 
 
+@toolbar_clear
 def window_figure(tokens: Sequence[str], position: int, context: Sequence[int]) -> go.Figure:
     """The sentence in a row with the target at ``position`` and its ``context`` positions
     highlighted, skip-gram's arrows target -> context above the words and CBOW's arrows
@@ -172,6 +173,7 @@ def window_figure(tokens: Sequence[str], position: int, context: Sequence[int]) 
     return fig
 
 
+@toolbar_clear
 def pair_growth_figure(counts: Mapping[int, int], current: int) -> go.Figure:
     """Bars of skip-gram pair count per window size, the ``current`` window highlighted."""
     windows = list(counts)

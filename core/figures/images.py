@@ -7,9 +7,10 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from core.figures.common import heatmap
+from core.figures.common import heatmap, toolbar_clear
 
 
+@toolbar_clear
 def confusion_figure(matrix: np.ndarray) -> go.Figure:
     """The 10x10 confusion matrix as a heatmap: rows true digits, columns predicted ones."""
     labels = [str(d) for d in range(len(matrix))]
@@ -20,6 +21,7 @@ def confusion_figure(matrix: np.ndarray) -> go.Figure:
     return fig
 
 
+@toolbar_clear
 def image_grid(
     images: np.ndarray,
     titles: Sequence[str],
@@ -64,6 +66,7 @@ def image_grid(
     return fig
 
 
+@toolbar_clear
 def weights_figure(weights: np.ndarray, columns: int = 8) -> go.Figure:
     """First-layer weights, one 8x8 image per hidden unit: red adds to the unit, blue takes away."""
     titles = [f"unit {i + 1}" for i in range(len(weights))]
@@ -72,6 +75,7 @@ def weights_figure(weights: np.ndarray, columns: int = 8) -> go.Figure:
     )
 
 
+@toolbar_clear
 def misclassified_figure(
     images: np.ndarray, true: Sequence[int], predicted: Sequence[int], columns: int = 8
 ) -> go.Figure:
@@ -80,6 +84,7 @@ def misclassified_figure(
     return image_grid(images, titles, columns)
 
 
+@toolbar_clear
 def digits_figure(images: np.ndarray, labels: Sequence[int], columns: int = 10) -> go.Figure:
     """A grid of 8x8 digit images, each titled with its label (the Y for that X)."""
     from plotly.subplots import make_subplots

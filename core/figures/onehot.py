@@ -7,9 +7,10 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from core.figures.common import PALETTE, heatmap
+from core.figures.common import PALETTE, heatmap, toolbar_clear
 
 
+@toolbar_clear
 def similarity_heatmap(similarity: np.ndarray, labels: Sequence[str]) -> go.Figure:
     """Pairwise cosine on a fixed -1..1 diverging scale, so 0 (unrelated) is always white."""
     fig = heatmap(
@@ -19,6 +20,7 @@ def similarity_heatmap(similarity: np.ndarray, labels: Sequence[str]) -> go.Figu
     return fig
 
 
+@toolbar_clear
 def word_arrows_figure(
     words: Sequence[str],
     vectors: np.ndarray,
@@ -78,6 +80,7 @@ def word_arrows_figure(
     return fig
 
 
+@toolbar_clear
 def memory_figure(
     vocab_sizes: Sequence[int],
     one_hot_bytes: Sequence[float],

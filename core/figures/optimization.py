@@ -8,7 +8,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from core.figures.common import PALETTE
+from core.figures.common import PALETTE, decade_ticks, toolbar_clear
+from core.figures.palette import REFERENCE_COLOUR, TRAIN_COLOUR, VALIDATION_COLOUR
 
 # Paths cross the contours' dark valley and white slopes, and fitted curves sit on the page in
 # either theme: no navy (#1D3557 vanished on the dark valley and on a dark page).
@@ -20,6 +21,7 @@ def _finite(values: Sequence[float]) -> list[float | None]:
     return [v if v is not None and math.isfinite(v) else None for v in values]
 
 
+@toolbar_clear
 def surface_figure(
     ws: np.ndarray,
     bs: np.ndarray,
@@ -91,6 +93,7 @@ def surface_figure(
     return fig
 
 
+@toolbar_clear
 def loss_steps_figure(losses: Mapping[str, Sequence[float]], log_y: bool = True) -> go.Figure:
     """Loss after each step (step 0 is the start), one line per run; log scale by default."""
     fig = go.Figure()
@@ -105,13 +108,18 @@ def loss_steps_figure(losses: Mapping[str, Sequence[float]], log_y: bool = True)
             )
         )
     fig.update_xaxes(title="step")
-    fig.update_yaxes(title="loss J(w, b)", type="log" if log_y else "linear")
+    if log_y:  # labelled at powers of ten only, not at every minor tick
+        every = [v for values in losses.values() for v in values]
+        fig.update_yaxes(title="loss J(w, b)", **decade_ticks(every))
+    else:
+        fig.update_yaxes(title="loss J(w, b)", type="linear")
     fig.update_layout(
         height=320, margin={"l": 0, "r": 0, "t": 30, "b": 0}, legend={"orientation": "h", "y": 1.12}
     )
     return fig
 
 
+@toolbar_clear
 def line_fit_figure(x: Sequence[float], y: Sequence[float], w: float, b: float) -> go.Figure:
     """The data points and the line y = w·x + b for the current weights."""
     xs = np.asarray(x, dtype=float)
@@ -136,6 +144,7 @@ def line_fit_figure(x: Sequence[float], y: Sequence[float], w: float, b: float) 
     return fig
 
 
+@toolbar_clear
 def fitted_curves_figure(
     x_train: Sequence[float],
     y_train: Sequence[float],
@@ -144,8 +153,12 @@ def fitted_curves_figure(
     x_grid: Sequence[float],
     y_true: Sequence[float],
     fits: Mapping[str, Sequence[float]],
+    colours: Mapping[str, str] | None = None,
 ) -> go.Figure:
-    """Training and validation points, the true function, and each model's fitted curve."""
+    """Training and validation points (the palette's train and validation colours), the true
+    function, and each model's fitted curve, in ``colours[name]`` when given (so a variant
+    keeps the colour it has on the loss chart), else the next of :data:`PATH_COLOURS`."""
+    colours = colours or {}
     fig = go.Figure()
     fig.add_trace(
         go.Scatter(
@@ -153,7 +166,7 @@ def fitted_curves_figure(
             y=list(y_train),
             mode="markers",
             name="training points",
-            marker={"color": PALETTE[0], "size": 8},
+            marker={"color": TRAIN_COLOUR, "size": 8},
         )
     )
     fig.add_trace(
@@ -162,8 +175,7 @@ def fitted_curves_figure(
             y=list(y_val),
             mode="markers",
             name="validation points",
-            # A darker orange than PALETTE[3]: open diamonds in that one faded on a white page.
-            marker={"color": "#C2571A", "size": 8, "symbol": "diamond-open"},
+            marker={"color": VALIDATION_COLOUR, "size": 8, "symbol": "diamond-open"},
         )
     )
     fig.add_trace(
@@ -172,7 +184,7 @@ def fitted_curves_figure(
             y=list(y_true),
             mode="lines",
             name="true function sin(x)",
-            line={"color": "#888888", "width": 2, "dash": "dash"},
+            line={"color": REFERENCE_COLOUR, "width": 2, "dash": "dash"},
         )
     )
     for index, (name, values) in enumerate(fits.items()):
@@ -182,7 +194,10 @@ def fitted_curves_figure(
                 y=_finite(values),
                 mode="lines",
                 name=name,
-                line={"color": PATH_COLOURS[index % len(PATH_COLOURS)], "width": 3},
+                line={
+                    "color": colours.get(name, PATH_COLOURS[index % len(PATH_COLOURS)]),
+                    "width": 3,
+                },
             )
         )
     fig.update_xaxes(title="x")

@@ -5,13 +5,14 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from core.figures.common import PALETTE
+from core.figures.common import PALETTE, toolbar_clear
+from core.figures.palette import CLASS_COLOURS, PALE_CLASS_SCALE
 from core.nn.perceptron import ACTIVATION_NAMES, Clusters, classify, decision_line, region_grid
 
-CLASS_COLOURS = ("#1F77B4", PALETTE[3])
 EXTENT = 3.5
 
 
+@toolbar_clear
 def decision_figure(
     clusters: Clusters,
     w: tuple[float, float],
@@ -30,7 +31,7 @@ def decision_figure(
             x=axis,
             y=axis,
             z=values,
-            colorscale=[[0.0, "#C6DBEF"], [0.5, "#F7F7F7"], [1.0, "#FDD0A2"]],
+            colorscale=PALE_CLASS_SCALE,
             # Centred on the value at the line, so the two sides get the two colours.
             zmid={"sigmoid": 0.5, "tanh": 0.0, "step": 0.5}.get(activation_name),
             opacity=0.8,
@@ -90,6 +91,7 @@ def decision_figure(
     return fig
 
 
+@toolbar_clear
 def activation_figure(
     z: np.ndarray,
     g: np.ndarray,

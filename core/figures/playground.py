@@ -5,12 +5,13 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from core.figures.common import toolbar_clear
+from core.figures.palette import CLASS_COLOURS
+from core.figures.palette import CLASS_SCALE as PROBABILITY_SCALE
 from core.figures.training import curves_figure
 
-# Orange for class 0, blue for class 1, as in the TensorFlow Playground; white in between
-# marks where the model is unsure, so the boundary stands out in light and dark themes alike.
-CLASS_COLOURS = ("#F28C28", "#1F77B4")
-PROBABILITY_SCALE = [[0.0, "#F6B26B"], [0.5, "#F7F7F7"], [1.0, "#6FA8DC"]]
+# Orange for class 0, blue for class 1 (the palette's, as in the TensorFlow Playground); white
+# in between marks where the model is unsure, so the boundary stands out in either theme.
 
 
 def _points_trace(
@@ -35,6 +36,7 @@ def _points_trace(
     )
 
 
+@toolbar_clear
 def boundary_figure(
     x_train: np.ndarray,
     y_train: np.ndarray,
@@ -97,6 +99,7 @@ def boundary_figure(
     return fig
 
 
+@toolbar_clear
 def loss_curves_figure(
     history: dict[str, list[float]], total_epochs: int | None = None
 ) -> go.Figure:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from core.figures.common import PALETTE
+from core.figures.common import PALETTE, toolbar_clear
 
 WORD_COLOUR = PALETTE[1]
 NEIGHBOUR_COLOUR = PALETTE[3]
@@ -133,6 +133,7 @@ def _add_labels(fig: go.Figure, labels: list, three_d: bool) -> None:
             fig.add_annotation(**note)
 
 
+@toolbar_clear
 def projection_figure(
     frame,
     axis_titles: Sequence[str],

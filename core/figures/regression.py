@@ -7,9 +7,12 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from core.figures.common import PALETTE
+from core.figures.common import PALETTE, toolbar_clear
+from core.figures.palette import NETWORK_COLOUR, REFERENCE_COLOUR, baseline_colour
+from core.nn.regression import BASELINE_NAME
 
 
+@toolbar_clear
 def predictions_figure(
     dates: Sequence,
     prices: Sequence[float],
@@ -25,7 +28,7 @@ def predictions_figure(
             y=np.asarray(prices, dtype=float),
             mode="lines+markers",
             name=f"actual {ticker}",
-            line={"color": "#888888", "width": 2},
+            line={"color": REFERENCE_COLOUR, "width": 2},
             marker={"size": 4},
         )
     )
@@ -34,8 +37,8 @@ def predictions_figure(
             x=list(test_dates),
             y=np.asarray(baseline, dtype=float),
             mode="lines+markers",
-            name='baseline: "tomorrow = today"',
-            line={"color": PALETTE[3], "width": 2, "dash": "dot"},
+            name=f"baseline: {BASELINE_NAME}",
+            line={"color": baseline_colour(0), "width": 2, "dash": "dot"},
         )
     )
     fig.add_trace(
@@ -44,7 +47,7 @@ def predictions_figure(
             y=np.asarray(network, dtype=float),
             mode="lines+markers",
             name="network",
-            line={"color": PALETTE[0], "width": 2},
+            line={"color": NETWORK_COLOUR, "width": 2},
         )
     )
     if len(test_dates):
@@ -68,16 +71,17 @@ def predictions_figure(
     return fig
 
 
+@toolbar_clear
 def mse_bars(network_mse: float, baseline_mse: float) -> go.Figure:
     """Two bars: the test MSE of the network and of the baseline (lower is better)."""
-    names = ["network", 'baseline "tomorrow = today"']
+    names = ["network", f"baseline {BASELINE_NAME}"]
     values = [network_mse, baseline_mse]
     fig = go.Figure(
         go.Bar(
             x=values,
             y=names,
             orientation="h",
-            marker_color=[PALETTE[0], PALETTE[3]],
+            marker_color=[NETWORK_COLOUR, baseline_colour(0)],
             text=[f"{v:.4g}" for v in values],
             textposition="auto",
         )
@@ -88,6 +92,7 @@ def mse_bars(network_mse: float, baseline_mse: float) -> go.Figure:
     return fig
 
 
+@toolbar_clear
 def stock_window_figure(prices, window: int, start: int, ticker: str) -> go.Figure:
     """A price series with one input window (X) and the next day (Y) highlighted."""
     values = np.asarray(prices, dtype=float)

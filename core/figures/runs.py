@@ -6,25 +6,35 @@ from collections.abc import Mapping, Sequence
 
 import plotly.graph_objects as go
 
-from core.figures.common import LINE_COLOURS
+from core.figures.common import toolbar_clear
+from core.figures.palette import LINE_COLOURS
 
 # One colour per run, readable on the light page and the dark one alike.
 RUN_COLOURS = LINE_COLOURS
 
 
+@toolbar_clear
 def runs_overlay_figure(
-    curves: Mapping[str, Sequence[float]], y_title: str = "loss", dashed: Sequence[str] = ()
+    curves: Mapping[str, Sequence[float]],
+    y_title: str = "loss",
+    dashed: Sequence[str] = (),
+    colours: Mapping[str, str] | None = None,
 ) -> go.Figure:
     """``curves`` maps a trace name (``#2 playground · val_loss``) to its per-epoch values.
 
-    Epochs count from 1. Names listed in ``dashed`` are drawn dashed (validation curves).
+    Epochs count from 1. Names listed in ``dashed`` are drawn dashed (validation curves). A
+    run's curves share a colour: ``colours[run label]`` when given (the part of the name before
+    `` · ``), else the next of :data:`RUN_COLOURS`.
     """
-    colours = RUN_COLOURS
     fig = go.Figure()
-    run_colour: dict[str, str] = {}
+    run_colour: dict[str, str] = dict(colours or {})
+    assigned = 0
     for name, values in curves.items():
         run = name.split(" · ")[0]
-        colour = run_colour.setdefault(run, colours[len(run_colour) % len(colours)])
+        if run not in run_colour:
+            run_colour[run] = RUN_COLOURS[assigned % len(RUN_COLOURS)]
+            assigned += 1
+        colour = run_colour[run]
         fig.add_trace(
             go.Scatter(
                 x=list(range(1, len(values) + 1)),

@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from core.figures.common import PALETTE
+from core.figures.common import PALETTE, toolbar_clear
 
 
+@toolbar_clear
 def ai_ml_dl_figure() -> go.Figure:
     """Three nested regions: deep learning inside machine learning inside artificial intelligence."""
     rings = [

@@ -7,9 +7,10 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from core.figures.common import heatmap
+from core.figures.common import heatmap, toolbar_clear
 
 
+@toolbar_clear
 def cosine_heatmap(similarity: np.ndarray, labels: Sequence[str]) -> go.Figure:
     """Pairwise cosine similarity between documents, on a fixed 0..1 scale."""
     return heatmap(

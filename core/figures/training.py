@@ -4,16 +4,25 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from core.figures.common import LINE_COLOURS, PALETTE
+from core.figures.common import toolbar_clear
+from core.figures.palette import (
+    BEST_MARK_COLOUR,
+    STOP_MARK_COLOUR,
+    TRAIN_COLOUR,
+    VALIDATION_COLOUR,
+)
 
 CURVE_NAMES = {
     "loss": "train loss",
     "val_loss": "validation loss",
     "accuracy": "train accuracy",
     "val_accuracy": "validation accuracy",
+    "mse": "train MSE",
+    "val_mse": "validation MSE",
 }
 
 
+@toolbar_clear
 def curves_figure(
     history: dict[str, list[float]],
     keys: tuple[str, ...] = ("loss", "val_loss"),
@@ -21,33 +30,39 @@ def curves_figure(
     best_epoch: int | None = None,
     stopped_epoch: int | None = None,
     y_title: str = "loss",
+    best_text: str | None = None,
+    stopped_text: str | None = None,
 ) -> go.Figure:
-    """Per-epoch curves (epochs count from 1), with the best and the stopping epoch marked."""
+    """Per-epoch curves (epochs count from 1), with the best and the stopping epoch marked;
+    ``best_text`` and ``stopped_text`` replace the marks' labels (by default the ones of an
+    early stop that restored the best weights)."""
     fig = go.Figure()
-    for index, key in enumerate(k for k in keys if history.get(k)):
+    for key in (k for k in keys if history.get(k)):
         values = history[key]
+        # Validation (and Playground's test) curves in one colour, training curves in another.
+        held_out = key.startswith(("val_", "test_"))
         fig.add_trace(
             go.Scatter(
                 x=list(range(1, len(values) + 1)),
                 y=values,
                 mode="lines+markers" if len(values) < 40 else "lines",
                 name=CURVE_NAMES.get(key, key),
-                line={"color": LINE_COLOURS[index % len(LINE_COLOURS)], "width": 2},
+                line={"color": VALIDATION_COLOUR if held_out else TRAIN_COLOUR, "width": 2},
             )
         )
     if best_epoch:
         fig.add_vline(
             x=best_epoch,
             line_dash="dot",
-            line_color=PALETTE[4],
-            annotation_text=f"best epoch {best_epoch} (restored)",
+            line_color=BEST_MARK_COLOUR,
+            annotation_text=best_text or f"best epoch {best_epoch} (restored)",
         )
     if stopped_epoch:
         fig.add_vline(
             x=stopped_epoch,
             line_dash="dash",
-            line_color=PALETTE[5],
-            annotation_text=f"stopped at {stopped_epoch}",
+            line_color=STOP_MARK_COLOUR,
+            annotation_text=stopped_text or f"stopped at {stopped_epoch}",
             annotation_position="bottom right",
         )
     if total_epochs:

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
-from core.figures.common import PALETTE
+from core.figures.common import PALETTE, toolbar_clear
 
 MODEL_COLOURS = [PALETTE[0], PALETTE[3], PALETTE[4], PALETTE[5]]
 ODD_COLOUR = PALETTE[5]
@@ -20,6 +20,7 @@ def _cosine_range(values: Sequence[float]) -> list[float]:
     return [low - 0.05 if low < 0 else 0.0, 1.12]
 
 
+@toolbar_clear
 def neighbours_figure(neighbours: Sequence[tuple[str, float]], word: str) -> go.Figure:
     """Horizontal bars of each neighbour's cosine with ``word``, the closest on top."""
     words = [w for w, _ in neighbours]
@@ -46,6 +47,7 @@ def neighbours_figure(neighbours: Sequence[tuple[str, float]], word: str) -> go.
     return fig
 
 
+@toolbar_clear
 def odd_one_out_figure(scores: Sequence[tuple[str, float]], odd: str) -> go.Figure:
     """Each word's cosine with the mean of the others; the odd one (lowest) in its own colour."""
     words = [w for w, _ in scores]
@@ -72,6 +74,7 @@ def odd_one_out_figure(scores: Sequence[tuple[str, float]], odd: str) -> go.Figu
     return fig
 
 
+@toolbar_clear
 def analogy_accuracy_figure(long_frame) -> go.Figure:
     """Horizontal grouped bars of analogy accuracy per section, one colour per model.
 
@@ -124,6 +127,7 @@ def analogy_accuracy_figure(long_frame) -> go.Figure:
     return fig
 
 
+@toolbar_clear
 def pair_correlation_figure(long_frame) -> go.Figure:
     """Grouped bars of Spearman correlation per word-pair file, one colour per model."""
     fig = go.Figure()

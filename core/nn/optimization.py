@@ -81,13 +81,27 @@ class Trajectory:
 
 @dataclass(frozen=True)
 class LoopResult:
-    """The talk's training loop, run: the code, its loss per step and the final weights."""
+    """The talk's training loop, run: the code, its loss per step and the final weights.
+
+    ``losses[k]`` is J after ``k`` updates, from the start (``losses[0]``) to the final weights
+    (``losses[-1]``, the loss at ``w`` and ``b``), as in :class:`Trajectory`.
+    """
 
     code: str
     losses: list[float]
     w: float
     b: float
     problem: str | None = field(default=None)
+
+    @property
+    def final_loss(self) -> float:
+        """J at the final weights ``(w, b)``: the same number as SGD's final loss."""
+        return self.losses[-1]
+
+    @property
+    def steps_taken(self) -> int:
+        """Updates made: the settings' steps, or fewer when the loss ran away to NaN."""
+        return len(self.losses) - 1
 
 
 def make_line_data(n_points: int = 20, seed: int = 0) -> LineData:
@@ -218,10 +232,12 @@ for step in range({s.steps}):  # the talk loops forever; here {s.steps} steps
         loss = compute_loss(weights)
         gradient = g.gradient(loss, weights)
 
-    losses.append(float(loss))
+    losses.append(float(loss))  # J before this step's update
     weights = weights - lr * gradient
     if not np.isfinite(losses[-1]):
         break  # diverged: NaN or infinite loss
+else:  # ran every step: J at the final weights too, so losses[k] is J after k updates
+    losses.append(float(compute_loss(weights)))
 
 w_final, b_final = (float(v) for v in weights.numpy())
 """

@@ -14,6 +14,7 @@ No Streamlit here; Keras is imported inside the functions.
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
@@ -358,6 +359,50 @@ def compare_linear_relu(
             settings.with_activation(activation), data, record, flag
         ),
         stop_flag or StopFlag(),
+    )
+
+
+# The datasets whose two classes a straight line can separate.
+LINEARLY_SEPARABLE = ("blobs",)
+
+
+def below_chance_note(accuracy: float | None, data: PlaygroundData, dataset: str) -> str | None:
+    """Why a test accuracy below 50% happens, in words and numbers; ``None`` at 50% or above.
+    ``dataset`` is a key of :data:`DATASETS`.
+
+    With classes that no straight line separates (circles, XOR…), the best a linear network
+    can do is about a coin's 50%. How far a coin's score strays on ``n`` test points is
+    ``sqrt(0.25 / n)``; within two such strays, below 50% is noise, further below it means the
+    line tilted towards a side that held more of one class in training than in testing.
+    """
+    if accuracy is None or accuracy >= 0.5:
+        return None
+    n = len(data.y_test)
+    stray = math.sqrt(0.25 / n)
+    majority = max(float(np.mean(data.y_test)), 1 - float(np.mean(data.y_test)))
+    name = DATASETS.get(dataset, dataset)
+    if dataset in LINEARLY_SEPARABLE:
+        return (
+            f"Test accuracy {accuracy:.1%} is below 50%, though a straight line can split the "
+            f"{name} data: this run did not find that line. Train for more epochs or change the "
+            f"learning rate. Always answering the larger class would score {majority:.1%}."
+        )
+    opening = (
+        f"Test accuracy {accuracy:.1%} is below 50%. No straight line separates the classes "
+        f"of the {name} data, so the straight boundary this network is limited to does "
+        f"no better than a guess, and a guess on {n} test points typically lands within "
+        f"±{2 * stray:.1%} of 50% (two standard errors of a coin's score)"
+    )
+    if accuracy >= 0.5 - 2 * stray:
+        return (
+            opening + ": this result is within that, so it is chance, not a model that learned "
+            f"the opposite. Always answering the larger class would score {majority:.1%}."
+        )
+    return (
+        opening + ". This result is further below: the line leans towards the side where one "
+        "class was more common among the training points than it is among the test points, "
+        f"so it is wrong more often than a coin. Always answering the larger class would score "
+        f"{majority:.1%}."
     )
 
 

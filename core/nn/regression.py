@@ -2,7 +2,8 @@
 
 The split is by time: the last part of the series is the test set, the validation set is the end
 of the training period, and scaling is fitted on the training part only, so no future price
-leaks into training. A naive forecast, "tomorrow = today", is the baseline to beat.
+leaks into training. A naive forecast, "next week = this week" (the sample holds one price a
+week), is the baseline to beat.
 Keras is imported inside the functions: importing this module stays cheap.
 """
 
@@ -33,6 +34,12 @@ TARGETS = {
     "price": "the next price (scaled)",
     "change": "the change from the last price (scaled)",
 }
+# The naive forecast's name: plotly's sample holds one price per week, so "tomorrow" would be
+# wrong. Every chart, metric and message names the baseline with this.
+BASELINE_NAME = '"next week = this week"'
+# How far apart the sample's prices are, in days: the words above hold while this does.
+PRICE_STEP_DAYS = 7
+
 # Fewer training windows than this cannot teach a network anything worth comparing.
 MIN_TRAIN_SAMPLES = 10
 MIN_VALIDATION_SAMPLES = 2
@@ -150,7 +157,7 @@ def mse(y_true, y_pred) -> float:
 
 
 def naive_forecast(x: np.ndarray) -> np.ndarray:
-    """The baseline "tomorrow = today": each window's last price."""
+    """The baseline "next week = this week": each window's last price."""
     return np.asarray(x, dtype=float)[:, -1].copy()
 
 
@@ -232,7 +239,7 @@ def verdict(network_mse: float, baseline_mse: float) -> str:
             f"({baseline_mse:.4g}), {ratio:.2f}x lower."
         )
     return (
-        f'The baseline wins: "tomorrow = today" has the lower test MSE ({baseline_mse:.4g}, '
+        f"The baseline wins: {BASELINE_NAME} has the lower test MSE ({baseline_mse:.4g}, "
         f"against {network_mse:.4g} for the network, {ratio:.2f}x higher). The network did "
         "not beat simply repeating the last price."
     )
@@ -319,7 +326,7 @@ window = {settings.window}
 x = np.lib.stride_tricks.sliding_window_view(prices[:-1], window)
 y = prices[window:]
 
-# Split by time: the last {settings.test_fraction:.0%} of the days are the test set
+# Split by time: the last {settings.test_fraction:.0%} of the weeks are the test set
 n_test = max(1, round(len(prices) * {settings.test_fraction}))
 n_before = len(y) - n_test
 n_val = max({MIN_VALIDATION_SAMPLES}, round(n_before * {settings.validation_fraction}))
@@ -339,7 +346,7 @@ model.fit((x_train - mean) / std, y_train_s, epochs={settings.epochs},
           callbacks=[keras.callbacks.TerminateOnNaN()], verbose=0)
 
 {back}
-baseline = x_test[:, -1]  # tomorrow = today
+baseline = x_test[:, -1]  # next week = this week
 network_mse = np.mean((y_test - pred) ** 2)
 baseline_mse = np.mean((y_test - baseline) ** 2)
 print(f"test MSE: network {{network_mse:.4g}}, baseline {{baseline_mse:.4g}}")

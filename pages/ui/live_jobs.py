@@ -247,8 +247,10 @@ def show_comparison_status(record: RunRecord, labels: dict[str, str]) -> None:
         )
 
 
-def show_run_status(record: RunRecord) -> None:
-    """How the run ended, in words: complete, stopped (partial curves) or failed (with advice)."""
+def show_run_status(record: RunRecord, answer: str | None = None) -> None:
+    """How the run ended, in words: complete, stopped (partial curves) or failed (with advice).
+    ``answer``, the run's result in one sentence with its numbers (a verdict), leads the banner
+    of a complete run, before how it ran."""
     settle_run(record)
     done = f"{record.epochs_done} of {record.total_epochs} epochs in {record.duration:.1f} s"
     if record.status == "failed":
@@ -259,8 +261,9 @@ def show_run_status(record: RunRecord) -> None:
             icon=":material/stop_circle:",
         )
     elif record.status == "complete":
+        lead = f"**{answer}**\n\n" if answer else ""
         st.success(
-            f"**Complete**: {done} on {record.device}. {record.message}".strip(),
+            f"{lead}**Complete**: {done} on {record.device}. {record.message}".strip(),
             icon=":material/check_circle:",
         )
 
