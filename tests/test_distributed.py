@@ -147,8 +147,8 @@ def last_json(stdout: str) -> dict:
 
 
 def test_the_spread_of_a_run_exports_flat_once_its_weights_are_digested():
-    from core.cli.classify import data_parallel_summary
     from core.classifier.distributed import DataParallelResult
+    from core.cli.classify import data_parallel_summary
     from core.nn.training import RunRecord
 
     result = DataParallelResult((10, 4), processes=2, process_id=1, devices=2, local_rows=5,
