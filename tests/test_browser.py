@@ -272,6 +272,9 @@ def test_classifier_trains_compares_and_hands_its_model_on(app_url, page):
 
     done = page.locator('[data-testid="stAlertContentSuccess"]').filter(has_text="Complete")
     assert "3 of 3 epochs" in done.first.inner_text()
+    # The answer first: the banner leads with the network-versus-baselines verdict and its MCC.
+    banner = done.first.inner_text()
+    assert re.search(r"On MCC, .*(wins|tie)", banner) and re.search(r"\d\.\d{3}", banner), banner
     labels = page.locator('[data-testid="stMetricLabel"]').all_inner_texts()
     assert {"Accuracy", "Precision", "Recall", "F1", "MCC", "ROC-AUC", "PR-AUC"} <= {
         label.strip() for label in labels
@@ -293,7 +296,24 @@ def test_classifier_trains_compares_and_hands_its_model_on(app_url, page):
     # The trained network is this session's classifier on the next page.
     open_from_sidebar(page, "Try your own text")
     page.get_by_role("heading", name=re.compile(r"^Predicted: ")).wait_for(timeout=60_000)
+    wait_idle(page)
     assert_no_exception(page)
+    # Contributions are in log-odds, and the shaded words and the bars say the same thing: each
+    # bar's value is its word's number in the highlighted text, same sign, same order.
+    assert page.get_by_text("log-odds").count() > 0
+    shaded = {}
+    for title in page.locator("span[title]").evaluate_all("els => els.map(e => e.title)"):
+        term, _, value = title.rpartition(": ")
+        shaded.setdefault(term, float(value))
+    bars = page.locator(".js-plotly-plot").last.evaluate(
+        "gd => ({x: gd.data[0].x, terms: gd.data[0].customdata})"
+    )
+    assert bars["terms"], "no contribution bars drawn"
+    for term, value in zip(bars["terms"], bars["x"], strict=True):
+        assert term in shaded and shaded[term] == pytest.approx(value, abs=1e-4), term
+    by_size = sorted(shaded.values(), key=abs, reverse=True)
+    assert abs(bars["x"][0]) == pytest.approx(abs(by_size[0]), abs=1e-4)
+    page.screenshot(path=str(SHOTS / "classifier_try_contributions.png"))
 
 
 def wait_for_error(page, message: str) -> None:
