@@ -78,8 +78,10 @@ def change_training_pages(page, csv: Path) -> None:
     train_and_wait(page)
 
     open_from_sidebar(page, "Gradient descent")  # no form: each change reruns the page
+    # Outside a form every key press reruns the page; the runs must not push older values back.
     set_slider(page, "Steps N (loop and optimizers)", 45)
     wait_idle(page)
+    assert slider_text(page, "Steps N (loop and optimizers)") == "45"
     set_number(page, "Start w", 2)
     wait_idle(page)
 
