@@ -39,3 +39,12 @@ def test_bar_stock_and_digits_figures():
     digits = digits_figure(np.zeros((12, 8, 8)), list(range(12)), columns=6)
     assert len(digits.data) == 12
     assert digits.layout.annotations[11].text == "Y = 11"
+
+
+def test_a_one_epoch_curve_is_drawn_against_zero_not_zoomed_on_its_point():
+    from core.figures.training import curves_figure
+
+    one = curves_figure({"loss": [5_128_123.5]}, keys=("loss",), total_epochs=1)
+    assert one.layout.yaxis.rangemode == "tozero"
+    several = curves_figure({"loss": [3.0, 2.0], "val_loss": [3.5]}, total_epochs=2)
+    assert several.layout.yaxis.rangemode is None  # a real curve keeps Plotly's own range

@@ -50,6 +50,48 @@ def test_kept_values_come_back_with_their_page_buttons_untouched():
     assert not at.exception
 
 
+THREE_PAGES = """
+import streamlit as st
+from pages.ui.kept_state import keep_widget_values
+keep_widget_values()
+page = st.radio("page", ["a", "b", "c"], key="nav")
+if page == "a":
+    st.slider("x", 0, 10, 3, key="x")
+    st.button("reset", key="reset", on_click=lambda: st.session_state.pop("x"))
+"""
+
+
+def test_a_setting_on_screen_is_never_pushed_back_to_the_browser():
+    # A value pushed to the browser overrides what the person is doing there meanwhile.
+    at = AppTest.from_string(THREE_PAGES).run()
+    at.slider(key="x").set_value(7).run()
+    assert at.slider(key="x").value == 7 and not at.slider(key="x").proto.set_value
+    at.run()
+    assert not at.slider(key="x").proto.set_value
+
+
+def test_a_setting_comes_back_to_the_browser_after_two_other_pages():
+    at = AppTest.from_string(THREE_PAGES).run()
+    at.slider(key="x").set_value(7).run()
+    for page in ("b", "c", "a"):
+        at.radio(key="nav").set_value(page).run()
+    slider = at.slider(key="x")
+    assert slider.value == 7
+    assert slider.proto.set_value and list(slider.proto.value) == [7]  # the browser shows 7
+    assert not at.exception
+
+
+def test_a_setting_the_page_deletes_starts_again_from_its_default():
+    at = AppTest.from_string(THREE_PAGES).run()
+    at.slider(key="x").set_value(7).run()
+    at.button(key="reset").click().run()
+    assert at.slider(key="x").value == 3
+    at.radio(key="nav").set_value("b").run()
+    at.radio(key="nav").set_value("a").run()
+    assert at.slider(key="x").value == 3
+    assert not at.exception
+
+
 def test_only_settings_are_written_back():
     assert is_setting_value(3) and is_setting_value("a") and is_setting_value((1, 2.5))
     assert not is_setting_value({"selection": {"points": []}})

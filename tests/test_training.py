@@ -102,6 +102,17 @@ def test_run_record_keeps_a_stopped_verdict():
     assert record.status == "stopped" and record.message == "user"
 
 
+def test_progress_text_counts_the_epochs_done_in_words():
+    record = training.RunRecord(kind="t", total_epochs=3)
+    record.add_epoch({"loss": 1.0})
+    record.add_epoch({"loss": 0.5})
+    assert record.progress_text() == "2 of 3 epochs"
+    single = training.RunRecord(kind="t", total_epochs=1)
+    assert single.progress_text() == "0 of 1 epoch"
+    single.add_epoch({"loss": 0.4})
+    assert single.progress_text() == "1 of 1 epoch"
+
+
 def test_lowest_gives_the_lowest_value_and_its_first_epoch():
     record = training.RunRecord(kind="t")
     for loss, val_loss in ((1.0, 0.9), (0.5, 0.3), (0.4, 0.6), (0.2, 0.3)):

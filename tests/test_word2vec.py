@@ -163,6 +163,14 @@ def test_vector_set_keeps_counts_and_a_name(lee):
     assert vector_set.count("the") == the
     assert vector_set.top_words(1) == ["the"]
     assert len(vector_set) == result.vocab_size
+    assert vector_set.source.endswith(f"{result.corpus_words:,} words, 3 epochs)")
+
+
+def test_a_one_epoch_vector_set_says_epoch_in_the_singular():
+    short = [["a", "cat", "sat"], ["a", "dog", "sat"]] * 5
+    settings = Word2VecSettings(vector_size=10, epochs=1, min_count=1, workers=1, seed=1)
+    vector_set, _ = train_vector_set(short, "tiny", settings)
+    assert vector_set.source == "trained on tiny (30 words, 1 epoch)"
 
 
 def test_code_sample_compiles_with_the_changed_settings():

@@ -331,7 +331,7 @@ def train_vector_set(
         name=vector_set_name(settings, corpus_name),
         vectors=result.vectors,
         source=f"trained on {corpus_name} ({result.corpus_words:,} words, "
-        f"{len(result.epoch_seconds)} epochs)",
+        f"{len(result.epoch_seconds)} epoch{'s' * (len(result.epoch_seconds) != 1)})",
         settings=asdict(settings),
         has_counts=True,
         corpus=corpus_name,

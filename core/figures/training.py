@@ -67,6 +67,9 @@ def curves_figure(
         )
     if total_epochs:
         fig.update_xaxes(range=[0.5, total_epochs + 0.5])
+    if all(len(history[key]) == 1 for key in keys if history.get(key)):
+        # One point per curve: Plotly would zoom on it and tick nonsense like 5.1281245M.
+        fig.update_yaxes(rangemode="tozero")
     # Whole epochs only: with a few epochs Plotly would otherwise tick 0.5, 1.5, ...
     fig.update_xaxes(title="epoch", tickformat="d", dtick=1 if (total_epochs or 0) <= 12 else None)
     fig.update_yaxes(title=y_title)

@@ -106,6 +106,10 @@ class RunRecord:
     def epochs_done(self) -> int:
         return len(self.history.get("loss", []))
 
+    def progress_text(self) -> str:
+        """Epochs done out of those planned, in words: "2 of 3 epochs", "1 of 1 epoch"."""
+        return f"{self.epochs_done} of {self.total_epochs} epoch{'s' * (self.total_epochs != 1)}"
+
     def result_as(self, kind: type[R]) -> R:
         """The run's result, which must be a ``kind``; raises ``TypeError`` otherwise (also
         when there is none yet). For a result that may be missing, test ``isinstance``."""

@@ -3,8 +3,9 @@
 Streamlit forgets the value of a widget whose page was not drawn in the last run, so a person who
 trains on page A, looks at page B and comes back would find A's settings reset to their defaults
 (and its data choice back on the default data) under results that came from other settings.
-:func:`keep_widget_values`, called by ``app.py`` before the page runs, copies each widget's value
-into the session's own state, which Streamlit keeps until the session ends.
+:func:`keep_widget_values`, called by ``app.py`` before the page runs, keeps each widget's value
+in the session's own state, which Streamlit keeps until the session ends, and puts it back when
+Streamlit has dropped it; a widget on the person's screen is never written to.
 
 Buttons, uploads and chart selections cannot be written back (Streamlit refuses), so they are
 left alone; an upload is kept by :mod:`pages.ui.uploads` instead.
@@ -75,24 +76,64 @@ def drawn_in_last_run(name: str) -> bool:
     return last == runs - 1
 
 
+KEPT_KEY = "_kept_settings"  # widget key -> the setting it last held, kept by keep_widget_values
+
+
+def widget_key_states() -> tuple[set[str], set[str]]:
+    """(the user keys Streamlit still maps to a widget, those of widgets on the person's screen).
+
+    The browser sends the state of every widget it shows with each run it asks for; a widget
+    whose page is not shown is only in the first set, and a key the page deleted (to reset its
+    widget) is in neither. Empty sets for a Streamlit whose internals differ.
+    """
+    try:
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        ctx = get_script_run_ctx()
+        if ctx is None:
+            return set(), set()
+        state = ctx.session_state._state
+        mapping = state._key_id_mapper.id_key_mapping
+        held = set(state._new_widget_state.states)
+    except AttributeError:
+        return set(), set()
+    return set(mapping.values()), {key for wid, key in mapping.items() if wid in held}
+
+
 def keep_widget_values() -> int:
-    """Copy every writable widget's value into the session's own state, so that it is restored
-    when its page is drawn again, and count the run. Returns how many values were kept."""
+    """Remember every writable widget's setting for the session, put back the setting of each
+    widget Streamlit dropped because its page was not drawn, and count the run. Returns how many
+    settings were put back.
+
+    A widget on the person's screen is left alone: a value written to it is pushed to the
+    browser, and would undo what the person is changing there while a run is under way (a
+    slider stepped with the keyboard snaps back). A widget whose key the page deleted resets.
+    """
     st.session_state[RUNS_KEY] = st.session_state.get(RUNS_KEY, 0) + 1
-    kept = 0
-    for key in writable_widget_keys():
+    kept: dict = st.session_state.setdefault(KEPT_KEY, {})
+    keyed, drawn = widget_key_states()
+    for key in set(writable_widget_keys()) & drawn:
         try:
             value = st.session_state[key]
         except KeyError:
             continue
-        if not is_setting_value(value):
+        if is_setting_value(value):
+            kept[key] = value
+        else:
+            kept.pop(key, None)
+    restored = 0
+    for key, value in list(kept.items()):
+        if key in drawn:
+            continue
+        if key not in keyed:
+            del kept[key]  # deleted on purpose: its widget starts again from its default
             continue
         try:
             st.session_state[key] = value
         except st.errors.StreamlitAPIException:
             continue  # a widget Streamlit will not let us set: it resets as before
-        kept += 1
-    return kept
+        restored += 1
+    return restored
 
 
 def follow_default(key: str, default: str) -> None:

@@ -237,9 +237,7 @@ def show_comparison_status(record: RunRecord, labels: dict[str, str]) -> None:
         if part.status == "failed":
             st.error(f"**{name}** failed: {part.message}", icon=":material/error:")
     if record.status == "stopped" or any(p.status == "stopped" for p in parts.values()):
-        done = ", ".join(
-            f"{name}: {p.epochs_done} of {p.total_epochs} epochs" for name, p in parts.items()
-        )
+        done = ", ".join(f"{name}: {p.progress_text()}" for name, p in parts.items())
         st.warning(
             f"**Stopped** before the comparison was complete ({done}). Runs with fewer epochs "
             "are partial; press the button again for the whole comparison.",
@@ -252,7 +250,7 @@ def show_run_status(record: RunRecord, answer: str | None = None) -> None:
     ``answer``, the run's result in one sentence with its numbers (a verdict), leads the banner
     of a complete run, before how it ran."""
     settle_run(record)
-    done = f"{record.epochs_done} of {record.total_epochs} epochs in {record.duration:.1f} s"
+    done = f"{record.progress_text()} in {record.duration:.1f} s"
     if record.status == "failed":
         st.error(f"**Training failed** after {done}. {record.message}", icon=":material/error:")
     elif record.status == "stopped":
