@@ -38,6 +38,7 @@ import asyncio
 import json
 import os
 import re
+import signal
 import statistics
 import subprocess
 import sys
@@ -71,6 +72,11 @@ IDLE_CORES = 0.25
 FEEDBACK = re.compile(r"waiting|queued|ahead of yours|starting|epoch \d", re.IGNORECASE)
 UNDER_WAY = re.compile(r"epoch [1-9]", re.IGNORECASE)
 VERDICT = re.compile(r"On MCC, .*(wins|tie)")
+# Each kind of session: its page's URL path and title.
+PAGES = {
+    "playground": ("playground", "Playground"),
+    "classifier": ("classifier_train", "Train a text classifier"),
+}
 
 
 @dataclass
@@ -189,6 +195,30 @@ def outcome(person: Trainee, view: PageView, after_runs: int) -> tuple[str, str]
 # ---------------------------------------------------------------- one session
 
 
+async def load(session: Session, title: str, timeout: float) -> bool:
+    """Run the session's page once; True when it finished showing ``title`` and a Train button."""
+    first = await session.rerun()
+
+    def loaded(view: PageView, _) -> bool:
+        headings = [e.text for e in view.shown("heading")]
+        return view.finished_since(first) and title in headings and bool(view.button("Train"))
+
+    return await session.wait_for(loaded, timeout)
+
+
+async def open_once(port: int, timeout: float) -> None:
+    """The instructor opens each page the class will use before sharing the link: the server's
+    first run of the app (which settles its navigation) is not a race between thirty."""
+    for page, title in PAGES.values():
+        session = Session(port, page)
+        try:
+            await session.open()
+            if not await load(session, title, timeout):
+                raise RuntimeError(f"the page {page!r} did not load: {session.view.texts()[:3]}")
+        finally:
+            await session.close()
+
+
 @dataclass
 class Start:
     """When the class starts pressing: set once every page has loaded (or the wait ran out)."""
@@ -202,17 +232,12 @@ async def take_part(
 ) -> None:
     """Open the person's page, press Train at their moment, and follow it to its result (or,
     for a tab that closes, until the training is under way)."""
-    session = Session(port, person.kind if person.kind == "playground" else "classifier_train")
-    session.view.query_string = person.query
+    page, title = PAGES[person.kind]
+    session = Session(port, page, person.query)
     try:
         await session.open()
-        first = await session.rerun()
-        ready = await session.wait_for(
-            lambda v, _: v.finished_since(first) and v.button("Train") is not None,
-            settings.load_timeout_s,
-        )
-        if not ready:
-            person.problem = "the page did not load"
+        if not await load(session, title, settings.load_timeout_s):
+            person.problem = f"the page did not load: {session.view.texts()[:3]}"
             return
         loaded.set()
         await start.event.wait()
@@ -235,10 +260,16 @@ async def take_part(
             return ended is not None
 
         if not await session.wait_for(watch, settings.train_timeout_s):
-            person.problem = person.problem or f"no result within {settings.train_timeout_s:.0f} s"
+            shows = "; ".join(session.view.texts(before)[-3:])[:150]
+            runs = list(session.view.finished.values())
+            person.problem = person.problem or (
+                f"no result within {settings.train_timeout_s:.0f} s (runs ended {runs}; "
+                f"the page shows: {shows})"
+            )
     except Exception as error:  # one person's failure is reported, the class goes on
         person.problem = f"{type(error).__name__}: {error}"[:300]
     finally:
+        loaded.set()  # a page that failed to load does not hold the others back
         await session.close()
 
 
@@ -247,6 +278,7 @@ async def run_class(
 ) -> float:
     """All sessions: every page loaded, then ``before_pressing()`` (run in a thread), then the
     presses over the window, each followed to its end. Returns when the pressing began."""
+    await open_once(port, settings.load_timeout_s)
     loaded = [asyncio.Event() for _ in people]
     start = Start(asyncio.Event())
     tasks = [
@@ -590,6 +622,8 @@ def report(settings: LoadSettings, figures: dict, goals: dict[str, bool]) -> Non
 
 def main(argv: list[str] | None = None) -> int:
     settings, args = parse_args(argv)
+    # Stopped from outside (timeout, kill): still end the servers this run started.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if args.serial:
         print(json.dumps(run_serial(plan(settings), settings)))
         return 0

@@ -121,6 +121,9 @@ class PageView:
             self.runs.append(self.run_id)
             if message.new_session.page_script_hash:
                 self.page_script_hash = message.new_session.page_script_hash
+        elif kind == "navigation" and message.navigation.page_script_hash:
+            # With st.navigation, new_session names the app's main script; this names the page.
+            self.page_script_hash = message.navigation.page_script_hash
         elif kind == "page_info_changed":
             self.query_string = message.page_info_changed.query_string
         elif kind == "auto_rerun":

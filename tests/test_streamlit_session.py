@@ -118,6 +118,13 @@ def test_a_finished_run_drops_what_it_did_not_draw_and_an_early_end_does_not():
     assert [e.text for e in view.shown(after_runs=2)] == ["Playground"]
 
 
+def test_the_page_hash_is_the_navigation_page_not_the_main_script():
+    navigation = ForwardMsg()
+    navigation.navigation.page_script_hash = "page-hash"
+    view = page(started("r1", "main-script-hash"), navigation)
+    assert view.page_script_hash == "page-hash"
+
+
 def test_page_info_and_auto_reruns_are_followed():
     info = ForwardMsg()
     info.page_info_changed.query_string = "epochs=7"
