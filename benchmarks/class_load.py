@@ -23,7 +23,8 @@ RSS < 2.5 GB, newcomer within 1.3x the bare app, the class no slower than 1.2x s
 one is missed. The last line printed is one JSON object (``--json``: only that line).
 
 ``--close-tabs K``: K of the sessions train long (``--orphan-epochs``) and close their websocket
-once their training is under way, as a closed tab does. When the others have their results, the
+once their training is under way (or, still waiting, after ``--close-after-s``), as a closed
+tab does. When the others have their results, the
 server must go idle (its CPU under a quarter of a core over 2 s) within ``--settle-s``: trainings
 left running for closed tabs would keep it busy. Lines of the server's log matching
 ``--orphan-log`` are counted too. Only 127.0.0.1 is used.
@@ -56,6 +57,8 @@ from benchmarks.server_watch import (  # noqa: E402
     BARE_APP,
     RssSampler,
     cpu_seconds,
+    process_tree,
+    rss_mb,
     thread_count,
     time_home,
 )
@@ -93,6 +96,7 @@ class LoadSettings:
     visits: int = 4
     close_tabs: int = 0
     orphan_epochs: int = 300
+    close_after_s: float = 60.0
     settle_s: float = 60.0
     orphan_log: str = r"orphan"
     client_niceness: int = 10
@@ -259,7 +263,11 @@ async def take_part(
                 person.result_s = time.monotonic() - person.pressed
             return ended is not None
 
-        if not await session.wait_for(watch, settings.train_timeout_s):
+        if person.closes:
+            # Closed once its training is under way, or while still waiting after a while.
+            under_way = await session.wait_for(watch, settings.close_after_s)
+            person.result = "closed mid-training" if under_way else "closed while waiting"
+        elif not await session.wait_for(watch, settings.train_timeout_s):
             shows = "; ".join(session.view.texts(before)[-3:])[:150]
             runs = list(session.view.finished.values())
             person.problem = person.problem or (
@@ -506,7 +514,8 @@ def run(settings: LoadSettings) -> dict:
         def before_pressing() -> None:
             figures["idle_rss_mb"] = sampler.peak
             figures["threads_before"] = thread_count(server.pid)
-            newcomer.ready.wait(120)
+            if settings.visits:
+                newcomer.ready.wait(120)
             newcomer.started_at = time.monotonic()
             newcomer.go.set()
 
@@ -516,7 +525,9 @@ def run(settings: LoadSettings) -> dict:
         if settings.close_tabs:
             figures["idle_after_s"] = wait_idle(server.pid, settings.settle_s)
             figures["threads_after"] = thread_count(server.pid)
-        newcomer.join(timeout=120)
+            figures["rss_after_mb"] = sum(rss_mb(pid) for pid in process_tree(server.pid))
+        if settings.visits:
+            newcomer.join(timeout=120)
     finally:
         sampler.stop()
         stop(bare)
@@ -566,12 +577,14 @@ def summary(settings: LoadSettings, figures: dict) -> tuple[dict, dict[str, bool
         )
     if settings.close_tabs:
         line.update(
-            closed=sum(p.closes for p in people),
+            closed=sum(p.closes and p.result.startswith("closed") for p in people),
+            closed_mid_training=sum(p.result == "closed mid-training" for p in people),
             slots_freed=figures["idle_after_s"] is not None,
             idle_after_s=figures["idle_after_s"] and round(figures["idle_after_s"], 1),
             orphan_log_lines=figures["orphan_log_lines"],
             threads_before=figures.get("threads_before"),
             threads_after=figures.get("threads_after"),
+            rss_after_mb=round(figures.get("rss_after_mb", 0)),
         )
         goals[f"server idle within {settings.settle_s:.0f} s of the last result"] = line[
             "slots_freed"
@@ -611,7 +624,8 @@ def report(settings: LoadSettings, figures: dict, goals: dict[str, bool]) -> Non
         idle = figures["idle_after_s"]
         print(f"closed tabs: server idle {'NOT' if idle is None else f'after {idle:.1f} s'} "
               f"once the others had their results; threads {figures.get('threads_before')} "
-              f"before the presses, {figures.get('threads_after')} then; "
+              f"before the presses, {figures.get('threads_after')} then; RSS then "
+              f"{figures.get('rss_after_mb', 0):,.0f} MB; "
               f"{figures['orphan_log_lines']} log lines match {settings.orphan_log!r}")  # fmt: skip
     print("machine load average (1, 5, 15 min) before: "
           + ", ".join(f"{v:.1f}" for v in figures["load_before"])
