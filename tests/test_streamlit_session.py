@@ -4,6 +4,7 @@ server: BackMsgs built, ForwardMsgs applied to a page, a session run against a f
 from __future__ import annotations
 
 import asyncio
+import time
 
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -237,3 +238,26 @@ def test_judging_a_classifier_result():
         element((0, 5), "metric", label="MCC", body="0.900"),
     )
     assert "no verdict" in outcome(person, no_verdict, 1)[1]
+
+
+def test_server_watch_reads_cpu_time_threads_and_memory_from_proc():
+    import os
+    import threading
+
+    from benchmarks.server_watch import cpu_seconds, rss_mb, thread_count
+
+    me = os.getpid()
+    before = cpu_seconds(me)
+    deadline = time.process_time() + 0.3
+    while time.process_time() < deadline:  # burn a little CPU
+        pass
+    assert cpu_seconds(me) - before >= 0.2
+    threads = thread_count(me)
+    idle = threading.Event()
+    extra = threading.Thread(target=idle.wait, daemon=True)
+    extra.start()
+    assert thread_count(me) == threads + 1
+    idle.set()
+    extra.join()
+    assert rss_mb(me) > 10
+    assert cpu_seconds(2**22 + 12345) == 0.0 and thread_count(2**22 + 12345) == 0
