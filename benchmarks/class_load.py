@@ -25,7 +25,8 @@ one is missed. The last line printed is one JSON object (``--json``: only that l
 ``--close-tabs K``: K of the sessions train long (``--orphan-epochs``) and close their websocket
 once their training is under way (or, still waiting, after ``--close-after-s``), as a closed
 tab does. When the others have their results, the
-server must go idle (its CPU under a quarter of a core over 2 s) within ``--settle-s``: trainings
+server must go idle (its CPU over 2 s under a quarter of what it used while the class trained,
+and under a quarter of a core) within ``--settle-s``: trainings
 left running for closed tabs would keep it busy. Lines of the server's log matching
 ``--orphan-log`` are counted too. Only 127.0.0.1 is used.
 
@@ -437,14 +438,17 @@ class LogWatch(threading.Thread):
         return sum(1 for line in self.lines if re.search(pattern, line, re.IGNORECASE))
 
 
-def wait_idle(pid: int, within_s: float, window_s: float = 2.0) -> float | None:
-    """Seconds until the server's CPU use over ``window_s`` falls under :data:`IDLE_CORES`
-    cores, or None if it does not within ``within_s``."""
+def wait_idle(pid: int, within_s: float, busy_cores: float, window_s: float = 2.0) -> float | None:
+    """Seconds until the server's CPU use over ``window_s`` falls under a quarter of what it
+    used while the class trained (``busy_cores``; on a machine shared with others a training
+    may get little CPU, so no fixed threshold would do) and under :data:`IDLE_CORES`; None if
+    it does not within ``within_s``."""
+    threshold = min(IDLE_CORES, busy_cores / 4)
     start = time.monotonic()
     while time.monotonic() - start < within_s:
         used = cpu_seconds(pid)
         time.sleep(window_s)
-        if (cpu_seconds(pid) - used) / window_s < IDLE_CORES:
+        if (cpu_seconds(pid) - used) / window_s < threshold:
             return time.monotonic() - start
     return None
 
@@ -514,6 +518,7 @@ def run(settings: LoadSettings) -> dict:
         def before_pressing() -> None:
             figures["idle_rss_mb"] = sampler.peak
             figures["threads_before"] = thread_count(server.pid)
+            figures["cpu_before"] = cpu_seconds(server.pid)
             if settings.visits:
                 newcomer.ready.wait(120)
             newcomer.started_at = time.monotonic()
@@ -523,7 +528,9 @@ def run(settings: LoadSettings) -> dict:
         ends = [p.pressed + p.result_s for p in people if p.result_s and p.pressed]
         figures["total_s"] = (max(ends) - started) if ends else None
         if settings.close_tabs:
-            figures["idle_after_s"] = wait_idle(server.pid, settings.settle_s)
+            busy = (cpu_seconds(server.pid) - figures["cpu_before"]) / (time.monotonic() - started)
+            figures["busy_cores"] = busy
+            figures["idle_after_s"] = wait_idle(server.pid, settings.settle_s, busy)
             figures["threads_after"] = thread_count(server.pid)
             figures["rss_after_mb"] = sum(rss_mb(pid) for pid in process_tree(server.pid))
         if settings.visits:
@@ -581,6 +588,7 @@ def summary(settings: LoadSettings, figures: dict) -> tuple[dict, dict[str, bool
             closed_mid_training=sum(p.result == "closed mid-training" for p in people),
             slots_freed=figures["idle_after_s"] is not None,
             idle_after_s=figures["idle_after_s"] and round(figures["idle_after_s"], 1),
+            busy_cores=round(figures["busy_cores"], 2),
             orphan_log_lines=figures["orphan_log_lines"],
             threads_before=figures.get("threads_before"),
             threads_after=figures.get("threads_after"),
@@ -623,6 +631,7 @@ def report(settings: LoadSettings, figures: dict, goals: dict[str, bool]) -> Non
     if settings.close_tabs:
         idle = figures["idle_after_s"]
         print(f"closed tabs: server idle {'NOT' if idle is None else f'after {idle:.1f} s'} "
+              f"(it used {figures['busy_cores']:.2f} cores while the class trained) "
               f"once the others had their results; threads {figures.get('threads_before')} "
               f"before the presses, {figures.get('threads_after')} then; RSS then "
               f"{figures.get('rss_after_mb', 0):,.0f} MB; "

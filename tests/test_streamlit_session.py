@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import time
 
+import pytest
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
@@ -261,3 +262,28 @@ def test_server_watch_reads_cpu_time_threads_and_memory_from_proc():
     extra.join()
     assert rss_mb(me) > 10
     assert cpu_seconds(2**22 + 12345) == 0.0 and thread_count(2**22 + 12345) == 0
+
+
+def test_the_idle_check_tells_a_busy_process_from_a_quiet_one():
+    import subprocess
+    import sys
+
+    from benchmarks.class_load import wait_idle
+    from benchmarks.server_watch import cpu_seconds
+
+    busy = subprocess.Popen([sys.executable, "-c", "import time\nt = time.time()\nwhile time.time() - t < 4: pass"])  # fmt: skip
+    quiet = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(4)"])
+    try:
+        # What the busy one gets of this machine's CPU now, whatever else runs on it.
+        used = cpu_seconds(busy.pid)
+        time.sleep(0.5)
+        busy_cores = (cpu_seconds(busy.pid) - used) / 0.5
+        assert wait_idle(busy.pid, within_s=1.0, busy_cores=busy_cores, window_s=0.5) is None
+        assert wait_idle(quiet.pid, within_s=1.0, busy_cores=busy_cores, window_s=0.5) == (
+            pytest.approx(0.5, abs=0.3)
+        )
+    finally:
+        busy.kill()
+        quiet.kill()
+        busy.wait()
+        quiet.wait()
