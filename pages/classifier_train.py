@@ -38,6 +38,7 @@ from core.figures.classifier import (
     roc_figure,
 )
 from core.figures.training import curves_figure
+from core.nn.memory import text_training_estimate_mb
 from core.nn.training import RunRecord, StopFlag
 from pages.ui.display import show_code
 from pages.ui.links import PageLink
@@ -255,7 +256,12 @@ if submitted:
             result=ClassifierResult(settings, split, vectors),
         )
         new_record.total_epochs = settings.epochs
-        run_live_training(train, new_record, draw, key=RUN_KEY)
+        memory_mb = text_training_estimate_mb(
+            split.train_texts + split.test_texts,
+            settings.features.max_features,
+            settings.hidden[0].units if settings.hidden else 1,
+        )
+        run_live_training(train, new_record, draw, key=RUN_KEY, memory_mb=memory_mb)
 
 record: RunRecord | None = st.session_state.get(RUN_KEY)
 if record is None:

@@ -15,7 +15,9 @@ from core.embeddings.projection_table import (
 from core.errors import DataError
 from core.figures.projection import projection_figure
 from core.nn.jobs import LiveJob
+from core.nn.memory import memory_estimate_mb
 from pages.ui.display import show_code
+from pages.ui.job_pool import job_place_text, submit_job
 from pages.ui.live_jobs import session_jobs
 from pages.ui.patches import require_navigation
 from pages.ui.stores import choose_vector_set
@@ -210,21 +212,27 @@ def project_in_background(key, matrix, settings: proj.ProjectionSettings):
     """Run t-SNE or UMAP in a worker thread, showing its stage and the elapsed seconds.
 
     The job stays in this session's store even if this script run is interrupted (another
-    click, another page), so asking for the same map again picks it up or waits for it.
+    click, another page), so asking for the same map again picks it up or waits for it. It
+    waits its turn in the server's pool, estimated from the words and their pairs.
     """
     jobs = session_jobs(PROJECTIONS)
     job = jobs.get(key)
     if job is None:
         job = LiveJob(name="projection")
         jobs[key] = job
-        job.start(lambda job: compute(matrix, settings, job.report))
+        n_words = matrix.shape[0]
+        estimate = memory_estimate_mb(matrix.size + n_words * n_words, bytes_per_value=8)
+        # A projection has no batches: if its session goes, it stops at its next stage.
+        submit_job(job, lambda job: compute(matrix, settings, job.report_or_stop), estimate)
     with st.status(f"{settings.label} is drawing the map…", expanded=True) as status:
         bar = st.progress(0.0)
-        job.follow(
-            lambda job: bar.progress(
-                min(job.fraction, 1.0), text=f"{job.message} · {job.elapsed:.0f} s elapsed"
-            )
-        )
+
+        def show(job: LiveJob) -> None:
+            waiting = job_place_text(job, "job") if job.queued else None
+            text = waiting or f"{job.message} · {job.elapsed:.0f} s elapsed"
+            bar.progress(min(job.fraction, 1.0), text=text)
+
+        job.follow(show)
         job.wait()
         bar.empty()
         jobs.pop(key, None)

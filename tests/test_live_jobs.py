@@ -231,3 +231,82 @@ def test_a_followed_training_is_drawn_as_it_goes_and_ends_complete():
     assert outcome["drawn"] and outcome["drawn"][-1].startswith("small_run_live_")
     assert outcome["jobs"] == 0 and outcome["live"] == 0 and outcome["registered"]
     assert at.session_state["small_run"].run_id
+
+
+def _same_training_started_twice():
+    """A training left running by a run of the page that has not finished unwinding, then the
+    same page's training started again: the first is stopped before the second begins."""
+    import threading
+    import time
+
+    import streamlit as st
+
+    from core.nn.jobs import LiveJob
+    from core.nn.training import RunRecord
+    from pages.ui.job_pool import SERVER_POOL, session_owner
+    from pages.ui.live_jobs import run_live_training, start_training
+
+    lock, active, most, in_pool = threading.Lock(), [0], [0], []
+    owner = session_owner()  # this script's session; the worker threads have none
+
+    def train(record, stop_flag):
+        with lock:
+            active[0] += 1
+            most[0] = max(most[0], active[0])
+        try:
+            record.total_epochs = 200
+            for _ in range(record.total_epochs):
+                if stop_flag.is_set():
+                    record.finish("stopped", "Stopped by request.")
+                    return
+                in_pool.append(len(SERVER_POOL.owner_jobs(owner)))
+                time.sleep(0.01)
+                record.add_epoch({"loss": 1.0})
+                if record.kind == "second" and record.epochs_done == 5:
+                    return
+        finally:
+            with lock:
+                active[0] -= 1
+
+    first = RunRecord(kind="first")
+    start_training(train, first, LiveJob(name="train-same"))
+    while first.epochs_done < 2:
+        time.sleep(0.01)
+    second = run_live_training(
+        train, RunRecord(kind="second"), lambda r, k: None, key="same", poll_seconds=0.01
+    )
+    st.session_state["outcome"] = {
+        "first": first.status,
+        "second": (second.status, second.epochs_done),
+        "most": most[0],
+        "in_pool": max(in_pool),
+    }
+
+
+def test_a_page_never_trains_the_same_training_twice_at_once():
+    at = AppTest.from_function(_same_training_started_twice, default_timeout=60).run()
+    assert not at.exception, [e.value for e in at.exception]
+    outcome = at.session_state["outcome"]
+    assert outcome["first"] == "stopped" and outcome["second"] == ("complete", 5)
+    assert outcome["most"] == 1 and outcome["in_pool"] == 1
+
+
+def test_work_without_batches_ends_at_its_next_stage_once_stopped(caplog):
+    from core.nn.jobs import JobStopped
+
+    stages = []
+
+    def stages_of_work(job):
+        for stage in range(1000):
+            job.report_or_stop(f"stage {stage}", stage / 1000)
+            stages.append(stage)
+            time.sleep(0.005)
+        return "done"
+
+    with caplog.at_level(logging.ERROR, logger="core.nn.jobs"):
+        job = LiveJob(name="stages").start(stages_of_work)
+        while len(stages) < 3:
+            time.sleep(0.005)
+        assert job.stop(timeout=10)
+    assert isinstance(job.error, JobStopped) and job.take_result() is None
+    assert 3 <= len(stages) < 1000 and caplog.text == ""  # a stop is no failure to log

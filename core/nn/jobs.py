@@ -4,6 +4,9 @@
   fraction), when it started, and its result or error, which the work hands back by returning or
   raising. Trainings and projections both run this way; a page follows the job with
   :meth:`LiveJob.follow` and settles it with :meth:`LiveJob.stop`.
+- A job may wait its turn in :class:`core.nn.pool.JobPool` first: it is then ``queued`` (and
+  counts as running for the page), and :meth:`LiveJob.stop` takes it out of the queue.
+- :func:`training_work` wraps a training so that its record always ends.
 - :class:`LiveCount` counts jobs in progress over all sessions of a server (a count, no data).
 - :func:`yield_cpu_to_pages` lowers a worker thread's priority, so page loads stay quick.
 """
@@ -20,9 +23,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.errors import DataError
-from core.nn.training import StopFlag
+from core.nn.training import ComparisonResult, RunRecord, StopFlag
 
 log = logging.getLogger(__name__)
+
+
+class JobStopped(Exception):
+    """Raised inside a job's work, at a stage boundary, once its stop flag is set
+    (:meth:`LiveJob.report_or_stop`): work with no batches of its own ends there."""
 
 
 @dataclass(eq=False)
@@ -43,6 +51,9 @@ class LiveJob:
     result: Any = None
     error: Exception | None = None
     thread: threading.Thread | None = field(default=None, repr=False)
+    # Set by a pool while the job waits for its turn; leave_queue takes it out of that queue.
+    queued: bool = False
+    leave_queue: Callable[[], object] | None = field(default=None, repr=False)
 
     def start(self, work: Callable[[LiveJob], Any]) -> LiveJob:
         """Run ``work(self)`` in a daemon thread and return this job at once.
@@ -58,7 +69,7 @@ class LiveJob:
             try:
                 self.result = work(self)
             except Exception as error:  # handed to the page, which shows it
-                if not isinstance(error, DataError):
+                if not isinstance(error, DataError | JobStopped):
                     log.exception("%s failed", self.name)
                 self.error = error
 
@@ -69,8 +80,9 @@ class LiveJob:
 
     @property
     def running(self) -> bool:
-        """Whether the work is still going on (``False`` before :meth:`start` too)."""
-        return self.thread is not None and self.thread.is_alive()
+        """Whether the work is still going on or waiting in a pool's queue (``False`` before
+        :meth:`start` or a pool's submit)."""
+        return self.queued or (self.thread is not None and self.thread.is_alive())
 
     @property
     def elapsed(self) -> float:
@@ -81,6 +93,13 @@ class LiveJob:
         """The work's latest stage: called from the worker thread, read by the page."""
         self.message, self.fraction = message, fraction
 
+    def report_or_stop(self, message: str, fraction: float) -> None:
+        """:meth:`report`, then raise :class:`JobStopped` if the job was asked to stop: for
+        work that has no stop flag of its own (a projection's stages)."""
+        self.report(message, fraction)
+        if self.stop_flag.is_set():
+            raise JobStopped(f"{self.name} was stopped at {message!r}")
+
     def follow(self, show: Callable[[LiveJob], None], poll_seconds: float = 0.25) -> None:
         """Call ``show(self)`` every ``poll_seconds`` while the work goes on; return when it
         has ended. Exceptions of ``show`` (a page's script being stopped) pass through."""
@@ -90,15 +109,22 @@ class LiveJob:
 
     def wait(self, timeout: float | None = None) -> bool:
         """Wait up to ``timeout`` seconds (``None``: as long as it takes) for the work to end;
-        ``True`` once it has."""
+        ``True`` once it has. A queued job is waited for until it has left the queue and run."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.queued:
+            if deadline is not None and time.monotonic() >= deadline:
+                return False
+            time.sleep(0.02)
         if self.thread is not None:
-            self.thread.join(timeout)
+            self.thread.join(None if deadline is None else max(0.0, deadline - time.monotonic()))
         return not self.running
 
     def stop(self, timeout: float | None = 60) -> bool:
         """Ask the work to stop (it checks :attr:`stop_flag`) and wait up to ``timeout``
-        seconds for it; ``True`` once it has ended."""
+        seconds for it; ``True`` once it has ended. A queued job leaves its queue at once."""
         self.stop_flag.request()
+        if self.queued and self.leave_queue is not None:
+            self.leave_queue()
         return self.wait(timeout)
 
     def take_result(self) -> Any:
@@ -108,6 +134,46 @@ class LiveJob:
             raise RuntimeError(f"The job {self.name!r} has not finished yet.")
         result, self.result = self.result, None
         return result
+
+
+def training_work(
+    train: Callable[[RunRecord, StopFlag], None], record: RunRecord
+) -> Callable[[LiveJob], RunRecord]:
+    """The work of a job that runs ``train(record, job.stop_flag)``, for :meth:`LiveJob.start`
+    or a pool.
+
+    The record's clock starts when the work does (time spent waiting in a queue is not
+    training time), and the record always ends: ``failed`` with the message when ``train``
+    raises, ``complete`` when it returns with the record still running.
+    """
+
+    def work(job: LiveJob) -> RunRecord:
+        yield_cpu_to_pages()
+        record.started = time.time()
+        try:
+            train(record, job.stop_flag)
+        except Exception as error:  # the page shows the message; the thread must not die silently
+            log.exception("training failed")
+            record.finish("failed", f"Training failed: {error}")
+        finally:
+            if record.status == "running":
+                record.finish("complete")
+        return record
+
+    return work
+
+
+def stop_before_start(record: RunRecord) -> None:
+    """End a run that left the queue before it began: ``stopped`` with 0 epochs, and so are the
+    runs of a comparison (a :class:`~core.nn.training.ComparisonResult`) it groups."""
+    message = "Stopped while it waited for its turn, before its first epoch."
+    if isinstance(record.result, ComparisonResult):
+        for part in record.result.parts.values():
+            if part.status == "running":
+                part.finish("stopped", message)
+    if record.status == "running":
+        record.finish("stopped", message)
+        record.duration = 0.0
 
 
 class LiveCount:

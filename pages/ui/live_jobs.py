@@ -3,7 +3,9 @@ settled once.
 
 Each job is a :class:`core.nn.jobs.LiveJob` kept in this session's store (:func:`session_jobs`)
 under its kind and a key, so that the next run of a page finds the job its previous run started:
-Streamlit may begin that run before the previous one has finished unwinding.
+Streamlit may begin that run before the previous one has finished unwinding. Every training
+waits its turn in the server's pool (:mod:`pages.ui.job_pool`); while it waits, its progress
+bar says how many trainings are ahead of it.
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ from collections.abc import Callable, Hashable
 
 import streamlit as st
 
-from core.nn.jobs import LiveCount, LiveJob, yield_cpu_to_pages
+from core.nn.jobs import LiveCount, LiveJob, stop_before_start, training_work
+from core.nn.memory import JOB_BASE_MB
 from core.nn.training import ComparisonResult, RunRecord, StopFlag, progress_in_turn
+from pages.ui.job_pool import job_place_text, submit_job
 from pages.ui.stores import register_run
 
 log = logging.getLogger(__name__)
@@ -33,28 +37,29 @@ def session_jobs(kind: str) -> dict[Hashable, LiveJob]:
 
 
 def start_training(
-    train: Callable[[RunRecord, StopFlag], None], record: RunRecord, job: LiveJob
+    train: Callable[[RunRecord, StopFlag], None],
+    record: RunRecord,
+    job: LiveJob,
+    memory_mb: float = JOB_BASE_MB,
 ) -> LiveJob:
-    """Start ``train(record, job.stop_flag)`` as ``job``, kept in this session under the run's id.
+    """Queue ``train(record, job.stop_flag)`` as ``job`` in the server's pool (it starts at
+    once when a slot is free), kept in this session under the run's id.
 
-    The record always ends: ``failed`` with the message when ``train`` raises, ``complete``
-    when it returns with the record still running.
+    Another training of this session under the same job name (the same page's, from a run
+    that has not finished unwinding) is stopped first, so one page never trains twice at once.
+    ``memory_mb`` is the training's memory estimate
+    (:func:`core.nn.memory.memory_estimate_mb`). The record always ends: ``failed`` with the
+    message when ``train`` raises, ``complete`` when it returns with the record still running,
+    ``stopped`` with 0 epochs when it leaves the queue before its turn.
     """
-
-    def work(job: LiveJob) -> RunRecord:
-        yield_cpu_to_pages()
-        try:
-            train(record, job.stop_flag)
-        except Exception as error:  # the page shows the message; the thread must not die silently
-            log.exception("training failed")
-            record.finish("failed", f"Training failed: {error}")
-        finally:
-            if record.status == "running":
-                record.finish("complete")
-        return record
-
-    session_jobs(TRAININGS)[record.run_id] = job
-    return job.start(work)
+    jobs = session_jobs(TRAININGS)
+    for earlier in list(jobs.values()):
+        if earlier.name == job.name and earlier is not job and earlier.running:
+            log.info("stopping an earlier copy of %s", job.name)
+            earlier.stop(timeout=60)
+    jobs[record.run_id] = job
+    submit_job(job, training_work(train, record), memory_mb, lambda: stop_before_start(record))
+    return job
 
 
 def run_live_training(
@@ -67,6 +72,7 @@ def run_live_training(
     progress_of: Callable[[RunRecord], tuple[int, int]] | None = None,
     register: bool = True,
     progress_text: Callable[[RunRecord], str] | None = None,
+    memory_mb: float = JOB_BASE_MB,
 ) -> RunRecord:
     """Run ``train(record, stop_flag)`` in a worker thread while this script draws its progress.
 
@@ -80,6 +86,8 @@ def run_live_training(
     ``progress_of(record)`` gives (epochs done, epochs planned), by default the record's own;
     ``register=False`` keeps the record off the Runs page (see :func:`run_live_comparison`).
     ``progress_text(record)`` words the progress bar (by default ``Epoch 3 of 30``).
+    The training waits its turn in the server's pool (estimated at ``memory_mb``); meanwhile
+    the bar says ``Waiting: 2 trainings ahead of yours``, and Stop takes it out of the queue.
     """
     job = LiveJob(name=f"train-{key}")
     st.session_state[key] = record
@@ -96,15 +104,19 @@ def run_live_training(
     )
     progress = st.progress(0.0, text="Starting…")
     live = st.empty()
-    start_training(train, record, job)
+    start_training(train, record, job, memory_mb)
+    waiting = job_place_text(job)
+    if waiting:
+        progress.progress(0.0, text=waiting)
+    show = _training_progress(
+        record, draw, key, progress, live, progress_of, redraw_seconds, progress_text
+    )
     try:
+        while job.queued:  # its place in the queue; only a started training paces redraws
+            show(job)
+            time.sleep(poll_seconds)
         with LIVE_TRAININGS:
-            job.follow(
-                _training_progress(
-                    record, draw, key, progress, live, progress_of, redraw_seconds, progress_text
-                ),
-                poll_seconds,
-            )
+            job.follow(show, poll_seconds)
     finally:
         if job.running:
             # This script was interrupted mid-training (Stop, another page, a changed widget).
@@ -168,9 +180,16 @@ def _training_progress(
     """
     shown = -1
     drawn_at = 0.0
+    waited = ""
 
     def show(job: LiveJob) -> None:
-        nonlocal shown, drawn_at
+        nonlocal shown, drawn_at, waited
+        if job.queued:
+            text = job_place_text(job) or waited
+            if text != waited:
+                waited = text
+                progress.progress(0.0, text=text)
+            return
         done, total = progress_of(record)
         if done != shown:
             shown = done

@@ -1,13 +1,21 @@
-"""What one session keeps: its word vectors, its classifier and its runs."""
+"""What one session keeps: its word vectors, its classifier and its runs, each bounded.
+
+A session keeps at most :data:`MAX_VECTOR_SETS` vector sets, one classifier and
+:data:`MAX_RUNS` runs; past that the oldest entry is dropped (a run still training never is) and
+a toast says so, so that a class of thirty stays within the server's memory.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from core.nn.memory import drop_oldest
 from core.nn.training import RunRecord
 
 VECTORS_KEY = "word_vectors"
 CURRENT_VECTORS_KEY = "word_vectors_current"
+MAX_VECTOR_SETS = 5  # vector sets one session keeps; the oldest goes first
+MAX_RUNS = 25  # runs one session keeps on the Runs page; the oldest finished one goes first
 
 
 def vector_sets() -> dict:
@@ -27,6 +35,12 @@ def add_vector_set(vector_set) -> str:
     vector_set.name = name
     sets[name] = vector_set
     st.session_state[CURRENT_VECTORS_KEY] = name
+    for dropped in drop_oldest(sets, MAX_VECTOR_SETS):
+        st.toast(
+            f"Dropped the word vectors **{dropped.name}** to save memory: a session keeps "
+            f"the {MAX_VECTOR_SETS} latest sets. Export a set first to keep it.",
+            icon=":material/delete_sweep:",
+        )
     return name
 
 
@@ -112,3 +126,9 @@ def register_run(record: RunRecord) -> None:
             record.number = st.session_state.get("runs_counter", 0) + 1
         st.session_state["runs_counter"] = record.number
         runs.append(record)
+        for dropped in drop_oldest(runs, MAX_RUNS, keep=lambda run: run.status == "running"):
+            st.toast(
+                f"Dropped run {dropped.number} ({dropped.kind}) from **Runs** to save memory: "
+                f"a session keeps its {MAX_RUNS} latest runs.",
+                icon=":material/delete_sweep:",
+            )
