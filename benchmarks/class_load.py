@@ -99,7 +99,7 @@ class LoadSettings:
     orphan_epochs: int = 300
     close_after_s: float = 60.0
     settle_s: float = 60.0
-    orphan_log: str = r"orphan"
+    orphan_log: str = r"orphan|gone session"
     client_niceness: int = 10
 
 
