@@ -220,7 +220,7 @@ def test_a_job_waits_for_memory_when_it_would_pass_the_budget(jobs):
     second, _, place = submit(pool, jobs, started, "b", "second", estimate_mb=200.0)
     # 500 now + 200 reserved for the first + 200 > 800: it waits, and says why.
     assert place == Place("queued", 0, for_memory=True)
-    assert waiting_text(place, 4).startswith("Waiting for memory: 0 trainings ahead of yours")
+    assert waiting_text(place, 4).startswith("Waiting for memory: yours is next")
     rss["mb"] = 350.0
     assert pool.place(second).state == "running"
     gate.release.set()
@@ -314,3 +314,32 @@ def test_a_projection_stopped_in_its_worker_ends_at_its_next_stage():
     assert isinstance(job.error, JobStopped) and job.take_result() is None
     steps = [m for m in seen if m.startswith("t-SNE: step")]
     assert steps == [steps[0]] and steps[0].startswith("t-SNE: step 50 of 1,000")
+
+
+def test_a_job_leaving_the_queue_is_never_seen_neither_queued_nor_started():
+    """wait() between 'no longer queued' and 'thread started' used to return early or join an
+    unstarted thread: the pool now starts a job's thread before it stops counting as queued."""
+    import threading
+
+    from core.nn.jobs import LiveJob
+
+    class Watched(LiveJob):
+        seen: list
+
+        def start(self, work):
+            started = super().start(work)
+            # What another thread's wait() would see right after start().
+            self.seen.append((self.queued, self.thread.ident is not None))
+            return started
+
+    pool = JobPool(PoolSettings(slots=1, memory_budget_mb=1e9), rss_mb=lambda: 0.0)
+    gate = threading.Event()
+    first, second = Watched(name="first"), Watched(name="second")
+    first.seen, second.seen = [], []
+    pool.submit(first, lambda job: gate.wait(5), owner="a")
+    pool.submit(second, lambda job: None, owner="b")
+    assert second.queued and second.seen == []
+    gate.set()
+    assert first.wait(5) and second.wait(5)
+    assert second.seen == [(True, True)]  # started while still marked queued, never in between
+    assert not second.queued

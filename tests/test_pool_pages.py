@@ -80,14 +80,17 @@ def test_a_training_page_shows_its_place_in_the_queue_and_trains_when_its_turn_c
     first, second = full_pool
     watcher = release_when_shown(
         progress_texts,
-        [("Waiting: 1 training ahead of yours", first), ("Waiting: 0 trainings ahead", second)],
+        [("Waiting: 1 training ahead of yours", first), ("Waiting: yours is next", second)],
     )
     next(b for b in at.button if b.label == "Train").click().run()
     watcher.join(5)
     assert not at.exception, [e.value for e in at.exception]
     waiting = [t for t in progress_texts if t.startswith("Waiting")]
     assert waiting[0] == "Waiting: 1 training ahead of yours (1 run at once on this server)"
-    assert waiting[-1] == "Waiting: 0 trainings ahead of yours (1 run at once on this server)"
+    assert (
+        waiting[-1]
+        == "Waiting: yours is next, when a running training ends (1 run at once on this server)"
+    )
     # A training that waits does not slow the redraws of those that run.
     assert progress_texts.live and set(progress_texts.live) == {0}
     # Once started, the bar counts epochs, and the run ends complete.

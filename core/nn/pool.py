@@ -96,7 +96,10 @@ class Place:
 
 def waiting_text(place: Place, slots: int, noun: str = "training") -> str:
     """The words a page shows for a queued job, e.g. ``Waiting: 4 trainings ahead of yours``."""
-    ahead = f"{place.ahead} {noun}{'' if place.ahead == 1 else 's'} ahead of yours"
+    if place.ahead == 0:
+        ahead = f"yours is next, when a running {noun} ends"
+    else:
+        ahead = f"{place.ahead} {noun}{'' if place.ahead == 1 else 's'} ahead of yours"
     if place.for_memory:
         return f"Waiting for memory: {ahead} (the server is near its memory budget)"
     return f"Waiting: {ahead} ({slots} run at once on this server)"
@@ -322,9 +325,11 @@ class JobPool:
                 self._finished(entry)
             return None if entry.orphaned else result  # nobody will read it: let it go
 
-        entry.job.queued = False
         entry.job.leave_queue = None
+        # Started before it stops counting as queued: a wait() in between would otherwise find
+        # neither a queue nor a started thread, and return early or join an unstarted thread.
         entry.job.start(run)
+        entry.job.queued = False
 
     def _finished(self, entry: PoolEntry) -> None:
         with self._lock:
