@@ -274,6 +274,8 @@ def train_classifier(
     if val_idx is not None:
         x_train, y_train = x_all[train_idx], y_all[train_idx]
         fit_kwargs["validation_data"] = (x_all[val_idx], y_all[val_idx])
+        if not settings.refit:  # the slices are copies: let the whole matrix go while fitting
+            x_all = None
     else:
         x_train, y_train = x_all, y_all
     weights = prepared.class_weight(train_idx)
