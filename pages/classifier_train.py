@@ -7,7 +7,6 @@ import streamlit as st
 
 from core.classifier.baselines import CHOSEN
 from core.classifier.features import FEATURE_KINDS
-from core.classifier.metrics import METRIC_COLUMNS
 from core.classifier.repeats import Fold, RepeatResult, group_folds
 from core.classifier.report import (
     TrainingRequest,
@@ -28,20 +27,14 @@ from core.classifier.snippets import classifier_code
 from core.classifier.splits import split_by_group, split_summary, stratified_split
 from core.classifier.train import ClassifierResult, ClassifierSettings
 from core.data.datasets import LabelledText, pang_lee_polarity, youtube_spam
-from core.data.export import escape_table
 from core.errors import DataError
-from core.figures.classifier import (
-    confusion_figure,
-    metrics_bar_figure,
-    pr_figure,
-    probability_histogram,
-    roc_figure,
-)
+from core.figures.classifier import metrics_bar_figure
 from core.figures.training import curves_figure
 from core.nn.training import RunRecord, StopFlag
 from pages.ui.display import show_code
 from pages.ui.links import PageLink
 from pages.ui.live_jobs import run_live_training, show_run_status
+from pages.ui.measures import decimals, show_confusion, show_curves, show_headline, threshold_slider
 from pages.ui.patches import require_navigation
 from pages.ui.repeats import show_repeats, start_repeats
 from pages.ui.stores import CLASSIFIER_KEY, show_device_in_sidebar, vector_sets
@@ -58,15 +51,6 @@ CHOSEN_HELP = (
 
 def request_training() -> None:
     st.session_state[TRAIN_REQUEST] = True
-
-
-def decimals(frame: pd.DataFrame, digits: int = 3) -> dict:
-    """A column_config showing every float column of ``frame`` with ``digits`` decimals."""
-    return {
-        column: st.column_config.NumberColumn(format=f"%.{digits}f")
-        for column in frame.columns
-        if pd.api.types.is_float_dtype(frame[column])
-    }
 
 
 require_navigation()
@@ -292,49 +276,15 @@ if trained is None or comparison is None:
 
 run_split = run.split
 proba = comparison.network.prediction.proba
-threshold = 0.5
-if run_split.binary:
-    threshold = st.slider(
-        f"Decision threshold: a text counts as {run_split.label_names[1]!r} when its "
-        "probability is at least this",
-        0.01,
-        0.99,
-        0.5,
-        0.01,
-        key="clf_threshold",
-    )
+threshold = threshold_slider(run_split.label_names, "clf_threshold")
 view = view_at_threshold(proba, run_split, threshold)
-headline = view.metrics.headline()
-columns = st.columns(len(headline))
-for column, (name, value) in zip(columns, headline.items(), strict=True):
-    column.metric(METRIC_COLUMNS[name], "–" if pd.isna(value) else f"{value:.3f}")
-for note in view.metrics.notes:
-    st.caption(note)
+show_headline(view)
 
 curves_tab, confusion_tab, versus_tab, mistakes_tab, training_tab = st.tabs(
     ["Curves", "Confusion matrix", "ML versus DL", "Mistakes", "Training"]
 )
 with curves_tab:
-    if view.curves is not None:
-        roc_col, pr_col = st.columns(2)
-        roc_col.plotly_chart(
-            roc_figure(view.curves.roc, view.curves.roc_auc, view.curves.point, "Keras network"),
-            key="clf_roc",
-        )
-        pr_col.plotly_chart(
-            pr_figure(
-                view.curves.pr,
-                view.curves.pr_auc,
-                view.curves.point,
-                view.curves.prevalence,
-                "Keras network",
-            ),
-            key="clf_pr",
-        )
-    st.plotly_chart(
-        probability_histogram(proba, run_split.y_test, run_split.label_names, view.threshold),
-        key="clf_histogram",
-    )
+    show_curves(view, run_split.y_test, run_split.label_names, "clf")
     with st.expander("Probabilities of the test texts (histogram data)"):
         st.dataframe(probability_table(proba, run_split), height=250)
     if view.curves is not None:
@@ -343,12 +293,7 @@ with curves_tab:
             left.dataframe(view.curves.roc, height=250)
             right.dataframe(view.curves.pr, height=250)
 with confusion_tab:
-    st.plotly_chart(confusion_figure(view.confusion), key="clf_confusion")
-    with st.expander("Confusion matrix as a table"):
-        st.dataframe(escape_table(view.confusion))
-    st.markdown("**Per class**, at this threshold")
-    per_class = escape_table(view.metrics.per_class_table())
-    st.dataframe(per_class, column_config=decimals(per_class))
+    show_confusion(view, "clf")
 with versus_tab:
     st.markdown(f"**{comparison.verdict}**")
     st.caption(comparison.scoring_note(view.threshold))

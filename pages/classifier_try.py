@@ -1,4 +1,4 @@
-"""Try your own text: the classifier's probabilities and each word's part in them."""
+"""Try your own text (probabilities and each word's part in them), or score a whole file."""
 
 import streamlit as st
 
@@ -11,6 +11,7 @@ from core.errors import DataError
 from core.figures.contributions import contributions_figure, probabilities_figure
 from pages.ui.display import show_code
 from pages.ui.patches import require_navigation
+from pages.ui.scoring import show_file_scoring
 from pages.ui.stores import current_classifier
 from pages.ui.uploads import show_data_error
 
@@ -18,6 +19,8 @@ EXAMPLES = {
     "spam": "Check out my channel and subscribe for free gift cards!! http://example.com",
     "not spam": "This song reminds me of summer 2012, still love it",
 }
+SCORE_FILE = "Score a file"
+MODES = ["Try your own text", SCORE_FILE]
 METHODS = {
     "occlusion": "Occlusion: remove the word, see the probability change",
     "gradient": "Gradient × input: a first-order estimate from one backward pass",
@@ -57,6 +60,12 @@ st.caption(
     f"Model: {FEATURE_KINDS.get(kind, kind)} features, {len(trained.net.hidden)} hidden "
     f"layer(s), classes: {' · '.join(trained.label_names)}. {origin[:1].upper()}{origin[1:]}"
 )
+mode = st.segmented_control(
+    "Mode", MODES, default=MODES[0], key="try_mode", label_visibility="collapsed"
+)
+if mode == SCORE_FILE:
+    show_file_scoring(trained)
+    st.stop()
 with st.form("try_text"):
     default = EXAMPLES.get(trained.label_names[-1], EXAMPLES["spam"])
     text = st.text_area("Your text", default, height=100, max_chars=20_000, key="try_text")

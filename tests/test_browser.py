@@ -322,6 +322,45 @@ def test_hostile_model_bundles_are_refused_and_a_good_one_loads(app_url, page, t
     assert_no_exception(page)
 
 
+def test_try_page_scores_a_labelled_file_and_downloads_escaped_predictions(app_url, page, tmp_path):
+    import csv
+    import io
+
+    from tests.hostile_files import bundle_zip, tiny_bundle_parts
+
+    page.goto(f"{app_url}/classifier_bundles")
+    page.get_by_role("heading", name="Save and load models", level=1).wait_for(timeout=60_000)
+    wait_idle(page)
+    upload(page, tmp_path, "tiny.zip", bundle_zip(*tiny_bundle_parts()))
+    page.locator('[data-testid="stAlertContentSuccess"]').filter(has_text="Loaded").first.wait_for(
+        timeout=60_000
+    )
+    open_from_sidebar(page, "Try your own text")
+    page.get_by_text("Score a file", exact=True).first.click()  # the mode control
+    wait_idle(page)
+    rows = [("spam", f"buy cheap now {i}") for i in range(6)]
+    rows += [("ham", f"hello song {i}") for i in range(6)] + [("ham", "=cmd hello")]
+    data = "".join(f"__label__{label} {text}\n" for label, text in rows).encode()
+    upload(page, tmp_path, "labelled.txt", data)
+    page.get_by_role("heading", name="Predictions for 13 texts").wait_for(timeout=60_000)
+    wait_idle(page)
+    labels = {t.strip() for t in page.locator('[data-testid="stMetricLabel"]').all_inner_texts()}
+    assert {"Accuracy", "MCC", "ROC-AUC", "PR-AUC"} <= labels
+    page.get_by_role("tab", name="Confusion matrix").click()
+    assert page.locator(".js-plotly-plot").count() >= 1
+    assert_no_exception(page)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "score_a_file.png"))
+    with page.expect_download(timeout=30_000) as download:
+        page.get_by_role("button", name=re.compile("Download predictions")).click()
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    table = list(csv.DictReader(io.StringIO(text)))
+    assert list(table[0]) == ["text", "predicted", "p(ham)", "p(spam)", "true label"]
+    assert [r["true label"] for r in table] == [label for label, _ in rows]
+    assert table[-1]["text"] == "'=cmd hello"  # escaped as every export is
+    assert table[0]["predicted"] == "spam" and table[6]["predicted"] == "ham"
+
+
 def test_hostile_vector_files_are_refused_and_a_good_one_loads(app_url, page, tmp_path):
     files = hostile_vector_files()
     page.goto(f"{app_url}/word_vectors_io")

@@ -1,5 +1,6 @@
 """The classifier pages through app.py's navigation: train, try your own text, save and load."""
 
+import numpy as np
 import pytest
 
 from core.classifier.baselines import BASELINES
@@ -142,3 +143,60 @@ def test_pages_listed_in_the_navigation():
     listed = (ROOT / "app.py").read_text()
     for page in ("classifier_train", "classifier_try", "classifier_bundles"):
         assert f'"pages/{page}.py"' in listed
+
+
+def scoring_page(trained):
+    """The try page with ``trained`` as the session's classifier, in Score a file mode."""
+    at = open_page("pages/classifier_try.py")
+    at.session_state[CLASSIFIER_KEY] = trained
+    at.run()
+    at.segmented_control(key="try_mode").set_value("Score a file").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_try_page_scores_a_labelled_file_with_measures_and_a_threshold(trained):
+    data = youtube_spam(["Shakira"])
+    rows = "".join(
+        f"{label}\t{' '.join(text.split())}\n"
+        for text, label in zip(data.texts[:120], data.labels[:120], strict=True)
+    )
+    at = scoring_page(trained)
+    assert not at.text_area  # the text mode's form is gone
+    upload = ("shakira.tsv", ("label\ttext\n" + rows).encode(), "text/tab-separated-values")
+    at.file_uploader(key="score_upload").set_value(upload).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Predictions for 120 texts" in [s.value for s in at.subheader]
+    preview = at.dataframe[0].value
+    assert list(preview.columns) == ["text", "predicted", "p(not spam)", "p(spam)", "true label"]
+    assert list(preview["true label"]) == list(data.labels[:120])
+    assert at.download_button[0].label == "Download predictions (CSV)"
+    labels = [m.label for m in at.metric]
+    assert {"Accuracy", "MCC", "ROC-AUC", "PR-AUC"} <= set(labels)
+    expected = trained.predict_proba(list(data.texts[:120]))[:, 1]
+    np.testing.assert_allclose(preview["p(spam)"], expected, rtol=1e-6)
+    # The threshold re-cuts the predictions and the measures.
+    before = [m.value for m in at.metric]
+    at.slider(key="score_threshold").set_value(0.95).run()
+    assert not at.exception
+    assert [m.value for m in at.metric] != before
+    spam = at.dataframe[0].value["predicted"] == "spam"
+    assert list(spam) == list(expected >= 0.95)
+
+
+def test_try_page_scores_an_unlabelled_file_and_refuses_unknown_labels(trained):
+    at = scoring_page(trained)
+    lines = "=1+1 check my channel\n\nlovely song\nsubscribe for free gifts http://x.co\n"
+    at.file_uploader(key="score_upload").set_value(("new.txt", lines.encode(), "text/plain")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    preview = at.dataframe[0].value
+    assert list(preview.columns) == ["text", "predicted", "p(not spam)", "p(spam)"]
+    assert list(preview["text"]) == ["'=1+1 check my channel", "lovely song",
+                                     "subscribe for free gifts http://x.co"]  # fmt: skip
+    assert not at.metric and "no labels" in texts(at)
+    colours = "".join(
+        f"__label__{c} a {c} message {i}\n" for i in range(10) for c in ("red", "blue")
+    )
+    at.file_uploader(key="score_upload").set_value(("c.txt", colours.encode(), "text/plain")).run()
+    assert not at.exception
+    assert "does not know" in at.error[0].value and not at.dataframe

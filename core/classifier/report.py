@@ -228,16 +228,23 @@ def view_at_threshold(proba: np.ndarray, split: TextSplit, threshold: float = 0.
 
     In a multi-class problem the threshold does not apply (the most probable class wins).
     """
+    return labelled_view(proba, split.y_test, split.label_names, threshold)
+
+
+def labelled_view(
+    proba: np.ndarray, y: np.ndarray, label_names: tuple[str, ...], threshold: float = 0.5
+) -> ThresholdView:
+    """Measures, confusion matrix and curves of probabilities ``proba`` against the true class
+    indices ``y`` at ``threshold``, as :func:`view_at_threshold` for any labelled texts."""
     from core.classifier.metrics import Prediction
 
-    y = split.y_test
-    if split.binary:
+    if len(label_names) == 2:
         prediction = Prediction.from_proba(proba, threshold)
         curves = binary_curves(y, proba[:, 1], threshold)
     else:
         prediction, curves, threshold = Prediction.from_proba(proba), None, None
-    metrics = classification_metrics(y, prediction, split.label_names)
-    table = confusion(y, prediction.labels, split.label_names)
+    metrics = classification_metrics(y, prediction, label_names)
+    table = confusion(y, prediction.labels, label_names)
     return ThresholdView(threshold, metrics, table, curves, proba)
 
 
@@ -284,6 +291,7 @@ __all__ = [
     "TrainingRequest",
     "TrainingResults",
     "compare_with_baselines",
+    "labelled_view",
     "mistakes_at",
     "probability_table",
     "train_and_compare",

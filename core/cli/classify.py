@@ -119,6 +119,37 @@ def run_repeat(repeat) -> tuple:
     return first[0].trained, first[0].comparison
 
 
+def bundle_path(args: argparse.Namespace) -> Path | None:
+    """Where ``--save-bundle`` writes, checked before any training; ``None`` without it.
+
+    With ``--seeds``/``--folds`` the first run's network is saved (the one ``model`` reports);
+    a data-parallel run (``--processes``) is refused, as its weights live on every process.
+    """
+    if args.save_bundle is None:
+        return None
+    if args.processes is not None:
+        raise DataError(
+            "--save-bundle cannot save a data-parallel run (--processes).",
+            "Train without --processes to save a bundle.",
+        )
+    path = Path(args.save_bundle)
+    if not path.parent.is_dir() or path.is_dir():
+        raise DataError(
+            f"--save-bundle {args.save_bundle} is not a file in an existing folder.",
+            "Give a path such as model.zip in a folder that exists.",
+        )
+    return path
+
+
+def save_bundle(trained, path: Path) -> dict:
+    """Write ``trained``'s bundle through the page's export code; its path and size for JSON."""
+    from core.classifier.bundle_export import export_bundle
+
+    data = export_bundle(trained)
+    path.write_bytes(data)
+    return {"path": str(path), "bytes": len(data)}
+
+
 def run_classify(args: argparse.Namespace) -> dict:
     from dataclasses import replace
 
@@ -144,6 +175,7 @@ def run_classify(args: argparse.Namespace) -> dict:
     if args.dropout is not None:
         hidden = tuple(replace(layer, dropout=args.dropout) for layer in settings.hidden)
         settings = replace(settings, hidden=hidden)
+    saved_to = bundle_path(args)
     cluster = cluster_from_args(args)
     started = time.perf_counter()
     train = read_labelled(args.train)
@@ -182,6 +214,8 @@ def run_classify(args: argparse.Namespace) -> dict:
     if repeat is None:
         comparison = compare_with_baselines(trained, split, settings.seed)
     summary = comparison.as_json()
+    if saved_to is not None:
+        summary["bundle"] = save_bundle(trained, saved_to)
     if repeat is not None:
         summary |= {"verdict": repeat.verdict().sentence, "repeats": repeat.as_json()}
         if args.folds:  # summary's keys come after "test" below, so this one is shown
@@ -272,6 +306,11 @@ def add_parser(commands) -> None:
     )
     scale.add_argument(
         "--coordinator", metavar="HOST:PORT", help="where process 0 listens (same in every process)"
+    )
+    classify.add_argument(
+        "--save-bundle",
+        metavar="PATH",
+        help="write the trained network as a bundle zip (with --seeds/--folds, the first run's)",
     )
     classify.add_argument("--json", action="store_true", help="end with one JSON object")
     classify.set_defaults(run=run_classify)

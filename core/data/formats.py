@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 
@@ -183,15 +184,30 @@ def csv_records(text: str, delimiter: str, name: str) -> tuple[list, list[tuple[
     Raises :class:`DataError` for a quote left open to the end of the file, a field over the csv
     module's size limit, or too many columns.
     """
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     records: list[tuple[int, list[str]]] = []
     broken: list[tuple[int, str]] = []
+    for start, cells, reason in iter_csv_records(io.StringIO(text, newline=""), delimiter, name):
+        if cells is None:
+            broken.append((start, reason))
+        else:
+            records.append((start, cells))
+    return records, broken
+
+
+def iter_csv_records(
+    lines: Iterable[str], delimiter: str, name: str
+) -> Iterator[tuple[int, list[str] | None, str]]:
+    """Lines (with their line breaks) -> ``(first line number, cells, "")`` per record, or
+    ``(line number, None, reason)`` for a record whose quotes break CSV's rules, one at a time,
+    so a file of any length is read in bounded memory. Raises as :func:`csv_records`.
+    """
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
     while True:
         start = reader.line_num + 1
         try:
             cells = next(reader)
         except StopIteration:
-            break
+            return
         except csv.Error as exc:
             if "end of data" in str(exc):
                 raise DataError(
@@ -202,11 +218,10 @@ def csv_records(text: str, delimiter: str, name: str) -> tuple[list, list[tuple[
                 raise DataError(f"{name} is not valid CSV near line {start}: {exc}.") from exc
             end = reader.line_num
             through = f" (it runs to line {end:,})" if end > start else ""
-            broken.append((start, f'a " that breaks CSV quoting{through}'))
+            yield start, None, f'a " that breaks CSV quoting{through}'
             continue
         check_width(cells, start, name)
-        records.append((start, cells))
-    return records, broken
+        yield start, cells, ""
 
 
 def literal_records(lines: list[str]) -> list[tuple[int, list[str]]]:

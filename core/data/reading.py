@@ -127,7 +127,9 @@ def _check_lines(lines: list[str], name: str) -> None:
             )
 
 
-def _guess_delimiter(name: str, lines: list[str]) -> str | None:
+def guess_delimiter(name: str, lines: list[str]) -> str | None:
+    """The delimiter of a table file: tab or comma by its name or its first lines, else ``None``
+    (not a table)."""
     lower = name.lower()
     if lower.endswith((".tsv", ".tab")):
         return "\t"
@@ -195,7 +197,7 @@ def parse_upload(
     elif looks_label_tab_text(lines, display):
         rows = read_label_tab_text(lines)
     else:
-        delimiter = _guess_delimiter(display, lines)
+        delimiter = guess_delimiter(display, lines)
         if delimiter is not None:
             rows = read_table(decoded.text, lines, delimiter, name)
 
