@@ -225,3 +225,21 @@ def test_classify_refuses_folds_without_groups_and_seed_twice(tmp_path):
     out = run_cli("classify", "--train", str(path), "--seeds", "1", "1", "--json")
     assert out.returncode == 2
     assert "more than once" in json.loads(out.stdout.strip().splitlines()[-1])["error"]
+
+
+def test_word2vec_uses_gensims_corpus_file_mode_unless_told_not_to(tmp_path):
+    corpus = tmp_path / "tiny.txt"
+    corpus.write_text("The cat sat on the mat.\nThe dog sat on the log!\n" * 40, encoding="utf-8")
+    common = ["word2vec", "--corpus", str(corpus), "--epochs", "2", "--vector-size", "8",
+              "--min-count", "1", "--workers", "1", "--no-eval", "--json"]  # fmt: skip
+    summaries = []
+    for extra in ([], ["--no-corpus-file"]):
+        out = run_cli(*common, *extra)
+        assert out.returncode == 0, out.stderr
+        summaries.append(json.loads(out.stdout.strip().splitlines()[-1]))
+        assert "epoch 2/2: loss" in out.stderr
+    via_file, iterated = summaries
+    assert via_file["corpus_file_mode"] is True and iterated["corpus_file_mode"] is False
+    assert via_file["vocab_size"] == iterated["vocab_size"] == 7  # the app's lower-cased tokens
+    assert via_file["corpus_words"] == iterated["corpus_words"] == 480
+    assert len(via_file["epoch_losses"]) == 2 and all(x > 0 for x in via_file["epoch_losses"])

@@ -222,3 +222,47 @@ def test_train_page_reads_an_upload():
     at.file_uploader(key="w2v_upload").set_value(("tiny.txt", corpus, "text/plain")).run()
     assert not at.exception
     assert any("40 documents" in c.value for c in at.caption)
+
+
+def test_corpus_file_mode_trains_the_same_vocabulary_with_per_epoch_losses(tmp_path):
+    import io
+
+    from core.embeddings.word2vec import WritingCorpus, corpus_file_of
+
+    lines = gensim_corpus("lee_background.cor").documents
+    (tmp_path / "lee.txt").write_text("\n".join(lines), encoding="utf-8")
+    settings = Word2VecSettings(vector_size=20, epochs=4, workers=1, seed=7)
+    streamed = stream_corpus(str(tmp_path / "lee.txt"))  # the app's tokens: written to a file
+    assert corpus_file_of(streamed) is None
+    iterated = train_word2vec(streamed, settings)
+    via_file = train_word2vec(streamed, settings, via_file=True)
+    assert via_file.vectors.index_to_key == iterated.vectors.index_to_key
+    assert via_file.corpus_words == iterated.corpus_words
+    assert via_file.epoch_words == [via_file.corpus_words] * 4
+    losses = via_file.epoch_losses
+    assert len(losses) == 4 and all(loss > 0 for loss in losses) and losses[-1] < losses[0]
+    # One worker: the loss of each epoch is close to the iterator's (different random draws).
+    assert losses[0] == pytest.approx(iterated.epoch_losses[0], rel=0.1)
+    assert np.all(np.isfinite(via_file.vectors.vectors))
+    written = io.StringIO()
+    assert list(WritingCorpus(streamed, written)) == list(streamed)
+    assert written.getvalue().splitlines() == [" ".join(t) for t in streamed]
+
+
+def test_corpus_file_mode_reads_a_plain_whitespace_file_as_it_is(tmp_path):
+    from core.embeddings.word2vec import corpus_file_of
+
+    path = tmp_path / "plain.txt"
+    path.write_text("the cat sat on the mat\nthe dog sat on the log\n" * 30, encoding="utf-8")
+    corpus = stream_corpus(str(path), tokens="whitespace")
+    assert corpus_file_of(corpus) == path
+    with gzip.open(tmp_path / "plain.txt.gz", "wt", encoding="utf-8") as handle:
+        handle.write(path.read_text(encoding="utf-8"))
+    assert corpus_file_of(stream_corpus(str(tmp_path / "plain.txt.gz"), "whitespace")) is None
+    settings = Word2VecSettings(vector_size=8, epochs=2, min_count=1, workers=2, seed=3)
+    result = train_word2vec(corpus, settings, via_file=True)
+    assert sorted(result.vectors.index_to_key) == ["cat", "dog", "log", "mat", "on", "sat", "the"]
+    assert len(result.epoch_losses) == 2 and result.corpus_words == 360
+    # Each worker reads its share of the file's bytes and stops past its share of the words,
+    # so together they read every word at least once an epoch (a few more on a tiny file).
+    assert sum(result.epoch_words) >= 720

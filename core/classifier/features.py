@@ -14,6 +14,13 @@ from typing import Any, Literal
 
 import numpy as np
 
+from core.classifier.vocabulary import (
+    TERMS_PER_FEATURE,
+    count_terms,
+    select_terms,
+    smooth_idf,
+    transform_in_chunks,
+)
 from core.embeddings.word2vec import Word2VecSettings
 from core.errors import DataError
 from core.text.analysis import TextSettings, build_analyzer
@@ -165,10 +172,12 @@ class Featurizer:
         return build_analyzer(replace(self.settings.text, ngram_range=(1, 1)))(text)
 
     def transform(self, texts: Sequence[str]):
-        """Texts → CSR float32 (sparse), float32 rows (dense) or int32 ids (sequence)."""
+        """Texts → CSR float32 (sparse), float32 rows (dense) or int32 ids (sequence). Sparse
+        rows are built a chunk of texts at a time, so the vectorizer's per-occurrence lists stay
+        small however many texts come in."""
         texts = list(texts)
         if self.input_kind == "sparse":
-            return self._sklearn().transform(texts).astype(np.float32).tocsr()
+            return transform_in_chunks(self._sklearn().transform, texts)
         index = self._index()
         if self.input_kind == "dense":
             out = np.zeros((len(texts), self.word_vectors.shape[1]), dtype=np.float32)
@@ -284,18 +293,7 @@ def fit_featurizer(
     """
     texts = list(texts)
     if settings.input_kind == "sparse":
-        vectorizer = _sklearn_vectorizer(settings)
-        try:
-            vectorizer.fit(texts)
-        except ValueError as error:
-            raise DataError(
-                "No terms were left to build features from.",
-                "The texts may have no letters or digits, or min_df may be higher than the "
-                f"number of texts containing any term ({error}).",
-            ) from None
-        vocabulary = [str(t) for t in vectorizer.get_feature_names_out()]
-        idf = getattr(vectorizer, "idf_", None)
-        return Featurizer(settings, vocabulary, idf=idf, _vectorizer=vectorizer)
+        return fit_sparse_in_chunks(settings, texts)
     probe = Featurizer(settings, [])
     tokenized = [probe.tokens(t) for t in texts]
     if settings.kind == "word2vec":
@@ -312,3 +310,30 @@ def fit_featurizer(
     kept = [w for w, n in counts.most_common() if n >= settings.min_df]
     vocabulary = ["<pad>", "<oov>", *kept[: settings.max_tokens - 2]]
     return Featurizer(settings, vocabulary)
+
+
+def fit_sparse_in_chunks(
+    settings: FeatureSettings, texts: Sequence[str], *, max_terms: int | None = None
+) -> Featurizer:
+    """Sparse features fitted in bounded memory (:mod:`core.classifier.vocabulary`): terms
+    counted with pruning once more than ``max_terms`` (by default ten per feature kept) are
+    held, the vocabulary chosen as scikit-learn chooses it, then the idf counted exactly in a
+    second pass. Nothing is pruned before ``CHUNK_TEXTS`` texts, so on fewer texts the
+    vocabulary and idf are exactly those of scikit-learn's own ``fit``. Raises
+    :class:`DataError` when no term survives."""
+    texts = list(texts)
+    analyzer = _sklearn_vectorizer(settings).build_analyzer()
+    limit = max_terms or TERMS_PER_FEATURE * settings.max_features
+    counts = count_terms(analyzer, texts, max_terms=limit, with_df=settings.min_df > 1)
+    vocabulary = select_terms(counts, min_df=settings.min_df, max_features=settings.max_features)
+    if not vocabulary:
+        raise DataError(
+            "No terms were left to build features from.",
+            "The texts may have no letters or digits, or min_df may be higher than the "
+            "number of texts containing any term.",
+        )
+    idf = None
+    if settings.kind == "tfidf":
+        counter = Featurizer(replace(settings, kind="bow"), vocabulary)._sklearn()
+        idf = smooth_idf(counter, texts, len(vocabulary))
+    return Featurizer(settings, vocabulary, idf=idf)

@@ -20,6 +20,7 @@ import numpy as np
 from core.classifier.features import FeatureSettings, Featurizer, fit_featurizer
 from core.classifier.model import ClassifierNet, SequenceLayer, build_classifier_model
 from core.classifier.sequence_input import EmbeddingStart, VectorCoverage, embedding_start
+from core.classifier.sparse_batches import sparse_batches, wants_batches
 from core.classifier.splits import TextSplit
 from core.nn.networks import DenseLayer, OptimizerSpec, make_optimizer
 from core.nn.training import RunRecord, StopFlag, fit_live, seed_everything, training_device
@@ -308,23 +309,29 @@ def train_classifier(
     if val_idx is not None:
         x_train, y_train = x_all[train_idx], y_all[train_idx]
         fit_kwargs["validation_data"] = (x_all[val_idx], y_all[val_idx])
+        if not settings.refit:  # the slices are copies: let the whole matrix go while fitting
+            x_all = None
     else:
         x_train, y_train = x_all, y_all
     weights = prepared.class_weight(train_idx)
     if weights is not None:
         fit_kwargs["class_weight"] = weights
+    fit_kwargs |= {"batch_size": settings.batch_size, "shuffle": True}
+    if wants_batches(x_train):  # large sparse inputs: no whole-matrix copy inside Keras
+        x_train, fit_kwargs = sparse_batches(
+            x_train, y_train, settings.batch_size, settings.seed, fit_kwargs
+        )
+        y_train, fit_kwargs["batch_size"] = None, None
     started = time.perf_counter()
     fit_live(
         model,
         x_train,
         y_train,
         epochs=settings.epochs,
-        batch_size=settings.batch_size,
         record=record,
         stop_flag=stop_flag,
         on_epoch=on_epoch,
         callbacks=prepared.callbacks(),
-        shuffle=True,
         **fit_kwargs,
     )
     if settings.refit and val_idx is not None and record.status == "complete":

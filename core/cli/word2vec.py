@@ -66,7 +66,7 @@ def run_word2vec(args: argparse.Namespace) -> dict:
             file=sys.stderr,
         )
 
-    result = train_word2vec(corpus, settings, on_epoch=report)
+    result = train_word2vec(corpus, settings, on_epoch=report, via_file=not args.no_corpus_file)
     summary = {
         "corpus": args.corpus,
         "settings": settings.gensim_kwargs(),
@@ -78,6 +78,8 @@ def run_word2vec(args: argparse.Namespace) -> dict:
         "words_per_second": result.words_per_second,
         "seconds": time.perf_counter() - started,
         "train_seconds": result.train_seconds,
+        "vocab_seconds": result.vocab_seconds,
+        "corpus_file_mode": not args.no_corpus_file,
     }
     if args.out:
         save_vectors(result.vectors, Path(args.out))
@@ -114,6 +116,13 @@ def add_parser(commands) -> None:
     w2v.add_argument("--epochs", type=int, default=defaults.epochs)
     w2v.add_argument("--workers", type=int, default=defaults.workers)
     w2v.add_argument("--seed", type=int, default=defaults.seed)
+    w2v.add_argument(
+        "--no-corpus-file",
+        action="store_true",
+        help="feed gensim through a Python iterator every epoch instead of its corpus_file mode "
+        "(which reads a file of tokens in C, written to a temporary file first unless --tokens "
+        "whitespace names a plain file; faster, but needs the tokens' size on disk)",
+    )
     w2v.add_argument("--out", help="write the vectors: word2vec text, or binary for a .bin name")
     w2v.add_argument("--no-eval", action="store_true", help="skip the evaluation sets")
     w2v.add_argument("--json", action="store_true", help="end with one JSON object")

@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import gzip
 import math
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import IO, TYPE_CHECKING, Any, Literal
 
 from core.data.datasets import GENSIM_CORPORA, Corpus, gensim_datapath
 from core.errors import DataError
@@ -225,6 +226,32 @@ def corpus_sentences(corpus: Corpus | Sequence[str], lowercase: bool = True) -> 
     return out
 
 
+def corpus_file_of(corpus: Iterable[list[str]]) -> Path | None:
+    """The file gensim's ``corpus_file`` mode can read as it is, or ``None``: a
+    ``LineSentence`` of an uncompressed file already holds space-separated tokens, one sentence
+    a line, which is all that mode reads."""
+    from gensim.models.word2vec import LineSentence
+
+    if not isinstance(corpus, LineSentence) or not isinstance(corpus.source, str | Path):
+        return None
+    path = Path(corpus.source)
+    return path if path.suffix not in (".gz", ".bz2") and path.is_file() else None
+
+
+class WritingCorpus:
+    """``corpus`` iterated once, each sentence also written to ``handle`` as one line of
+    space-separated tokens (the app's tokens hold no spaces), so the vocabulary pass leaves a
+    file that gensim's ``corpus_file`` mode can train on."""
+
+    def __init__(self, corpus: Iterable[list[str]], handle: IO[str]) -> None:
+        self.corpus, self.handle = corpus, handle
+
+    def __iter__(self) -> Iterator[list[str]]:
+        for tokens in self.corpus:
+            self.handle.write(" ".join(tokens) + "\n")
+            yield tokens
+
+
 # ---------------------------------------------------------------- training
 
 
@@ -267,6 +294,7 @@ def train_word2vec(
     *,
     should_stop: Callable[[], bool] = lambda: False,
     on_epoch: Callable[[int, Word2VecResult], None] | None = None,
+    via_file: bool = False,
 ) -> Word2VecResult:
     """Train word2vec on ``corpus`` (a re-iterable of token lists) and return its vectors.
 
@@ -274,9 +302,31 @@ def train_word2vec(
     ``should_stop()`` is asked between epochs, and a true answer ends training there, with
     ``result.stopped`` set. The learning rate falls linearly from ``alpha`` to ``min_alpha``
     over all the epochs asked for, exactly as one ``train`` call would schedule it.
+
+    ``via_file``: train in gensim's ``corpus_file`` mode, where each worker reads its own part
+    of a file of space-separated tokens in C, with no Python iterator between epochs and the
+    workers. A plain ``LineSentence`` file is read as it is; any other corpus is written to a
+    temporary file of its tokens during the vocabulary pass (one pass, as many bytes on disk
+    as its tokens), removed at the end.
     """
+    with tempfile.TemporaryDirectory(prefix="word2vec-") as folder:
+        return _train(corpus, settings, should_stop, on_epoch, Path(folder) if via_file else None)
+
+
+def _train(corpus, settings, should_stop, on_epoch, folder: Path | None) -> Word2VecResult:
     started = time.perf_counter()
-    model = build_model(corpus, settings)
+    path = corpus_file_of(corpus) if folder is not None else None
+    if folder is not None and path is None:
+        path = folder / "tokens.txt"
+        with path.open("w", encoding="utf-8") as handle:
+            model = build_model(WritingCorpus(corpus, handle), settings)
+    else:
+        model = build_model(corpus, settings)
+    source: dict[str, Any] = (
+        {"corpus_iterable": corpus, "total_examples": model.corpus_count}
+        if path is None
+        else {"corpus_file": str(path), "total_words": model.corpus_total_words}
+    )
     result = Word2VecResult(
         vectors=model.wv,
         settings=settings,
@@ -292,8 +342,7 @@ def train_word2vec(
             break
         began = time.perf_counter()
         _, raw_words = model.train(
-            corpus,
-            total_examples=model.corpus_count,
+            **source,
             epochs=1,
             start_alpha=settings.alpha - step * epoch,
             end_alpha=settings.alpha - step * (epoch + 1),
