@@ -20,6 +20,7 @@ from core.data.snippets import import_lines, script, settings_call
 from core.embeddings.snippets import evaluation_code, vector_set_code
 from core.embeddings.vector_write import to_word2vec_text
 from core.embeddings.word2vec import Word2VecSettings, corpus_sentences, train_vector_set
+from core.nn.tape_loop import AS_WRITTEN, NO_GRADIENTS
 from pages.ui.stores import CLASSIFIER_KEY
 from tests.app_pages import PAGES
 from tests.conftest import ROOT
@@ -183,9 +184,14 @@ def test_every_snippet_on_the_page_runs_on_its_own(scenario, request, monkeypatc
     assert snippets, f"{scenario.path} shows no code"
     for expected in scenario.expect:
         assert any(expected in code for code in snippets), expected
-    # Every code block on the page, in an expander or not, runs as shown.
+    # Every code block on the page, in an expander or not, runs as shown; the talk's loop as
+    # the slide writes it is shown to fail, and must fail the way the page says.
     for index, block in enumerate(at.code):
         code = with_epochs(block.value, QUICK_EPOCHS) if scenario.cap_epochs else block.value
+        if AS_WRITTEN in code:
+            with pytest.raises(ValueError, match=NO_GRADIENTS):
+                run_snippet(code, f"<{scenario.name} code {index}>")
+            continue
         run_snippet(code, f"<{scenario.name} code {index}>")
 
 
