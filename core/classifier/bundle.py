@@ -170,7 +170,8 @@ def expected_weights(net: ClassifierNet) -> list[tuple[str, str, tuple[int, ...]
     width = net.input_dim
     if net.input_kind == "sequence":
         shapes.append(("embedding", "embeddings", (net.vocab_size, net.embedding_dim)))
-        width = net.embedding_dim
+        shapes.extend(sequence_weights(net))
+        width = net.sequence_width
     for index, layer in enumerate(net.hidden, start=1):
         shapes.append((f"dense_{index}", "kernel", (width, layer.units)))
         shapes.append((f"dense_{index}", "bias", (layer.units,)))
@@ -178,6 +179,32 @@ def expected_weights(net: ClassifierNet) -> list[tuple[str, str, tuple[int, ...]
     shapes.append(("output", "kernel", (width, net.output_units)))
     shapes.append(("output", "bias", (net.output_units,)))
     return shapes
+
+
+def sequence_weights(net: ClassifierNet) -> list[tuple[str, str, tuple[int, ...]]]:
+    """(layer, weight, shape) of the sequence layer's arrays: a kernel and bias per
+    convolution, or kernel, recurrent kernel and bias per recurrent direction."""
+    seq, dim = net.sequence, net.embedding_dim
+    if seq.kind == "cnn":
+        shapes = []
+        for size in seq.kernel_sizes:
+            shapes.append((f"conv_{size}", "kernel", (size, dim, seq.filters)))
+            shapes.append((f"conv_{size}", "bias", (seq.filters,)))
+        return shapes
+    if seq.kind == "pooled":
+        return []
+    gates = 4 if seq.kind == "lstm" else 3
+    bias = (gates * seq.units,) if seq.kind == "lstm" else (2, gates * seq.units)  # reset_after
+    names = [seq.kind] if not seq.bidirectional else [f"forward {seq.kind}", f"backward {seq.kind}"]
+    return [
+        (name, weight, shape)
+        for name in names
+        for weight, shape in (
+            ("kernel", (dim, gates * seq.units)),
+            ("recurrent kernel", (seq.units, gates * seq.units)),
+            ("bias", bias),
+        )
+    ]
 
 
 def _check_manifest(spec: BundleSpec, expected: list[tuple[str, str, tuple[int, ...]]]) -> None:
@@ -253,7 +280,7 @@ def rebuild_featurizer(spec: BundleSpec, features_npz: bytes | None) -> Featuriz
     featurizer = Featurizer(
         settings, list(vocabulary), idf=arrays.get("idf"), word_vectors=arrays.get("word_vectors")
     )
-    if make_net(featurizer, len(spec.labels), spec.net.hidden) != spec.net:
+    if make_net(featurizer, len(spec.labels), spec.net.hidden, spec.net.sequence) != spec.net:
         raise DataError("The network described does not fit its features.", CHANGED_HINT)
     return featurizer
 

@@ -88,6 +88,7 @@ def bundle_spec(
             "vocab_size": net.vocab_size,
             "embedding_dim": net.embedding_dim,
             "layers": [{"type": "Dense", **_plain(layer)} for layer in net.hidden],
+            "sequence": _plain(net.sequence),
         },
         "features": features,
         "training": {

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.classifier.features import FeatureSettings
-from core.classifier.model import ClassifierNet
+from core.classifier.model import ClassifierNet, SequenceLayer
 from core.classifier.train import ClassifierSettings
 from core.errors import DataError
 from core.nn.networks import DenseLayer, OptimizerSpec
@@ -108,7 +108,7 @@ def parse_spec(raw: bytes) -> BundleSpec:
             CHANGED_HINT,
         )
     features, vocabulary = _features(top["features"])
-    settings, training = _training(top["training"], features, net.hidden)
+    settings, training = _training(top["training"], features, net)
     return BundleSpec(
         labels=labels,
         net=net,
@@ -137,11 +137,11 @@ def _labels(value: Any) -> tuple[str, ...]:
 
 def _network(value: Any) -> ClassifierNet:
     where = "spec.json network"
-    obj = SPEC_CHECKER.check_object(
-        value,
-        where,
-        ("input_kind", "input_dim", "n_classes", "vocab_size", "embedding_dim", "layers"),
-    )
+    keys = ("input_kind", "input_dim", "n_classes", "vocab_size", "embedding_dim", "layers")
+    # Bundles from before sequence layers have no "sequence": theirs is the pooled default.
+    if isinstance(value, dict) and "sequence" in value:
+        keys = (*keys, "sequence")
+    obj = SPEC_CHECKER.check_object(value, where, keys)
     hints = typing.get_type_hints(ClassifierNet)
     plain = {
         key: SPEC_CHECKER.check_value(hints[key], obj[key], f"{where}.{key}")
@@ -153,7 +153,10 @@ def _network(value: Any) -> ClassifierNet:
     if len(layers) > 8:
         raise DataError(f"The network has {len(layers)} hidden layers; at most 8.", CHANGED_HINT)
     hidden = tuple(_layer(layer, i) for i, layer in enumerate(layers, start=1))
-    return SPEC_CHECKER.construct(ClassifierNet, where, hidden=hidden, **plain)
+    sequence = SequenceLayer()
+    if "sequence" in obj:
+        sequence = SPEC_CHECKER.check_dataclass(SequenceLayer, obj["sequence"], f"{where}.sequence")
+    return SPEC_CHECKER.construct(ClassifierNet, where, hidden=hidden, sequence=sequence, **plain)
 
 
 def _layer(value: Any, number: int) -> DenseLayer:
@@ -211,7 +214,7 @@ _TRAINING_KEYS = (
 
 
 def _training(
-    value: Any, features: FeatureSettings, hidden: tuple[DenseLayer, ...]
+    value: Any, features: FeatureSettings, net: ClassifierNet
 ) -> tuple[ClassifierSettings, dict[str, Any]]:
     where = "spec.json training"
     obj = SPEC_CHECKER.check_object(value, where, _TRAINING_KEYS)
@@ -223,7 +226,13 @@ def _training(
     }
     optimizer = SPEC_CHECKER.check_dataclass(OptimizerSpec, obj["optimizer"], f"{where}.optimizer")
     settings = SPEC_CHECKER.construct(
-        ClassifierSettings, where, features=features, hidden=hidden, optimizer=optimizer, **kwargs
+        ClassifierSettings,
+        where,
+        features=features,
+        hidden=net.hidden,
+        sequence=net.sequence,
+        optimizer=optimizer,
+        **kwargs,
     )
     done = SPEC_CHECKER.check_value(int | None, obj["epochs_done"], f"{where}.epochs_done")
     epoch = SPEC_CHECKER.check_value(int | None, obj["metrics_epoch"], f"{where}.metrics_epoch")
@@ -260,8 +269,8 @@ def _manifest(value: Any) -> tuple[tuple[str, tuple[int, ...], str], ...]:
         obj = SPEC_CHECKER.check_object(entry, where, ("name", "shape", "dtype"))
         name = SPEC_CHECKER.check_value(str, obj["name"], f"{where}.name")[:MAX_NAME_CHARS]
         shape = obj["shape"]
-        if not isinstance(shape, list) or len(shape) > 2:
-            raise DataError(f"{where}.shape must be a list of at most 2 sizes.", CHANGED_HINT)
+        if not isinstance(shape, list) or len(shape) > 3:
+            raise DataError(f"{where}.shape must be a list of at most 3 sizes.", CHANGED_HINT)
         dims = tuple(SPEC_CHECKER.check_value(int, d, f"{where}.shape") for d in shape)
         if any(d < 0 for d in dims):
             raise DataError(f"{where}.shape has a negative size.", CHANGED_HINT)

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from core.classifier.features import FeatureSettings, Featurizer, fit_featurizer
-from core.classifier.model import ClassifierNet, build_classifier_model
+from core.classifier.model import ClassifierNet, SequenceLayer, build_classifier_model
+from core.classifier.sequence_input import EmbeddingStart, VectorCoverage, embedding_start
 from core.classifier.splits import TextSplit
 from core.nn.networks import DenseLayer, OptimizerSpec, make_optimizer
 from core.nn.training import RunRecord, StopFlag, fit_live, seed_everything, training_device
@@ -34,6 +35,8 @@ class ClassifierSettings:
 
     features: FeatureSettings = FeatureSettings()
     hidden: tuple[DenseLayer, ...] = (DenseLayer(64, "relu", dropout=0.5),)
+    # What reads the token ids of "embedding" features: pooling, Conv1D, LSTM or GRU.
+    sequence: SequenceLayer = SequenceLayer()
     optimizer: OptimizerSpec = OptimizerSpec("adam", 0.001)
     batch_size: int = 32
     epochs: int = 30
@@ -55,6 +58,13 @@ class ClassifierSettings:
             raise ValueError("validation_split must be from 0 to 0.5")
         if self.patience < 1:
             raise ValueError("patience must be at least 1")
+        if self.sequence != SequenceLayer() and self.features.input_kind != "sequence":
+            raise ValueError("a sequence layer reads token ids: use the 'embedding' features")
+        if (
+            self.sequence.kind == "cnn"
+            and max(self.sequence.kernel_sizes) > self.features.sequence_length
+        ):
+            raise ValueError("a convolution's kernel cannot be longer than the sequence length")
 
 
 @dataclass
@@ -68,6 +78,8 @@ class TrainedClassifier:
     settings: ClassifierSettings
     record: RunRecord
     timings: dict[str, float] = field(default_factory=dict)
+    # How much of the vocabulary the word vectors the Embedding started from covered, if any.
+    coverage: VectorCoverage | None = None
 
     def predict_proba_features(self, x) -> np.ndarray:
         """Model inputs → class probabilities, one column per class (two for binary)."""
@@ -93,7 +105,9 @@ class ClassifierResult:
 
     settings: ClassifierSettings
     split: TextSplit
-    word_vectors: Any = None  # pretrained vectors for word2vec features, if any
+    # Pretrained vectors (gensim KeyedVectors), if any: the word2vec features' vectors, or the
+    # rows the Embedding layer of "embedding" features starts from.
+    word_vectors: Any = None
     input_shape: tuple[int, int] | None = None
     data_parallel: int | None = None  # the GPUs each batch was spread over, if more than one
     trained: TrainedClassifier | None = None
@@ -129,9 +143,13 @@ def validation_split(
 
 
 def make_net(
-    featurizer: Featurizer, n_classes: int, hidden: tuple[DenseLayer, ...]
+    featurizer: Featurizer,
+    n_classes: int,
+    hidden: tuple[DenseLayer, ...],
+    sequence_layer: SequenceLayer | None = None,
 ) -> ClassifierNet:
-    """The network shape that fits ``featurizer``'s output."""
+    """The network shape that fits ``featurizer``'s output; ``sequence_layer`` reads token
+    ids (only for ``sequence`` input; ``None`` is pooling)."""
     sequence = featurizer.input_kind == "sequence"
     return ClassifierNet(
         input_kind=featurizer.input_kind,
@@ -140,6 +158,7 @@ def make_net(
         hidden=hidden,
         vocab_size=len(featurizer.vocabulary) if sequence else 0,
         embedding_dim=featurizer.settings.embedding_dim if sequence else 0,
+        sequence=sequence_layer or SequenceLayer(),
     )
 
 
@@ -173,6 +192,7 @@ class PreparedTraining:
     train_rows: np.ndarray
     val_rows: np.ndarray | None
     settings: ClassifierSettings
+    embedding: EmbeddingStart | None = None  # starting rows from word vectors, if given
 
     def without_validation(self) -> PreparedTraining:
         """The same preparation training on every row, with no validation rows."""
@@ -193,6 +213,8 @@ class PreparedTraining:
         model = build_classifier_model(
             net, seed=settings.seed, mixed_precision=settings.mixed_precision
         )
+        if self.embedding is not None:
+            model.get_layer("embedding").set_weights([self.embedding.matrix])
         model.compile(
             optimizer=make_optimizer(settings.optimizer), loss=net.loss, metrics=["accuracy"]
         )
@@ -218,14 +240,24 @@ def prepare_training(
     """Fit the featurizer on ``split``'s training texts and choose the validation rows.
 
     Both the one-process and the data-parallel path start here, so they see the same features,
-    network shape and stratified validation split for the same data and settings.
+    network shape and stratified validation split for the same data and settings. For
+    ``embedding`` features, ``word_vectors`` (gensim ``KeyedVectors``) are the Embedding
+    layer's starting rows, and its ``embedding_dim`` becomes theirs (in the returned
+    ``settings`` too).
     """
+    sequence_vectors = word_vectors if settings.features.kind == "embedding" else None
+    if sequence_vectors is not None:
+        dim = int(sequence_vectors.vector_size)
+        settings = replace(settings, features=replace(settings.features, embedding_dim=dim))
     featurizer = fit_featurizer(settings.features, split.train_texts, word_vectors)
     y = split.y_train
-    net = make_net(featurizer, split.n_classes, settings.hidden)
+    net = make_net(featurizer, split.n_classes, settings.hidden, settings.sequence)
     parts = validation_split(y, settings.validation_split, settings.seed)
     train_rows, val_rows = parts if parts is not None else (np.arange(len(y)), None)
-    return PreparedTraining(featurizer, net, y, train_rows, val_rows, settings)
+    start = None
+    if sequence_vectors is not None:
+        start = embedding_start(featurizer, split.train_texts, sequence_vectors, settings.seed)
+    return PreparedTraining(featurizer, net, y, train_rows, val_rows, settings, start)
 
 
 def train_classifier(
@@ -298,7 +330,14 @@ def train_classifier(
     timings["train"] = time.perf_counter() - started
     record.device = record.device or training_device()
     return TrainedClassifier(
-        featurizer, model, split.label_names, net, settings, record, timings=timings
+        featurizer,
+        model,
+        split.label_names,
+        net,
+        prepared.settings,
+        record,
+        timings=timings,
+        coverage=prepared.embedding.coverage if prepared.embedding else None,
     )
 
 

@@ -42,6 +42,9 @@ def _no_constants(constant: str) -> None:
     raise ValueError(f"{constant} is not a number JSON allows")
 
 
+MAX_TUPLE_ITEMS = 100  # a variable-length tuple in a document (kernel sizes…) is short
+
+
 def show(value: Any) -> str:
     """A JSON value shortened for a message (a list or object by its type name)."""
     text = json.dumps(value) if not isinstance(value, dict | list) else type(value).__name__
@@ -75,8 +78,9 @@ class JsonChecker:
 
     def check_value(self, expected: Any, value: Any, where: str) -> Any:
         """``value`` checked against the type hint ``expected`` (bool, int, float, str, a
-        ``Literal``, ``X | None``, ``tuple[int, int]`` or a settings dataclass); lists become
-        tuples. A hint with no check is a programming error (``TypeError``), not the file's."""
+        ``Literal``, ``X | None``, ``tuple[int, int]``, ``tuple[int, ...]`` or a settings
+        dataclass); lists become tuples. A hint with no check is a programming error
+        (``TypeError``), not the file's."""
         origin = typing.get_origin(expected)
         if origin is Literal:
             if value not in typing.get_args(expected) or isinstance(value, bool):
@@ -89,6 +93,11 @@ class JsonChecker:
                 return None
             (inner,) = [option for option in options if option is not type(None)]
             return self.check_value(inner, value, where)
+        if origin is tuple and typing.get_args(expected)[-1:] == (Ellipsis,):
+            (item, _) = typing.get_args(expected)
+            if not isinstance(value, list) or len(value) > MAX_TUPLE_ITEMS:
+                raise self.fail(f"{where} must be a list of at most {MAX_TUPLE_ITEMS} values.")
+            return tuple(self.check_value(item, v, f"{where}[{i}]") for i, v in enumerate(value))
         if origin is tuple:
             args = typing.get_args(expected)
             if not isinstance(value, list) or len(value) != len(args):
