@@ -118,3 +118,37 @@ def test_coverage_counts_the_vocabulary_words_the_vectors_know():
     assert coverage.words == len(vocabulary) - 2 == 7  # padding and unknown not counted
     assert coverage.known == 3
     assert coverage.token_share == pytest.approx(5 / 9)  # the ×2, sat ×2, bird of 9 tokens
+
+
+def test_the_probe_runs_model_by_model_and_a_bag_of_words_answers_twins_alike():
+    from core.classifier.sequence_views import probe_examples, probe_steps
+    from core.classifier.word_order import ProbeSettings
+
+    settings = ProbeSettings(n_pairs=24, models=("logistic", "bow"), epochs=2)
+    sizes = []
+    for result in probe_steps(settings):  # the same result, one row more each time
+        sizes.append(len(result.rows))
+    assert sizes == [1, 2]
+    assert [row.model for row in result.rows] == ["logistic", "bow"]
+    examples = probe_examples(result, n_pairs=3)
+    assert len(examples) == 6 and {e["label"] for e in examples} == {"positive", "negative"}
+    bow = "Bag-of-words network (Dense)"
+    for first, second in zip(examples[::2], examples[1::2], strict=True):
+        assert first["pair"] == second["pair"] and first[bow] == second[bow]
+        assert sorted(first["text"].split()) == sorted(second["text"].split())
+    assert "Logistic regression on a bag of words" not in examples[0]  # not a network
+
+
+def test_the_figures_show_what_is_kept_and_cut():
+    from core.figures.sequences import filter_figure, length_figure, prefix_figure, probe_figure
+
+    counts = np.array([1, 2, 2, 3, 5, 8, 13])
+    figure = length_figure(counts, length=4, proposed=6)
+    kept, cut = figure.data
+    assert sum(kept.y) == 4 and sum(cut.y) == 3  # texts of up to 4 tokens, and the rest
+    heat = filter_figure(np.array([[1.0, 0.0], [0.5, 2.0]]), [3, 0], ["1: a b", "2: b c"])
+    assert list(heat.data[0].y) == ["filter 4", "filter 1"]
+    line = prefix_figure(["1: not", "2: bad"], [0.2, 0.9], "positive")
+    assert list(line.data[0].y) == [0.2, 0.9]
+    bars = probe_figure({"bag": 0.5, "cnn": 1.0}, 0.5, "test accuracy")
+    assert list(bars.data[0].x) == ["bag", "cnn"]

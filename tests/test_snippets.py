@@ -93,20 +93,30 @@ CHANGED = [
         {"data": "pang_lee", "features": "embedding", "epochs": QUICK_EPOCHS},
         expect=("pang_lee_polarity()", "keras.layers.Embedding("),
     ),
+    Scenario(
+        "pages/sequence_models.py",
+        {"model": "lstm", "bidirectional": True, "length": 20, "epochs": QUICK_EPOCHS},
+        expect=("keras.layers.Bidirectional(keras.layers.LSTM(32))", "shape=(20,)"),
+    ),
+    Scenario(
+        "pages/sequence_models.py",
+        {"model": "cnn", "kernels": "3", "dense": 0, "epochs": QUICK_EPOCHS},
+        expect=("keras.layers.Conv1D(32, 3,", "keras.Sequential(["),
+    ),
     *(Scenario(path, state="vectors") for path in VECTOR_PAGES),
     Scenario("pages/classifier_try.py", state="classifier", expect=("train_classifier(",)),
     Scenario("pages/classifier_bundles.py", state="classifier", expect=("train_classifier(",)),
     Scenario("pages/classifier_bundles.py", state="bundle", expect=("'model.zip'",)),
 ]
+# The defaults of these pages train for too long for a test: their snippets run 2 epochs.
+CAPPED = {"pages/classifier_train.py", "pages/sequence_models.py"}
 # Opened bare, these pages have nothing to work on yet and stop before their snippet; bare,
 # the bundles page's snippet reads a saved bundle (test_a_bundle_snippet_without_a_classifier…).
 WITH_STATE_ONLY = {"pages/classifier_try.py", "pages/classifier_bundles.py"} | (
     set(VECTOR_PAGES) - {"pages/word_vectors_io.py"}
 )
 DEFAULTS = [
-    Scenario(s.path, cap_epochs=s.path == "pages/classifier_train.py")
-    for s in DEFAULTS
-    if s.path not in WITH_STATE_ONLY
+    Scenario(s.path, cap_epochs=s.path in CAPPED) for s in DEFAULTS if s.path not in WITH_STATE_ONLY
 ]
 
 

@@ -1,20 +1,28 @@
 """What a trained sequence model does with one text: the words it reads, what its convolution
 filters respond to at each position, and its prediction as the words arrive one by one.
 
-Also the coverage of a vocabulary by word vectors before any training, for the settings form.
+Also the coverage of a vocabulary by word vectors before any training, for the settings form,
+and the word-order probe run one model at a time with its twin texts side by side.
 Keras is imported inside the functions (through the trained model).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from core.classifier.features import OOV, PAD, FeatureSettings, fit_featurizer
 from core.classifier.sequence_input import VectorCoverage, embedding_start
+from core.classifier.word_order import (
+    PROBE_MODELS,
+    ProbeResult,
+    ProbeSettings,
+    run_word_order_probe,
+    word_order_split,
+)
 from core.errors import DataError
 
 if TYPE_CHECKING:
@@ -153,3 +161,31 @@ def vector_coverage(
     settings = features or FeatureSettings(kind="embedding")
     featurizer = fit_featurizer(settings, list(texts))
     return embedding_start(featurizer, texts, vectors).coverage
+
+
+def probe_steps(settings: ProbeSettings) -> Iterator[ProbeResult]:
+    """The word-order probe trained one model at a time, in the order of ``settings.models``:
+    yields the result so far after each model (all on the same seeded split)."""
+    result = ProbeResult(word_order_split(settings.n_pairs, seed=settings.seed))
+    for model in settings.models:
+        one = run_word_order_probe(replace(settings, models=(model,)))
+        result.rows.extend(one.rows)
+        yield result
+
+
+def probe_examples(result: ProbeResult, n_pairs: int = 4) -> list[dict[str, str]]:
+    """The first ``n_pairs`` twin pairs of the probe's test texts, each text with its label and
+    each trained network's answer (the same words, so a bag of words answers both alike)."""
+    split = result.split
+    networks = [row for row in result.rows if row.trained is not None]
+    texts = list(split.test_texts[: 2 * n_pairs])
+    answers = {row.model: row.trained.predict(texts) for row in networks}
+    return [
+        {
+            "pair": str(i // 2 + 1),
+            "text": text,
+            "label": split.test_labels[i],
+            **{PROBE_MODELS[model]: answers[model][i] for model in answers},
+        }
+        for i, text in enumerate(texts)
+    ]
