@@ -152,3 +152,20 @@ def test_the_figures_show_what_is_kept_and_cut():
     assert list(line.data[0].y) == [0.2, 0.9]
     bars = probe_figure({"bag": 0.5, "cnn": 1.0}, 0.5, "test accuracy")
     assert list(bars.data[0].x) == ["bag", "cnn"]
+
+
+def test_filter_windows_on_a_probe_model_name_the_words_they_cover():
+    from core.classifier.word_order import word_order_split
+
+    settings = ClassifierSettings(
+        features=FEATURES,
+        hidden=(DenseLayer(4),),
+        sequence=SequenceLayer("cnn", filters=5, kernel_sizes=(3,)),
+        epochs=1,
+    )
+    model = train_classifier(word_order_split(20, seed=4), settings)
+    text = "the film was not bad and really good"
+    responses = filter_responses(model, text, top=5)
+    assert responses.words == text.split() and responses.activations.shape == (5, 6)
+    assert responses.windows[3] == "4: not bad and"
+    assert sorted(responses.filters) == [0, 1, 2, 3, 4]

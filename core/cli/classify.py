@@ -8,6 +8,13 @@ import sys
 import time
 from pathlib import Path
 
+from core.cli.sequence_options import (
+    add_model_arguments,
+    model_settings,
+    read_init_vectors,
+    sequence_summary,
+    with_sequence_length,
+)
 from core.errors import DataError
 
 
@@ -70,9 +77,10 @@ def data_parallel_summary(record) -> dict:
     return {"data_parallel": result.flat(), "history": record.history}
 
 
-def repeat_from_args(args: argparse.Namespace, settings, train, split):
+def repeat_from_args(args: argparse.Namespace, settings, train, split, vectors=None):
     """The :class:`~core.classifier.repeats.RepeatResult` that ``--seeds``/``--folds`` ask for
-    (every seed on the split, or on each group held out in turn), or ``None`` without them."""
+    (every seed on the split, or on each group held out in turn, with ``vectors`` as
+    pretrained word vectors), or ``None`` without them."""
     from core.classifier.repeats import Fold, RepeatResult, group_folds
 
     if args.seeds is None and not args.folds:
@@ -94,7 +102,7 @@ def repeat_from_args(args: argparse.Namespace, settings, train, split):
         folds = group_folds(train)
     else:
         folds = [Fold("test file" if args.test else "random split", split)]
-    return RepeatResult(settings, folds, tuple(args.seeds or (settings.seed,)))
+    return RepeatResult(settings, folds, tuple(args.seeds or (settings.seed,)), vectors)
 
 
 def run_repeat(repeat) -> tuple:
@@ -134,8 +142,7 @@ def run_classify(args: argparse.Namespace) -> dict:
             "Give --seed or --seeds, not both.", "For repeats, list them: --seeds 0 1 2."
         )
     settings = replace(
-        defaults,
-        features=replace(defaults.features, kind=args.features, analyzer=args.analyzer),
+        model_settings(args, defaults),
         epochs=args.epochs if args.epochs is not None else defaults.epochs,
         seed=args.seed if args.seed is not None else seeds[0],
         batch_size=args.batch_size if args.batch_size is not None else defaults.batch_size,
@@ -146,6 +153,7 @@ def run_classify(args: argparse.Namespace) -> dict:
         settings = replace(settings, hidden=hidden)
     cluster = cluster_from_args(args)
     started = time.perf_counter()
+    vectors = read_init_vectors(args.init_vectors)
     train = read_labelled(args.train)
     if args.test:
         test = read_labelled(args.test)
@@ -162,21 +170,24 @@ def run_classify(args: argparse.Namespace) -> dict:
     else:
         split = stratified_split(train, args.test_share, seed=settings.seed)
     read_seconds = time.perf_counter() - started
+    settings, lengths = with_sequence_length(args, settings, split.train_texts)
 
     def report(epoch: int, logs: dict) -> None:
         shown = ", ".join(f"{k} {v:.4f}" for k, v in logs.items())
         print(f"epoch {epoch}: {shown}", file=sys.stderr)
 
-    repeat = repeat_from_args(args, settings, train, split)
+    repeat = repeat_from_args(args, settings, train, split, vectors)
     if repeat is not None:
         split = repeat.folds[0].split
         trained, comparison = run_repeat(repeat)
     elif cluster is None:
-        trained = train_classifier(split, settings, on_epoch=report)
+        trained = train_classifier(split, settings, on_epoch=report, word_vectors=vectors)
     else:
         from core.classifier.distributed import train_data_parallel
 
-        trained = train_data_parallel(split, settings, cluster, on_epoch=report)
+        trained = train_data_parallel(
+            split, settings, cluster, on_epoch=report, word_vectors=vectors
+        )
     if trained.record.status == "failed":
         raise DataError(trained.record.message)
     if repeat is None:
@@ -196,7 +207,9 @@ def run_classify(args: argparse.Namespace) -> dict:
             "train": data_summary(train),
             **({"test": data_summary(test)} if args.test else {}),
         },
-        "features": args.features,
+        "model_kind": args.model,  # "model" holds the network's measures
+        "features": settings.features.kind,
+        **sequence_summary(trained, lengths, args),
         "inputs": trained.net.input_dim,
         "epochs_run": trained.record.epochs_done,
         "status": trained.record.status,
@@ -225,13 +238,18 @@ def add_parser(commands) -> None:
     )
     classify.add_argument("--test", help="labelled test file; without it, a stratified split")
     classify.add_argument("--test-share", type=float, default=0.25)
-    classify.add_argument("--features", choices=list(FEATURE_KINDS), default="tfidf")
+    classify.add_argument(
+        "--features",
+        choices=list(FEATURE_KINDS),
+        help="what --model dense reads (default tfidf); the other models read token ids",
+    )
     classify.add_argument(
         "--analyzer",
         choices=list(ANALYZERS),
         default=FeatureSettings().analyzer,
         help="terms of tfidf and bow features: words, character n-grams, or both",
     )
+    add_model_arguments(classify)
     classify.add_argument("--epochs", type=int, help="at most this many (early stopping)")
     classify.add_argument("--seed", type=int)
     classify.add_argument(
