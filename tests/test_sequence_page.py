@@ -105,3 +105,11 @@ def test_the_probe_puts_a_bag_of_words_at_chance_and_a_convolution_above_it():
     assert accuracy["Convolution (Conv1D)"] >= 0.85
     shown = {m.label: m.value for m in at.metric}
     assert shown["Convolution (Conv1D)"] == f"{accuracy['Convolution (Conv1D)']:.0%}"
+
+
+def test_the_home_page_and_the_readme_list_the_page():
+    from tests.conftest import ROOT
+
+    at = open_page("pages/home.py")
+    assert "sequence_models" in [link.proto.page for link in at.get("page_link")]
+    assert "| Classifier | **Sequence models** |" in (ROOT / "README.md").read_text()
