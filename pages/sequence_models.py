@@ -13,7 +13,6 @@ from core.classifier.model import SEQUENCE_KINDS
 from core.classifier.report import view_at_threshold
 from core.classifier.sequence_fields import FIELDS, chosen_length, sequence_settings
 from core.classifier.sequence_input import propose_sequence_length
-from core.classifier.sequence_snippets import sequence_classifier_code
 from core.classifier.sequence_views import (
     conv_kernel_sizes,
     filter_responses,
@@ -22,6 +21,7 @@ from core.classifier.sequence_views import (
     probe_steps,
     vector_coverage,
 )
+from core.classifier.snippets import classifier_code
 from core.classifier.train import ClassifierResult
 from core.classifier.word_order import PROBE_MODELS, ProbeSettings, twin_texts
 from core.errors import DataError
@@ -138,7 +138,7 @@ try:
 except ValueError as error:
     st.error(f"**These settings cannot be used:** {error}", icon=":material/error:")
     st.stop()
-show_code(sequence_classifier_code(settings, link.values, split.n_classes, word_vectors))
+show_code(classifier_code(settings, link.values, split.n_classes, word_vectors))
 
 if submitted:
     new_record = RunRecord(

@@ -89,7 +89,7 @@ def test_the_embedding_starts_from_the_sessions_word_vectors():
     assert "The word vectors cover" in page and "frozen" in page
     assert "Embedding start: The word vectors cover" in page  # after training, from the run
     [code] = [c.value for e in at.expander if e.label == "Show the code" for c in e.code]
-    assert "keras.initializers.Constant(start.matrix)" in code and "trainable=False" in code
+    assert "weights=[start.matrix]" in code and "trainable=False" in code
     assert f"keras.layers.Embedding(len(featurizer.vocabulary), {vector_set.dimension}" in code
 
 

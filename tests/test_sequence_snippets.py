@@ -1,85 +1,85 @@
-"""The Sequence models page's "Show the code": the Keras model for the settings on screen runs,
-and builds the layers the app builds."""
+""" "Show the code" for the sequence models: the code runs on its own and builds the same layers
+as the app."""
 
-import numpy as np
+from __future__ import annotations
+
+import contextlib
+import io
+
 import pytest
 
-from core.classifier.model import ClassifierNet, build_classifier_model
-from core.classifier.sequence_fields import FIELDS, kernel_sizes, sequence_settings
-from core.classifier.sequence_snippets import sequence_classifier_code, sequence_model_code
-from core.data.links import parse_params
-from tests.test_snippets import run_snippet
+from core.classifier.features import FeatureSettings
+from core.classifier.model import ClassifierNet, SequenceLayer, build_classifier_model
+from core.classifier.snippets import classifier_code, model_code
+from core.classifier.train import ClassifierSettings
+from core.nn.networks import DenseLayer
 
-DEFAULTS, _ = parse_params({}, FIELDS)
-
-
-def values(**changes):
-    return {**DEFAULTS, **changes}
-
-
-def layer_types(model) -> list[str]:
-    return [type(layer).__name__ for layer in model.layers]
+VALUES = {"data": "youtube", "split": "one video", "video": "Shakira", "test_share": 0}
+FEATURES = FeatureSettings(kind="embedding", sequence_length=20, embedding_dim=8)
+CASES = {
+    "cnn": SequenceLayer("cnn", filters=4, kernel_sizes=(3,)),
+    "cnn branches": SequenceLayer("cnn", filters=4, kernel_sizes=(2, 4)),
+    "bidirectional gru": SequenceLayer("gru", units=4, bidirectional=True),
+}
 
 
-@pytest.mark.parametrize(
-    "changes",
-    [
-        {"model": "pooled"},
-        {"model": "cnn", "kernels": "3"},
-        {"model": "cnn", "kernels": "2,3,4"},
-        {"model": "lstm"},
-        {"model": "gru", "bidirectional": True},
-    ],
-    ids=lambda c: "-".join(str(v) for v in c.values()),
-)
-def test_the_snippet_model_has_the_apps_layers(changes):
-    settings = sequence_settings(values(**changes), length=20)
-    code = sequence_model_code(settings, 2)
-    namespace = run_snippet(
-        "import keras\nclass F:\n    vocabulary = ['<pad>', '<unk>'] + ['w'] * 48\n"
-        f"featurizer = F()\n{code}",
-        "<model>",
+def settings_for(layer: SequenceLayer) -> ClassifierSettings:
+    return ClassifierSettings(
+        features=FEATURES, hidden=(DenseLayer(4, dropout=0.2),), sequence=layer, epochs=1
     )
+
+
+def app_layer_types(settings: ClassifierSettings, vocab_size: int) -> list[str]:
     net = ClassifierNet(
         "sequence",
-        20,
+        settings.features.sequence_length,
         2,
         settings.hidden,
-        vocab_size=50,
-        embedding_dim=32,
+        vocab_size=vocab_size,
+        embedding_dim=settings.features.embedding_dim,
         sequence=settings.sequence,
     )
-    app = build_classifier_model(net, seed=0)
-    assert layer_types(namespace["model"]) == layer_types(app)
-    assert namespace["model"].count_params() == app.count_params()
+    return [type(layer).__name__ for layer in build_classifier_model(net, seed=0).layers]
 
 
-def test_kernel_sizes_and_bad_settings():
-    assert kernel_sizes("2,3,4") == (2, 3, 4)
-    with pytest.raises(ValueError, match="kernel"):
-        sequence_settings(values(model="cnn", kernels="5"), length=3)
-    frozen = sequence_settings(values(freeze=True), length=10)
-    assert not frozen.sequence.freeze_embedding  # freezing random rows would make no sense
-    assert sequence_settings(values(freeze=True), 10, vector_size=50).sequence.freeze_embedding
+def run(code: str) -> dict:
+    namespace: dict = {}
+    with contextlib.redirect_stdout(io.StringIO()) as out:
+        exec(compile(code, "<snippet>", "exec"), namespace)
+    assert "test accuracy:" in out.getvalue()
+    return namespace
 
 
-def test_the_snippet_starts_from_word_vectors_and_keeps_frozen_rows(monkeypatch, tmp_path):
+@pytest.mark.parametrize("case", list(CASES))
+def test_sequence_code_runs_and_builds_the_apps_layers(case):
+    settings = settings_for(CASES[case])
+    code = classifier_code(settings, VALUES, 2)
+    namespace = run(code)
+    model = namespace["model"]
+    types = [type(layer).__name__ for layer in model.layers if type(layer).__name__ != "InputLayer"]
+    expected = app_layer_types(settings, len(namespace["featurizer"].vocabulary))
+    assert sorted(types) == sorted(t for t in expected if t != "InputLayer")
+    if case == "cnn branches":
+        assert "keras.Model(inputs, h)" in code and "for size in (2, 4)" in code
+    else:
+        assert "keras.Sequential([" in code
+
+
+def test_pooled_code_is_the_order_blind_reference():
+    code = model_code(settings_for(SequenceLayer()), 2)
+    assert "GlobalAveragePooling1D()" in code and "mask_zero=True" in code
+
+
+def test_code_starts_the_embedding_from_the_sessions_vectors_frozen():
     from core.embeddings.word2vec import quick_vector_set
 
-    monkeypatch.chdir(tmp_path)
     vector_set = quick_vector_set()
-    settings = sequence_settings(
-        values(model="cnn", kernels="3", freeze=True, epochs=1, dense=0),
-        length=16,
-        vector_size=vector_set.dimension,
-    )
-    code = sequence_classifier_code(settings, DEFAULTS, 2, vector_set)
-    namespace = run_snippet(code, "<vectors snippet>")
-    start = namespace["start"].matrix
-    rows = namespace["model"].get_layer("embedding").get_weights()[0]
-    np.testing.assert_array_equal(rows, start)  # frozen: trained, yet unchanged
-    vocabulary = namespace["featurizer"].vocabulary
-    known = [i for i, w in enumerate(vocabulary) if i > 1 and w in vector_set.vectors]
-    assert len(known) > 100
-    for i in known[:50]:
-        np.testing.assert_allclose(rows[i], vector_set.vectors[vocabulary[i]], rtol=1e-6)
+    settings = settings_for(SequenceLayer("lstm", units=4, freeze_embedding=True))
+    code = classifier_code(settings, VALUES, 2, vector_set)
+    assert "embedding_start(featurizer" in code and "weights=[start.matrix]" in code
+    assert f"embedding_dim={vector_set.dimension}" in code and "trainable=False" in code
+    namespace = run(code)
+    embedding = namespace["model"].layers[0]
+    assert not embedding.trainable
+    assert embedding.get_weights()[0].shape == namespace["start"].matrix.shape
+    assert (embedding.get_weights()[0] == namespace["start"].matrix).all()  # frozen, unchanged

@@ -9,6 +9,7 @@ settings on its data, or read from the bundle it was loaded from.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from core.classifier.features import FEATURE_KINDS
@@ -55,39 +56,111 @@ def data_code(values: Mapping[str, Any]) -> tuple[Imports, str]:
     )
 
 
-def _input_layers(settings: ClassifierSettings) -> list[str]:
+def _embedding_line(settings: ClassifierSettings, from_vectors: bool) -> str:
+    """The ``Embedding`` layer of token-id features, started from ``start.matrix`` when the
+    code builds it from word vectors, frozen when the settings say so."""
+    features, sequence = settings.features, settings.sequence
+    options = [f"mask_zero={sequence.masks_padding}"]
+    if from_vectors:
+        options.append("weights=[start.matrix]")
+    if sequence.freeze_embedding:
+        options.append("trainable=False")
+    return (
+        f"keras.layers.Embedding(len(featurizer.vocabulary), {features.embedding_dim}, "
+        f"{', '.join(options)})"
+    )
+
+
+def _sequence_layers(settings: ClassifierSettings) -> list[str]:
+    """The layers between the ``Embedding`` and the Dense layers (one kernel size)."""
+    sequence = settings.sequence
+    if sequence.kind == "pooled":
+        return ["keras.layers.GlobalAveragePooling1D(),  # the mean of the words' vectors"]
+    if sequence.kind == "cnn":
+        (size,) = sequence.kernel_sizes
+        return [
+            f'keras.layers.Conv1D({sequence.filters}, {size}, activation="relu"),'
+            f"  # {size} words at a time",
+            "keras.layers.GlobalMaxPooling1D(),  # each filter's strongest response",
+        ]
+    layer = f"keras.layers.{sequence.kind.upper()}({sequence.units})"
+    if sequence.bidirectional:
+        layer = f"keras.layers.Bidirectional({layer})"
+    return [f"{layer},  # tanh and sigmoid gates, so cuDNN runs it on a GPU"]
+
+
+def _token_input(settings: ClassifierSettings) -> str:
+    return (
+        f'keras.Input(shape=({settings.features.sequence_length},), dtype="int32")'
+        "  # token ids; 0 pads, 1 is an unknown word"
+    )
+
+
+def _input_layers(settings: ClassifierSettings, from_vectors: bool = False) -> list[str]:
     features = settings.features
     if features.kind == "embedding":
         return [
-            f'keras.Input(shape=({features.sequence_length},), dtype="int32"),'
-            "  # token ids; 0 pads, 1 is an unknown word",
-            f"keras.layers.Embedding(len(featurizer.vocabulary), {features.embedding_dim}, "
-            "mask_zero=True),",
-            "keras.layers.GlobalAveragePooling1D(),  # the mean of the words' vectors",
+            _token_input(settings).replace("  #", ",  #", 1),
+            _embedding_line(settings, from_vectors) + ",",
+            *_sequence_layers(settings),
         ]
     if features.kind == "word2vec":
         return ["keras.Input(shape=(x.shape[1],)),  # the mean word2vec vector of a text"]
     return ["keras.Input(shape=(x.shape[1],), sparse=True),  # one column per term"]
 
 
-def model_code(settings: ClassifierSettings, n_classes: int) -> str:
-    """``keras.Sequential([...])`` and ``compile`` for ``settings``, as the app builds it."""
+def _head_layers(settings: ClassifierSettings, n_classes: int) -> tuple[list[str], str]:
+    """The Dense (and Dropout) layers and the output layer, and the loss."""
     mixed = ', dtype="mixed_float16"' if settings.mixed_precision else ""
-    layers = _input_layers(settings)
+    layers = []
     for layer in settings.hidden:
         layers.append(f'keras.layers.Dense({layer.units}, activation="{layer.activation}"{mixed}),')
         if layer.dropout:
             layers.append(f"keras.layers.Dropout({layer.dropout}),")
     if n_classes == 2:
         layers.append('keras.layers.Dense(1, activation="sigmoid"),')
-        loss = "binary_crossentropy"
-    else:
-        layers.append(f'keras.layers.Dense({n_classes}, activation="softmax"),')
-        loss = "sparse_categorical_crossentropy"
-    body = "".join(f"    {line}\n" for line in layers)
+        return layers, "binary_crossentropy"
+    layers.append(f'keras.layers.Dense({n_classes}, activation="softmax"),')
+    return layers, "sparse_categorical_crossentropy"
+
+
+def _branches_code(settings: ClassifierSettings, head: list[str], from_vectors: bool) -> str:
+    """A functional model: one ``Conv1D`` branch per kernel size, concatenated, then ``head``
+    (its tensors are ``h``: ``x`` holds the data)."""
+    sequence = settings.sequence
+    layers = "".join(f"    {line}\n" for line in head)
     return (
-        f"model = keras.Sequential([\n{body}])\n"
-        f'model.compile(optimizer={optimizer_code(settings.optimizer)}, loss="{loss}", '
+        f"inputs = {_token_input(settings)}\n"
+        f"embedded = {_embedding_line(settings, from_vectors)}(inputs)\n"
+        "h = keras.layers.Concatenate()([  # parallel branches, one per kernel size\n"
+        "    keras.layers.GlobalMaxPooling1D()(\n"
+        f'        keras.layers.Conv1D({sequence.filters}, size, activation="relu")(embedded)\n'
+        "    )\n"
+        f"    for size in {sequence.kernel_sizes}\n"
+        "])\n"
+        f"for layer in [\n{layers}]:\n"
+        "    h = layer(h)\n"
+        "model = keras.Model(inputs, h)\n"
+    )
+
+
+def model_code(settings: ClassifierSettings, n_classes: int, from_vectors: bool = False) -> str:
+    """``keras.Sequential([...])`` and ``compile`` for ``settings``, as the app builds it
+    (a functional ``keras.Model`` for a convolution with several kernel sizes).
+    ``from_vectors``: the ``Embedding`` starts from ``start.matrix``, built earlier."""
+    head, loss = _head_layers(settings, n_classes)
+    sequence = settings.sequence
+    if (
+        settings.features.kind == "embedding"
+        and len(sequence.kernel_sizes) > 1
+        and (sequence.kind == "cnn")
+    ):
+        build = _branches_code(settings, head, from_vectors)
+    else:
+        body = "".join(f"    {line}\n" for line in [*_input_layers(settings, from_vectors), *head])
+        build = f"model = keras.Sequential([\n{body}])\n"
+    return (
+        build + f'model.compile(optimizer={optimizer_code(settings.optimizer)}, loss="{loss}", '
         'metrics=["accuracy"])'
     )
 
@@ -127,17 +200,22 @@ def classifier_code(
         ("core.classifier.features", "fit_featurizer"),
     ]
     names: set[tuple[str, str]] = set()
+    kind = settings.features.kind
+    from_vectors = kind == "embedding" and word_vectors is not None
+    if from_vectors:  # the Embedding's size follows the vectors, as in training
+        dim = int(word_vectors.vectors.vector_size)
+        settings = replace(settings, features=replace(settings.features, embedding_dim=dim))
     features = settings_call(settings.features, names)
     imports += sorted(names)
     blocks = [f"keras.utils.set_random_seed({settings.seed})\n{split}"]
     vectors = ""
-    if settings.features.kind == "word2vec" and word_vectors is not None:
+    if kind in ("word2vec", "embedding") and word_vectors is not None:
         from core.embeddings.snippets import vector_set_code
 
         more, make = vector_set_code(word_vectors)
         imports += more
         blocks.insert(0, make)
-        vectors = ", word_vectors=vector_set.vectors"
+        vectors = ", word_vectors=vector_set.vectors" if kind == "word2vec" else ""
     if settings.validation_split:
         imports.append(("core.classifier.train", "validation_split"))
     if settings.class_weight:
@@ -147,6 +225,12 @@ def classifier_code(
         f"  # {FEATURE_KINDS[settings.features.kind]}, fitted on the training texts only\n"
         "x, y = featurizer.transform(split.train_texts), split.y_train"
     )
+    if from_vectors:
+        imports.append(("core.classifier.sequence_input", "embedding_start"))
+        prepare += (
+            "\nstart = embedding_start(featurizer, split.train_texts, vector_set.vectors)"
+            "  # known words start from their vectors"
+        )
     if settings.validation_split:
         prepare += (
             f"\ntrain, val = validation_split(y, {settings.validation_split}, "
@@ -158,7 +242,8 @@ def classifier_code(
         f"predicted = {decide}\n"
         'print("test accuracy:", np.mean(predicted == split.y_test))'
     )
-    blocks += [prepare, model_code(settings, n_classes), fit_code(settings, n_classes), test]
+    model = model_code(settings, n_classes, from_vectors)
+    blocks += [prepare, model, fit_code(settings, n_classes), test]
     return script(imports, *blocks)
 
 
