@@ -72,6 +72,8 @@ link = PageLink(FIELDS, key_prefix="seq_")
 choice = choose_data(link, prefix="seq_", every_video=False)
 split = choice.split
 report = length_report(tuple(split.train_texts))
+# Filled once the form below has given the length: the distribution reads before the settings.
+length_slot = st.container()
 
 kind_col, start_col = st.columns([1.4, 1], gap="medium")
 kind = link.draw("model", kind_col)
@@ -118,12 +120,13 @@ submitted = st.session_state.pop(TRAIN_REQUEST, False)
 link.write()
 
 length = chosen_length(link.values, report.length)
-st.plotly_chart(length_figure(report.counts, length, report.length), key="seq_length_chart")
-st.caption(
-    f"{report.summary(length)} The proposed length, {report.length}, is the 95th percentile "
-    "of the training texts' token counts: a few long texts lose their end, and most rows "
-    "are not mostly padding."
-)
+with length_slot:
+    st.plotly_chart(length_figure(report.counts, length, report.length), key="seq_length_chart")
+    st.caption(
+        f"{report.summary(length)} The proposed length, {report.length}, is the 95th "
+        "percentile of the training texts' token counts: a few long texts lose their end, and "
+        "most rows are not mostly padding."
+    )
 word_vectors = sets.get(start_name)
 if word_vectors is not None:
     coverage = vector_coverage(
