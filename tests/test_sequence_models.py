@@ -264,3 +264,71 @@ def test_frozen_rows_stay_equal_after_training_and_fine_tuned_rows_move(split, f
         assert len(trained.model.trainable_weights) == len(trained.model.weights) - 1
     else:
         assert not np.allclose(rows[index[word]], vectors[word])
+
+
+# ---------------------------------------------------------------- bundle specs
+
+
+def rewritten(data: bytes, change) -> bytes:
+    """The bundle ``data`` with ``change(spec)`` applied to its spec.json."""
+    import io
+    import json
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    spec = json.loads(members["spec.json"])
+    change(spec)
+    members["spec.json"] = json.dumps(spec).encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, payload in members.items():
+            archive.writestr(name, payload)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def pooled_and_cnn(split):
+    def train(layer):
+        settings = ClassifierSettings(
+            features=FEATURES, hidden=(DenseLayer(4),), sequence=layer, epochs=1
+        )
+        return export_bundle(train_classifier(split, settings))
+
+    return train(SequenceLayer()), train(SequenceLayer("cnn", filters=3, kernel_sizes=(2, 4)))
+
+
+def test_a_bundle_from_before_sequence_layers_loads_as_pooled(pooled_and_cnn, split):
+    pooled, _ = pooled_and_cnn
+    old = rewritten(pooled, lambda spec: spec["network"].pop("sequence"))
+    np.testing.assert_array_equal(
+        import_bundle(old).predict_proba(split.test_texts[:5]),
+        import_bundle(pooled).predict_proba(split.test_texts[:5]),
+    )
+    assert import_bundle(old).net.sequence == SequenceLayer()
+
+
+def sequence_change(**values):
+    return lambda spec: spec["network"]["sequence"].update(values)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (sequence_change(kind="transformer"), "sequence.kind"),
+        (sequence_change(kernel_sizes=list(range(1, 200))), "at most 100 values"),
+        (sequence_change(kernel_sizes=[2, "4"]), "kernel_sizes[1] must be a whole number"),
+        (sequence_change(kernel_sizes=[2, 5]), "conv_5"),
+        (sequence_change(filters=4), "shape"),
+        (sequence_change(kind="lstm"), "weight arrays"),
+        (sequence_change(bidirectional=True), "lstm and gru only"),
+        (sequence_change(code="import os"), "unknown keys 'code'"),
+    ],
+)
+def test_sequence_specs_that_do_not_fit_are_refused(pooled_and_cnn, change, message):
+    from core.errors import DataError
+
+    _, cnn = pooled_and_cnn
+    with pytest.raises(DataError) as caught:
+        import_bundle(rewritten(cnn, change))
+    assert message in caught.value.message

@@ -382,5 +382,12 @@ def train_data_parallel(
     )
     local.set_weights(weights)
     return TrainedClassifier(
-        featurizer, local, split.label_names, net, settings, record, timings=timings
+        featurizer,
+        local,
+        split.label_names,
+        net,
+        prepared.settings,
+        record,
+        timings=timings,
+        coverage=prepared.embedding.coverage if prepared.embedding else None,
     )
