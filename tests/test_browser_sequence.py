@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from core.classifier.model import SEQUENCE_KINDS
+from core.classifier.sequence_fields import KIND_LABELS
 from tests.streamlit_server import CHROMIUM, wait_idle
 from tests.test_sequence_page import slice_csv
 
@@ -38,7 +39,8 @@ def test_the_three_kinds_train_live_and_are_judged(app_url, browser, tmp_path):
     for kind in ("cnn", "pooled", "lstm"):
         name = SEQUENCE_KINDS[kind]
         if kind != "cnn":  # the default
-            page.get_by_role("button", name=name, exact=True).click()
+            # The segmented control's options are radio buttons.
+            page.get_by_role("radio", name=KIND_LABELS[kind], exact=True).click()
             wait_idle(page)
         page.get_by_role("button", name=re.compile(r"Train$")).click()
         page.get_by_text(re.compile(r"Epoch \d of 2")).first.wait_for(timeout=120_000)

@@ -35,6 +35,8 @@ SHARED = (
     "seed",
 )
 PROPOSED = 0  # the sequence length field's value for "proposed from the data"
+# Short names for the choice of model, so the four fit side by side in one control.
+KIND_LABELS = {"pooled": "Pooled (order-blind)", "cnn": "Convolution", "lstm": "LSTM", "gru": "GRU"}
 
 FIELDS: dict[str, Field] = {
     **{
@@ -49,7 +51,7 @@ FIELDS: dict[str, Field] = {
         options=tuple(SEQUENCE_KINDS),
         label="What reads the words",
         widget="segmented_control",
-        format=SEQUENCE_KINDS,
+        format=KIND_LABELS,
         key="seq_model_kind",
     ),
     "kernels": Field(
