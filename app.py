@@ -77,6 +77,9 @@ PAGES = {
             title="Train a text classifier",
             icon=":material/psychology:",
         ),
+        st.Page(
+            "pages/sequence_models.py", title="Sequence models", icon=":material/linear_scale:"
+        ),
         st.Page("pages/classifier_try.py", title="Try your own text", icon=":material/edit_note:"),
         st.Page(
             "pages/classifier_bundles.py", title="Save and load models", icon=":material/save:"

@@ -10,15 +10,12 @@ from core.classifier.features import FEATURE_KINDS
 from core.classifier.html_report import ReportInputs, report_html
 from core.classifier.repeats import Fold, RepeatResult, group_folds
 from core.classifier.report import (
-    TrainingRequest,
     mistakes_at,
     probability_table,
-    train_and_compare,
     view_at_threshold,
 )
 from core.classifier.report_facts import data_facts
 from core.classifier.settings_fields import (
-    DATA_CODES,
     DATASETS,
     FIELDS,
     MAX_LAYERS,
@@ -26,14 +23,15 @@ from core.classifier.settings_fields import (
     repeat_seeds,
 )
 from core.classifier.snippets import classifier_code
-from core.classifier.splits import split_by_group, split_summary, stratified_split
-from core.classifier.train import ClassifierResult, ClassifierSettings
-from core.data.datasets import LabelledText, pang_lee_polarity, youtube_spam
-from core.errors import DataError
-from core.figures.classifier import metrics_bar_figure
-from core.figures.training import curves_figure
+from core.classifier.train import ClassifierResult
+from core.figures.classifier import (
+    metrics_bar_figure,
+)
 from core.nn.memory import text_training_estimate_mb
-from core.nn.training import RunRecord, StopFlag
+from core.nn.training import RunRecord
+from pages.ui.classifier_run import choose_data
+from pages.ui.classifier_run import draw_training_curves as draw
+from pages.ui.classifier_run import train_network_and_baselines as train
 from pages.ui.display import show_code
 from pages.ui.links import PageLink
 from pages.ui.live_jobs import run_live_training, show_run_status
@@ -41,7 +39,7 @@ from pages.ui.measures import decimals, show_confusion, show_curves, show_headli
 from pages.ui.patches import require_navigation
 from pages.ui.repeats import show_repeats, start_repeats
 from pages.ui.stores import CLASSIFIER_KEY, show_device_in_sidebar, vector_sets
-from pages.ui.uploads import show_data_error, upload_text
+from pages.ui.uploads import show_data_error
 
 RUN_KEY = "classifier_run"
 TRAIN_REQUEST = "classifier_train_requested"
@@ -70,41 +68,9 @@ st.markdown(
 # ---------------------------------------------------------------- data
 
 link = PageLink(FIELDS, key_prefix="clf_")
-dataset = DATA_CODES[link.draw("data")]
-data: LabelledText | None
-if dataset == DATASETS[0]:
-    data = youtube_spam()
-    left, right = st.columns(2)
-    split_kind = link.draw("split", left)
-    if split_kind == "one video":
-        link.draw("video", right)
-    else:
-        link.draw("test_share", right)
-    link.draw("every_video")
-elif dataset == DATASETS[1]:
-    data = pang_lee_polarity()
-    split_kind = link.set("split", "a random share")
-    link.draw("test_share", key="clf_test_share_pl")
-else:
-    st.caption(":material/link: A link to this page keeps the settings, not the uploaded file.")
-    upload = upload_text("A labelled file: CSV, TSV or fastText", key="clf_upload", want="labelled")
-    data = upload if isinstance(upload, LabelledText) else None
-    if data is None:
-        st.stop()
-    split_kind = link.set("split", "a random share")
-    link.draw("test_share", key="clf_test_share_up")
-test_share, test_video = link["test_share"], link["video"]
-every_video = dataset == DATASETS[0] and link["every_video"]
-
-try:
-    if split_kind == "one video":
-        split = split_by_group(data, test_video)
-    else:
-        split = stratified_split(data, test_share, seed=0)
-except DataError as error:
-    show_data_error(error)
-    st.stop()
-st.caption(split_summary(split))
+choice = choose_data(link)
+dataset, data, split, split_kind = choice.dataset, choice.data, choice.split, choice.split_kind
+test_video, every_video = link["video"], choice.every_video
 if every_video:
     st.caption("Train holds each of the five videos out in turn instead, one run per video.")
 
@@ -172,55 +138,6 @@ except ValueError as error:
 show_code(
     classifier_code(settings, link.values, split.n_classes, vector_sets().get(word_vector_choice))
 )
-
-
-def draw(record: RunRecord, key_prefix: str) -> None:
-    history = record.history
-    if not history.get("loss"):
-        # Vectorizing comes first: an empty chart would only show meaningless default axes.
-        st.caption("Turning the texts into features; the curves start after the first epoch.")
-        return
-    loss_col, accuracy_col = st.columns(2)
-    with loss_col:
-        st.plotly_chart(
-            curves_figure(
-                history,
-                ("loss", "val_loss"),
-                record.total_epochs,
-                record.best_epoch,
-                record.stopped_epoch,
-            ),
-            key=f"{key_prefix}_loss",
-        )
-    with accuracy_col:
-        st.plotly_chart(
-            curves_figure(
-                history, ("accuracy", "val_accuracy"), record.total_epochs, y_title="accuracy"
-            ),
-            key=f"{key_prefix}_accuracy",
-        )
-
-
-def train(record: RunRecord, stop_flag: StopFlag) -> None:
-    asked = record.result_as(ClassifierResult)
-    run_settings: ClassifierSettings = asked.settings
-    run_split = asked.split
-
-    def keep(trained) -> None:
-        asked.trained = trained
-
-    results = train_and_compare(
-        TrainingRequest(run_split, run_settings, asked.word_vectors),
-        record=record,
-        stop_flag=stop_flag,
-        on_trained=keep,
-    )
-    if (error := results.error) is not None:
-        asked.error = error
-        record.finish("failed", f"{error.message} {error.hint}")
-    elif results.comparison is not None:
-        asked.comparison = results.comparison
-        record.metrics = results.headline
 
 
 if submitted:

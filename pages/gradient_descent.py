@@ -7,6 +7,7 @@ import streamlit as st
 from core.data.links import Field
 from core.figures.optimization import line_fit_figure, loss_steps_figure, surface_figure
 from core.nn import optimization as opt
+from core.nn import tape_loop
 from core.nn.networks import OPTIMIZERS, learning_rates
 from pages.ui.display import show_code
 from pages.ui.links import PageLink
@@ -245,3 +246,89 @@ with st.expander("Data: every optimizer's path"):
         height=300,
     )
 show_code(opt.optimizers_code(settings))
+
+# --- Putting it all together --------------------------------------------------------------------
+st.header("Putting it all together: the talk's loop with a Keras model")
+st.markdown(
+    "The talk's last training slide swaps the two numbers w and b for a whole network: "
+    "`tf.keras.Sequential`, an optimizer, and `model.trainable_variables`. Here it runs "
+    f"exactly as the slide writes it, with a small network (one tanh layer of "
+    f"{tape_loop.TapeLoopSettings().hidden_units} units) on the same 20 points, "
+    f"η = {settings.learning_rate:g} and {settings.steps} steps."
+)
+
+
+@st.cache_data(show_spinner="Running the slide's loop…", max_entries=16)
+def run_slide(learning_rate: float, steps: int):
+    return tape_loop.run_slide_loop(
+        tape_loop.TapeLoopSettings(learning_rate=learning_rate, steps=steps)
+    )
+
+
+@st.cache_data(show_spinner="Running the corrected loop…", max_entries=16)
+def run_corrected(learning_rate: float, steps: int):
+    return tape_loop.run_corrected_loop(
+        tape_loop.TapeLoopSettings(learning_rate=learning_rate, steps=steps)
+    )
+
+
+slide = run_slide(settings.learning_rate, settings.steps)
+st.subheader("As written on the slide")
+st.code(slide.code, language="python")
+if slide.all_none:
+    st.error(
+        f"**The loop stops at its first step.** `tape.gradient` returned `None` for all "
+        f"{len(slide.gradients)} trainable variables, and `optimizer.apply_gradients` raised "
+        f"`{slide.error}`. No weight moved. The forward pass `prediction = model(x)` ran "
+        "*before* the tape opened, so the tape only saw the loss computed from a finished "
+        "tensor: it never recorded that the loss depends on the weights.",
+        icon=":material/error:",
+    )
+else:  # not expected with Keras 3, but say what happened if a version behaves otherwise
+    st.warning(f"The slide's loop ran: {slide.error or 'no error'}.", icon=":material/warning:")
+st.dataframe(
+    {
+        "variable": [g.name for g in slide.gradients],
+        "shape": [str(g.shape) for g in slide.gradients],
+        "gradient from the tape": [
+            "None" if g.gradient is None else "a tensor" for g in slide.gradients
+        ],
+    },
+    hide_index=True,
+)
+
+corrected = run_corrected(settings.learning_rate, settings.steps)
+st.subheader("Corrected: the forward pass inside the tape")
+st.markdown(
+    "Moving `prediction = model(x)` into the `with tf.GradientTape()` block is the whole fix: "
+    "the tape now records every operation from the weights to the loss, so it can give "
+    "∂J/∂W for each variable and the optimizer applies W ← W − η ∂J/∂W."
+)
+st.code(corrected.code, language="python")
+if corrected.problem:
+    st.error(corrected.problem, icon=":material/error:")
+else:
+    st.success(
+        f"Every step had a gradient for all {len(corrected.names)} variables: the loss went "
+        f"from {corrected.losses[0]:.4g} to {corrected.losses[-1]:.4g} in "
+        f"{len(corrected.losses)} steps.",
+        icon=":material/check_circle:",
+    )
+st.plotly_chart(loss_steps_figure({"corrected loop": corrected.losses}), key="gd_tape_loop_losses")
+with st.expander("Data: the first step, variable by variable"):
+    st.markdown(
+        "For plain SGD, `apply_gradients` is exactly W ← W − η·gradient: the first weight of "
+        "each variable before and after the first step, and its gradient."
+    )
+    st.dataframe(
+        {
+            "variable": corrected.names,
+            "first weight before": [float(w.flat[0]) for w in corrected.weights_before],
+            "its gradient": [float(g.flat[0]) for g in corrected.first_gradients],
+            "after the step": [float(w.flat[0]) for w in corrected.weights_after_first],
+        },
+        hide_index=True,
+    )
+    st.dataframe(
+        {"step": list(range(len(corrected.losses))), "loss": corrected.losses}, hide_index=True
+    )

@@ -124,6 +124,11 @@ st.page_link(
     label="A text classifier on your data, against classical ML",
     icon=":material/psychology:",
 )
+st.page_link(
+    "pages/sequence_models.py",
+    label="Deep learning for NLP: convolutional and recurrent networks read the words in order",
+    icon=":material/linear_scale:",
+)
 
 # The browser fetches plotly.js (several MB) when it meets its first chart, and holds back
 # whatever arrives in the same batch of updates until then. Filling the chart last, a moment

@@ -25,6 +25,7 @@ PAGES = {
     "pages/word_vectors_projection.py": "Project word vectors",
     "pages/word_vectors_io.py": "Import and export vectors",
     "pages/classifier_train.py": "Train a text classifier",
+    "pages/sequence_models.py": "Sequence models",
     "pages/classifier_try.py": "Try your own text",
     "pages/classifier_bundles.py": "Save and load models",
     "pages/runs.py": "Runs",

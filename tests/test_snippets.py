@@ -20,6 +20,7 @@ from core.data.snippets import import_lines, script, settings_call
 from core.embeddings.snippets import evaluation_code, vector_set_code
 from core.embeddings.vector_write import to_word2vec_text
 from core.embeddings.word2vec import Word2VecSettings, corpus_sentences, train_vector_set
+from core.nn.tape_loop import AS_WRITTEN, NO_GRADIENTS
 from pages.ui.stores import CLASSIFIER_KEY
 from tests.app_pages import PAGES
 from tests.conftest import ROOT
@@ -92,20 +93,30 @@ CHANGED = [
         {"data": "pang_lee", "features": "embedding", "epochs": QUICK_EPOCHS},
         expect=("pang_lee_polarity()", "keras.layers.Embedding("),
     ),
+    Scenario(
+        "pages/sequence_models.py",
+        {"model": "lstm", "bidirectional": True, "length": 20, "epochs": QUICK_EPOCHS},
+        expect=("keras.layers.Bidirectional(keras.layers.LSTM(32))", "shape=(20,)"),
+    ),
+    Scenario(
+        "pages/sequence_models.py",
+        {"model": "cnn", "kernels": "3", "dense": 0, "epochs": QUICK_EPOCHS},
+        expect=("keras.layers.Conv1D(32, 3,", "keras.Sequential(["),
+    ),
     *(Scenario(path, state="vectors") for path in VECTOR_PAGES),
     Scenario("pages/classifier_try.py", state="classifier", expect=("train_classifier(",)),
     Scenario("pages/classifier_bundles.py", state="classifier", expect=("train_classifier(",)),
     Scenario("pages/classifier_bundles.py", state="bundle", expect=("'model.zip'",)),
 ]
+# The defaults of these pages train for too long for a test: their snippets run 2 epochs.
+CAPPED = {"pages/classifier_train.py", "pages/sequence_models.py"}
 # Opened bare, these pages have nothing to work on yet and stop before their snippet; bare,
 # the bundles page's snippet reads a saved bundle (test_a_bundle_snippet_without_a_classifier…).
 WITH_STATE_ONLY = {"pages/classifier_try.py", "pages/classifier_bundles.py"} | (
     set(VECTOR_PAGES) - {"pages/word_vectors_io.py"}
 )
 DEFAULTS = [
-    Scenario(s.path, cap_epochs=s.path == "pages/classifier_train.py")
-    for s in DEFAULTS
-    if s.path not in WITH_STATE_ONLY
+    Scenario(s.path, cap_epochs=s.path in CAPPED) for s in DEFAULTS if s.path not in WITH_STATE_ONLY
 ]
 
 
@@ -183,9 +194,14 @@ def test_every_snippet_on_the_page_runs_on_its_own(scenario, request, monkeypatc
     assert snippets, f"{scenario.path} shows no code"
     for expected in scenario.expect:
         assert any(expected in code for code in snippets), expected
-    # Every code block on the page, in an expander or not, runs as shown.
+    # Every code block on the page, in an expander or not, runs as shown; the talk's loop as
+    # the slide writes it is shown to fail, and must fail the way the page says.
     for index, block in enumerate(at.code):
         code = with_epochs(block.value, QUICK_EPOCHS) if scenario.cap_epochs else block.value
+        if AS_WRITTEN in code:
+            with pytest.raises(ValueError, match=NO_GRADIENTS):
+                run_snippet(code, f"<{scenario.name} code {index}>")
+            continue
         run_snippet(code, f"<{scenario.name} code {index}>")
 
 
