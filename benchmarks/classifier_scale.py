@@ -115,7 +115,7 @@ def predict_run(bundle: Path, source: Path, workdir: Path) -> dict:
     out = workdir / "predictions.csv"
     args = ["predict", "--bundle", str(bundle), "--input", str(source), "--out", str(out)]
     result = run_cli([*args, "--json"], workdir)
-    lines = sum(1 for _ in source.open(encoding="utf-8")) - 1  # less the header
+    lines = result.get("rows", sum(1 for _ in source.open(encoding="utf-8")) - 1)  # header
     return {
         "input": source.name,
         "lines": lines,
