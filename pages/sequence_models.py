@@ -4,11 +4,9 @@ order-blind pooled embedding and the tuned baselines, on the text classifier's d
 from dataclasses import asdict
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from core.classifier.features import FeatureSettings
-from core.classifier.metrics import METRIC_COLUMNS
 from core.classifier.model import SEQUENCE_KINDS
 from core.classifier.report import view_at_threshold
 from core.classifier.sequence_fields import FIELDS, chosen_length, sequence_settings
@@ -32,6 +30,7 @@ from pages.ui.classifier_run import choose_data, draw_training_curves, train_net
 from pages.ui.display import show_code
 from pages.ui.links import PageLink
 from pages.ui.live_jobs import run_live_training, show_run_status
+from pages.ui.measures import show_headline
 from pages.ui.patches import require_navigation
 from pages.ui.stores import show_device_in_sidebar, vector_sets
 from pages.ui.uploads import show_data_error
@@ -162,7 +161,7 @@ def show_results(record: RunRecord) -> None:
     if run.error is not None:
         show_data_error(run.error)
     else:
-        show_run_status(record)
+        show_run_status(record, answer=run.comparison.verdict if run.comparison else None)
     trained, comparison = run.trained, run.comparison
     if trained is None or comparison is None:
         if record.history.get("loss"):
@@ -170,9 +169,7 @@ def show_results(record: RunRecord) -> None:
         return
     st.header(f"Results: {SEQUENCE_KINDS[trained.net.sequence.kind]}")
     view = view_at_threshold(comparison.network.prediction.proba, run.split, 0.5)
-    headline = view.metrics.headline()
-    for column, (name, value) in zip(st.columns(len(headline)), headline.items(), strict=True):
-        column.metric(METRIC_COLUMNS[name], "–" if pd.isna(value) else f"{value:.3f}")
+    show_headline(view)
     if trained.coverage is not None:
         st.caption(f"Embedding start: {trained.coverage.summary()}")
     versus_tab, curves_tab = st.tabs(["ML versus DL", "Training"])
