@@ -61,12 +61,14 @@ kind = st.selectbox(
 runs_of_kind = of_kind(runs, kind)
 number_of = {r.run_id: r.number or i + 1 for i, r in enumerate(runs)}
 labels = telling_labels(runs_of_kind, [number_of[r.run_id] for r in runs_of_kind])
+selection_key = f"runs_selected_{kind}_{runs_of_kind[-1].run_id if runs_of_kind else ''}"
 chosen = st.multiselect(
     "Runs to compare",
     list(labels),
     default=list(labels)[-3:],
     format_func=labels.get,
-    key=f"runs_selected_{kind}",
+    # A new run of this kind is a new choice, so it starts selected with the latest ones.
+    key=selection_key,
 )
 if kind == ALL_KINDS and len({r.kind for r in runs if r.run_id in chosen}) > 1:
     st.caption(
@@ -138,7 +140,7 @@ middle.download_button(
 def delete_selected() -> None:
     keep = [r for r in session_runs() if r.run_id not in set(chosen)]
     st.session_state["runs"] = keep
-    st.session_state.pop(f"runs_selected_{kind}", None)
+    st.session_state.pop(selection_key, None)
 
 
 right.button(

@@ -96,7 +96,9 @@ CHART_COLOURS_JS = """() => {
     const bg = chart.querySelector('.main-svg .bg');
     return {
       svg: svg ? getComputedStyle(svg).backgroundColor : 'rgba(0, 0, 0, 0)',
-      paper: bg ? getComputedStyle(bg).fill : 'rgba(0, 0, 0, 0)',
+      // Plotly draws a transparent plot area as a fill with fill-opacity 0: what shows is none.
+      paper: bg && getComputedStyle(bg).fillOpacity !== '0'
+        ? getComputedStyle(bg).fill : 'rgba(0, 0, 0, 0)',
     };
   });
   return {app, charts: charts.length, texts, papers};

@@ -96,6 +96,9 @@ def test_runs_page_compares_two_real_trainings_and_deletes():
     at = open_page("pages/playground.py")
     at.number_input(key="epochs").set_value(2)
     at.button[0].click().run(timeout=120)
+    # A look at Runs in between: the run trained next must still be selected there by default.
+    at.switch_page("pages/runs.py").run()
+    at.switch_page("pages/playground.py").run()
     at.select_slider(key="learning_rate").set_value(0.1)
     at.button[0].click().run(timeout=120)
     assert not at.exception

@@ -5,12 +5,14 @@ from __future__ import annotations
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from core.figures.common import toolbar_clear
 from core.nn.neurons import NeuronMaps
 
 # Diverging around zero: a unit's sign matters (tanh, linear), and ReLU's zero reads as white.
 NEURON_SCALE = [[0.0, "#B45F06"], [0.5, "#F7F7F7"], [1.0, "#0B5394"]]
 
 
+@toolbar_clear
 def neuron_maps_figure(maps: NeuronMaps) -> go.Figure:
     """A grid of small heatmaps: row ``k`` is hidden layer ``k``, each cell one unit's
     activation over the input square, each on its own colour range (what matters is where a
@@ -56,5 +58,8 @@ def neuron_maps_figure(maps: NeuronMaps) -> go.Figure:
         },
         height=110 * max(rows, 1) + 60,
         margin={"l": 10, "r": 60, "t": 40, "b": 10},
+        # Transparent, so the page's own colour shows around the squares in either theme.
+        plot_bgcolor="rgba(0,0,0,0)",
+        paper_bgcolor="rgba(0,0,0,0)",
     )
     return fig

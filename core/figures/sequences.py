@@ -8,11 +8,12 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from core.figures.common import LINE_COLOURS, PALETTE, heatmap
+from core.figures.common import LINE_COLOURS, PALETTE, heatmap, toolbar_clear
 
 CUT_COLOUR = "#E4572E"
 
 
+@toolbar_clear
 def length_figure(counts: np.ndarray, length: int, proposed: int | None = None) -> go.Figure:
     """A histogram of the texts' token counts, the kept part and the cut part in two colours,
     with the sequence length (and the proposed one, when different) marked."""
@@ -60,6 +61,7 @@ def length_figure(counts: np.ndarray, length: int, proposed: int | None = None) 
     return fig
 
 
+@toolbar_clear
 def filter_figure(
     activations: np.ndarray, filters: Sequence[int], windows: Sequence[str]
 ) -> go.Figure:
@@ -77,6 +79,7 @@ def filter_figure(
     return fig
 
 
+@toolbar_clear
 def prefix_figure(labels: Sequence[str], probabilities: Sequence[float], label: str) -> go.Figure:
     """A line: the probability of ``label`` after each word (``labels`` along the axis)."""
     fig = go.Figure(
@@ -96,6 +99,7 @@ def prefix_figure(labels: Sequence[str], probabilities: Sequence[float], label: 
     return fig
 
 
+@toolbar_clear
 def probe_figure(scores: Mapping[str, float], chance: float, measure: str) -> go.Figure:
     """Bars of each model's ``measure`` on the word-order probe, with chance marked."""
     names = list(scores)
