@@ -113,3 +113,19 @@ def test_the_home_page_and_the_readme_list_the_page():
     at = open_page("pages/home.py")
     assert "sequence_models" in [link.proto.page for link in at.get("page_link")]
     assert "| Classifier | **Sequence models** |" in (ROOT / "README.md").read_text()
+
+
+def test_the_page_quotes_the_transfer_numbers_measured_in_results():
+    """Every MCC the page quotes for transfer is one that benchmarks/RESULTS.md measured."""
+    import re
+
+    from tests.conftest import ROOT
+
+    page = (ROOT / "pages" / "sequence_models.py").read_text(encoding="utf-8")
+    quoted = page[page.index("TRANSFER_MEASURED = (") : page.index("def show_results")]
+    results = (ROOT / "benchmarks" / "RESULTS.md").read_text(encoding="utf-8")
+    section = results[results.index("## Sequence models and transfer") :]
+    numbers = re.findall(r"0\.\d{3}", quoted)
+    assert len(numbers) >= 6
+    for number in numbers:
+        assert number in section, number
