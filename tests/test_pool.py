@@ -264,7 +264,7 @@ def test_the_resident_size_is_read_from_proc(tmp_path):
 
 
 def test_slots_come_from_the_cores_and_the_environment():
-    assert [default_slots(c) for c in (1, 2, 3, 4, 16)] == [1, 2, 2, 3, 15]
+    assert [default_slots(c) for c in (1, 2, 3, 4, 16)] == [1, 1, 2, 3, 15]
     assert settings_from_env({}).memory_budget_mb == 2200.0
     settings = settings_from_env({"DEEP_TEXT_LAB_SLOTS": "3", "DEEP_TEXT_LAB_MEMORY_MB": "900"})
     assert settings == PoolSettings(slots=3, memory_budget_mb=900.0)

@@ -1,8 +1,8 @@
 """The server's bounded pool of jobs (trainings, projections): at most N run at once, the rest
 wait in a queue that is fair between sessions, and memory is checked before a job starts.
 
-- **Slots.** At most ``PoolSettings.slots`` jobs run at once. By default one per core, leaving
-  one core to page loads from three cores on (:func:`default_slots`); the environment variable
+- **Slots.** At most ``PoolSettings.slots`` jobs run at once. By default one per core but one,
+  which is left to page loads (:func:`default_slots`); the environment variable
   ``DEEP_TEXT_LAB_SLOTS`` sets another number.
 - **Fair order.** Each owner (a browser session) has its own queue, served in order of arrival.
   The next job to start is the head of the owner served least recently (never served first,
@@ -42,10 +42,11 @@ DEFAULT_MEMORY_BUDGET_MB = 2200.0
 
 
 def default_slots(cores: int | None = None) -> int:
-    """How many jobs run at once on ``cores`` cores (this machine's by default): one per core,
-    but one core is left to page loads from three cores on."""
+    """How many jobs run at once on ``cores`` cores (this machine's by default): one per core
+    but one, which is left to page loads (``benchmarks/class_load.py``: on 2 cores, two at
+    once made a newcomer's page 1.48 times as slow as a bare app's, one at once 1.17 times)."""
     cores = cores or os.cpu_count() or 1
-    return cores - 1 if cores > 2 else max(1, cores)
+    return max(1, cores - 1)
 
 
 @dataclass
