@@ -27,6 +27,8 @@ from core.nn.training import ComparisonResult, RunRecord, StopFlag
 
 log = logging.getLogger(__name__)
 
+QUEUED_POLL_SECONDS = 1.0  # how often a page looks up its queued job's place
+
 
 class JobStopped(Exception):
     """Raised inside a job's work, at a stage boundary, once its stop flag is set
@@ -105,7 +107,9 @@ class LiveJob:
         has ended. Exceptions of ``show`` (a page's script being stopped) pass through."""
         while self.running:
             show(self)
-            time.sleep(poll_seconds)
+            # A queued job's place changes only when another job ends: thirty waiting pages
+            # polling four times a second would take CPU from the training that runs.
+            time.sleep(max(poll_seconds, QUEUED_POLL_SECONDS) if self.queued else poll_seconds)
 
     def wait(self, timeout: float | None = None) -> bool:
         """Wait up to ``timeout`` seconds (``None``: as long as it takes) for the work to end;
