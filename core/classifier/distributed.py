@@ -381,13 +381,4 @@ def train_data_parallel(
         net, seed=settings.seed, mixed_precision=settings.mixed_precision
     )
     local.set_weights(weights)
-    return TrainedClassifier(
-        featurizer,
-        local,
-        split.label_names,
-        net,
-        prepared.settings,
-        record,
-        timings=timings,
-        coverage=prepared.embedding.coverage if prepared.embedding else None,
-    )
+    return prepared.trained_classifier(local, split.label_names, record, timings)

@@ -223,6 +223,22 @@ class PreparedTraining:
         )
         return model
 
+    def trained_classifier(
+        self, model: Any, label_names: Sequence[str], record: RunRecord, timings: dict
+    ) -> TrainedClassifier:
+        """The trained ``model`` with this preparation's featurizer, network shape, settings and
+        word-vector coverage: what both training paths hand back."""
+        return TrainedClassifier(
+            self.featurizer,
+            model,
+            label_names,
+            self.net,
+            self.settings,
+            record,
+            timings=timings,
+            coverage=self.embedding.coverage if self.embedding else None,
+        )
+
     def callbacks(self) -> list:
         """``EarlyStopping`` on the validation loss, restoring the best weights, when there are
         validation rows; otherwise none."""
@@ -338,16 +354,7 @@ def train_classifier(
         model = _refit_on_all(prepared, x_all, record, stop_flag) or model
     timings["train"] = time.perf_counter() - started
     record.device = record.device or training_device()
-    return TrainedClassifier(
-        featurizer,
-        model,
-        split.label_names,
-        net,
-        prepared.settings,
-        record,
-        timings=timings,
-        coverage=prepared.embedding.coverage if prepared.embedding else None,
-    )
+    return prepared.trained_classifier(model, split.label_names, record, timings)
 
 
 def _refit_on_all(prepared: PreparedTraining, x_all, record: RunRecord, stop_flag) -> Any:
