@@ -15,7 +15,7 @@ from core.classifier.features import FeatureSettings
 from core.classifier.model import SEQUENCE_KINDS, SequenceLayer
 from core.classifier.settings_fields import FIELDS as CLASSIFIER_FIELDS
 from core.classifier.train import ClassifierSettings
-from core.data.links import Field
+from core.data.links import Field, fields_for_page
 from core.nn.networks import DenseLayer, OptimizerSpec
 
 # Kernel sizes as the link writes them: one size, or several parallel branches.
@@ -39,12 +39,7 @@ PROPOSED = 0  # the sequence length field's value for "proposed from the data"
 KIND_LABELS = {"pooled": "Pooled (order-blind)", "cnn": "Convolution", "lstm": "LSTM", "gru": "GRU"}
 
 FIELDS: dict[str, Field] = {
-    **{
-        name: replace(CLASSIFIER_FIELDS[name], key=f"seq_{name}")
-        if CLASSIFIER_FIELDS[name].key
-        else CLASSIFIER_FIELDS[name]
-        for name in SHARED
-    },
+    **fields_for_page({name: CLASSIFIER_FIELDS[name] for name in SHARED}, "seq_"),
     "model": Field(
         "choice",
         "cnn",

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import KW_ONLY, dataclass
+from dataclasses import KW_ONLY, dataclass, replace
 from typing import Any, Literal
 
 FieldKind = Literal["int", "float", "choice", "bool"]
@@ -91,6 +91,15 @@ class Field:
         if self.kind == "float":
             return f"{float(value):g}"
         return str(value)
+
+
+def fields_for_page(fields: Mapping[str, Field], prefix: str) -> dict[str, Field]:
+    """``fields`` with each field's own widget key put under ``prefix``, so a second page drawing
+    the same settings keeps widgets of its own (fields without a key are keyed by the page)."""
+    return {
+        name: replace(field, key=f"{prefix}{name}") if field.key else field
+        for name, field in fields.items()
+    }
 
 
 def parse_params(

@@ -3,7 +3,7 @@ that trains the network and compares it with the tuned baselines, and its traini
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
@@ -13,7 +13,6 @@ from core.classifier.settings_fields import DATA_CODES, DATASETS
 from core.classifier.splits import TextSplit, split_by_group, split_summary, stratified_split
 from core.classifier.train import ClassifierResult, ClassifierSettings
 from core.data.datasets import LabelledText, pang_lee_polarity, youtube_spam
-from core.data.links import Field
 from core.errors import DataError
 from core.figures.training import curves_figure
 from core.nn.training import RunRecord, StopFlag
@@ -34,15 +33,6 @@ class DataChoice:
     split: TextSplit
     split_kind: str
     every_video: bool
-
-
-def fields_for_page(fields: dict[str, Field], prefix: str) -> dict[str, Field]:
-    """``fields`` with each field's own widget key put under ``prefix``, so a second page drawing
-    the same settings keeps widgets of its own."""
-    return {
-        name: replace(field, key=f"{prefix}{name}") if field.key else field
-        for name, field in fields.items()
-    }
 
 
 def choose_data(link: PageLink, prefix: str = "clf_", every_video: bool = True) -> DataChoice:
