@@ -23,6 +23,18 @@ OPTIMIZER_NAMES = ("sgd", "momentum", "rmsprop", "adam")
 DIVERGENCE_FACTOR = 10.0
 
 
+def check_loop_settings(learning_rate: float, steps: int, n_points: int) -> None:
+    """Raise ``ValueError`` (with what to change) for a learning rate outside (0, 10], steps
+    outside 1 to 1,000 or a dataset outside 2 to 10,000 points: the bounds every loop of the
+    gradient descent page keeps."""
+    if not (math.isfinite(learning_rate) and 0 < learning_rate <= 10):
+        raise ValueError("The learning rate must be above 0 and at most 10.")
+    if not 1 <= steps <= 1000:
+        raise ValueError("The number of steps must be between 1 and 1000.")
+    if not 2 <= n_points <= 10_000:
+        raise ValueError("The dataset needs between 2 and 10,000 points.")
+
+
 @dataclass(frozen=True)
 class DescentSettings:
     """What the gradient descent page runs: learning rate, steps, start point and data."""
@@ -35,14 +47,9 @@ class DescentSettings:
     seed: int = 0
 
     def __post_init__(self) -> None:
-        if not (math.isfinite(self.learning_rate) and 0 < self.learning_rate <= 10):
-            raise ValueError("The learning rate must be above 0 and at most 10.")
-        if not 1 <= self.steps <= 1000:
-            raise ValueError("The number of steps must be between 1 and 1000.")
+        check_loop_settings(self.learning_rate, self.steps, self.n_points)
         if not (math.isfinite(self.start_w) and math.isfinite(self.start_b)):
             raise ValueError("The start point (w, b) must be finite numbers.")
-        if not 2 <= self.n_points <= 10_000:
-            raise ValueError("The dataset needs between 2 and 10,000 points.")
 
 
 @dataclass(frozen=True)

@@ -10,12 +10,19 @@ its first step in detail. TensorFlow is imported only when a loop runs.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from core.nn.optimization import NOISE, TRUE_B, TRUE_W, X_HIGH, X_LOW, divergence_problem
+from core.nn.optimization import (
+    NOISE,
+    TRUE_B,
+    TRUE_W,
+    X_HIGH,
+    X_LOW,
+    check_loop_settings,
+    divergence_problem,
+)
 
 # What Keras says when every gradient is None; the page and the tests look for it.
 NO_GRADIENTS = "No gradients provided for any variable"
@@ -34,14 +41,9 @@ class TapeLoopSettings:
     seed: int = 0
 
     def __post_init__(self) -> None:
-        if not (math.isfinite(self.learning_rate) and 0 < self.learning_rate <= 10):
-            raise ValueError("The learning rate must be above 0 and at most 10.")
-        if not 1 <= self.steps <= 1000:
-            raise ValueError("The number of steps must be between 1 and 1000.")
+        check_loop_settings(self.learning_rate, self.steps, self.n_points)
         if not 1 <= self.hidden_units <= 256:
             raise ValueError("The hidden layer needs between 1 and 256 units.")
-        if not 2 <= self.n_points <= 10_000:
-            raise ValueError("The dataset needs between 2 and 10,000 points.")
 
 
 @dataclass(frozen=True)
