@@ -14,6 +14,7 @@ left alone; an upload is kept by :mod:`pages.ui.uploads` instead.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 import streamlit as st
 
@@ -37,33 +38,6 @@ def is_setting_value(value: object) -> bool:
     return False
 
 
-def writable_widget_keys() -> list[str]:
-    """The user keys of this session's widgets whose values may be written back.
-
-    Reads Streamlit's session state for each widget's value type; a Streamlit whose internals
-    differ gives an empty list (nothing is kept, nothing breaks).
-    """
-    try:
-        from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-        ctx = get_script_run_ctx()
-        if ctx is None:
-            return []
-        state = ctx.session_state._state
-        mapping = state._key_id_mapper.id_key_mapping
-        metadata = state._new_widget_state.widget_metadata
-    except AttributeError:
-        log.warning("this Streamlit's session state is not the one pages.ui.kept_state knows")
-        return []
-    keys = []
-    for widget_id, key in list(mapping.items()):
-        meta = metadata.get(widget_id)
-        if meta is None or meta.value_type is None or meta.value_type in NOT_WRITABLE:
-            continue
-        keys.append(key)
-    return keys
-
-
 RUNS_KEY = "_script_runs"  # this session's script runs so far, counted by keep_widget_values
 
 
@@ -79,25 +53,49 @@ def drawn_in_last_run(name: str) -> bool:
 KEPT_KEY = "_kept_settings"  # widget key -> the setting it last held, kept by keep_widget_values
 
 
-def widget_key_states() -> tuple[set[str], set[str]]:
-    """(the user keys Streamlit still maps to a widget, those of widgets on the person's screen).
+@dataclass(frozen=True)
+class WidgetKeys:
+    """This session's widget keys as Streamlit holds them at the start of a run.
 
-    The browser sends the state of every widget it shows with each run it asks for; a widget
-    whose page is not shown is only in the first set, and a key the page deleted (to reset its
-    widget) is in neither. Empty sets for a Streamlit whose internals differ.
+    ``keyed``: every user key Streamlit still maps to a widget. ``drawn``: those of widgets on
+    the person's screen (the browser sends the state of every widget it shows; a widget whose
+    page is not shown is only keyed, and a key the page deleted to reset its widget is in
+    neither). ``writable``: those whose value may be written back (not buttons, uploads or
+    chat input).
     """
+
+    keyed: frozenset[str] = frozenset()
+    drawn: frozenset[str] = frozenset()
+    writable: frozenset[str] = frozenset()
+
+
+def widget_keys() -> WidgetKeys:
+    """Read :class:`WidgetKeys` from Streamlit's session state, the one place that reaches into
+    its internals; a Streamlit whose internals differ gives empty sets (nothing is kept, nothing
+    breaks)."""
     try:
         from streamlit.runtime.scriptrunner import get_script_run_ctx
 
         ctx = get_script_run_ctx()
         if ctx is None:
-            return set(), set()
+            return WidgetKeys()
         state = ctx.session_state._state
         mapping = state._key_id_mapper.id_key_mapping
-        held = set(state._new_widget_state.states)
+        widgets = state._new_widget_state
+        held, metadata = set(widgets.states), widgets.widget_metadata
     except AttributeError:
-        return set(), set()
-    return set(mapping.values()), {key for wid, key in mapping.items() if wid in held}
+        log.warning("this Streamlit's session state is not the one pages.ui.kept_state knows")
+        return WidgetKeys()
+    writable = set()
+    for widget_id, key in mapping.items():
+        meta = metadata.get(widget_id)
+        if meta is not None and meta.value_type is not None and meta.value_type not in NOT_WRITABLE:
+            writable.add(key)
+    return WidgetKeys(
+        frozenset(mapping.values()),
+        frozenset(key for widget_id, key in mapping.items() if widget_id in held),
+        frozenset(writable),
+    )
 
 
 def keep_widget_values() -> int:
@@ -111,8 +109,9 @@ def keep_widget_values() -> int:
     """
     st.session_state[RUNS_KEY] = st.session_state.get(RUNS_KEY, 0) + 1
     kept: dict = st.session_state.setdefault(KEPT_KEY, {})
-    keyed, drawn = widget_key_states()
-    for key in set(writable_widget_keys()) & drawn:
+    keys = widget_keys()
+    keyed, drawn = keys.keyed, keys.drawn
+    for key in keys.writable & drawn:
         try:
             value = st.session_state[key]
         except KeyError:
