@@ -88,11 +88,7 @@ def telling_labels(
     features first), so runs that would otherwise read alike can be told apart."""
     flat = [flatten_settings(r.settings) for r in records]
     keys = {key for settings in flat for key in settings}
-    differing = [
-        key
-        for key in keys
-        if len({json.dumps(settings.get(key), default=str) for settings in flat}) > 1
-    ]
+    differing = [key for key in keys if varies([settings.get(key) for settings in flat])]
     order = {key: i for i, key in enumerate(TELLING_SETTINGS)}
     differing.sort(key=lambda key: (order.get(key, len(order)), key))
     labels = {}
@@ -132,14 +128,19 @@ def runs_frame(records: Sequence[RunRecord], numbers: Sequence[int] | None = Non
     return frame.dropna(axis="columns", how="all").set_index("run")
 
 
+def varies(values: Sequence[Any]) -> bool:
+    """Whether ``values`` (settings of several runs, lists and dicts included) are not all the
+    same, compared as JSON text."""
+    return len({json.dumps(value, default=str) for value in values}) > 1
+
+
 def differing_settings(frame) -> list[str]:
     """The ``setting:`` columns whose values are not all the same across the rows."""
     out = []
     for column in frame.columns:
         if not str(column).startswith("setting: "):
             continue
-        values = {json.dumps(v, default=str) for v in frame[column].tolist()}
-        if len(values) > 1:
+        if varies(frame[column].tolist()):
             out.append(column)
     return out
 
