@@ -33,6 +33,7 @@ from pages.ui.classifier_run import choose_data
 from pages.ui.classifier_run import draw_training_curves as draw
 from pages.ui.classifier_run import train_network_and_baselines as train
 from pages.ui.display import show_code
+from pages.ui.job_pool import warm_up_training
 from pages.ui.links import PageLink
 from pages.ui.live_jobs import run_live_training, show_run_status
 from pages.ui.measures import decimals, show_confusion, show_curves, show_headline, threshold_slider
@@ -55,6 +56,7 @@ def request_training() -> None:
 
 
 require_navigation()
+warm_up_training()  # in the background: the first Train finds Keras loaded
 
 st.title("Train a text classifier")
 st.markdown(

@@ -22,11 +22,13 @@ from core.nn.images import (
 from core.nn.networks import DenseLayer, OptimizerSpec
 from core.nn.training import RunRecord
 from pages.ui.display import show_code
+from pages.ui.job_pool import warm_up_training
 from pages.ui.links import PageLink
 from pages.ui.live_jobs import run_live_training, show_last_run
 from pages.ui.patches import require_navigation
 
 require_navigation()
+warm_up_training()  # in the background: the first Train finds Keras loaded
 
 RUN_KEY = "digits_run"
 MAX_MISTAKES_SHOWN = 32

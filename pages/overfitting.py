@@ -12,6 +12,7 @@ from core.nn.fields import learning_rate_field
 from core.nn.runs import curves_frame, labelled_curves
 from core.nn.training import RunRecord, StopFlag
 from pages.ui.display import show_code
+from pages.ui.job_pool import warm_up_training
 from pages.ui.links import PageLink
 from pages.ui.live_jobs import (
     run_live_comparison,
@@ -34,6 +35,7 @@ def request_comparison() -> None:
 
 
 require_navigation()
+warm_up_training()  # in the background: the first Train finds Keras loaded
 
 st.title("Overfitting and early stopping")
 st.markdown(

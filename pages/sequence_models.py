@@ -28,6 +28,7 @@ from core.figures.sequences import filter_figure, length_figure, prefix_figure, 
 from core.nn.training import RunRecord
 from pages.ui.classifier_run import choose_data, draw_training_curves, train_network_and_baselines
 from pages.ui.display import show_code
+from pages.ui.job_pool import warm_up_training
 from pages.ui.links import PageLink
 from pages.ui.live_jobs import run_live_training, show_run_status
 from pages.ui.measures import show_headline
@@ -53,6 +54,7 @@ def length_report(texts: tuple[str, ...]):
 
 
 require_navigation()
+warm_up_training()  # in the background: the first Train finds Keras loaded
 
 st.title("Sequence models")
 st.markdown(

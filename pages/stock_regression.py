@@ -24,12 +24,14 @@ from core.nn.regression import (
 )
 from core.nn.training import RunRecord
 from pages.ui.display import show_code
+from pages.ui.job_pool import warm_up_training
 from pages.ui.links import PageLink
 from pages.ui.live_jobs import run_live_training, show_last_run
 from pages.ui.patches import require_navigation
 from pages.ui.uploads import show_data_error
 
 require_navigation()
+warm_up_training()  # in the background: the first Train finds Keras loaded
 
 RUN_KEY = "stock_run"
 

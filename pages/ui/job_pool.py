@@ -4,6 +4,10 @@ that is gone (tab closed, session expired) has its jobs stopped by the pool's wa
 A session counts as there while Streamlit's runtime holds it as an active session (its
 websocket is connected). Without a runtime (``AppTest``, a bare script) every owner counts as
 there.
+
+In a server, jobs also share the interpreter politely (:mod:`core.nn.sharing`): the GIL is
+handed over often, and the objects a job's imports leave behind are frozen out of full garbage
+collections once it ends.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from core.errors import DataError
 from core.nn.jobs import LiveJob
 from core.nn.memory import JOB_BASE_MB
 from core.nn.pool import JobPool, Place, PoolSettings, settings_from_env, waiting_text
+from core.nn.sharing import HeapFreezer, WarmUp, hand_over_often
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +55,46 @@ def _pool_settings() -> PoolSettings:
 
 
 SERVER_POOL = JobPool(_pool_settings(), is_alive=session_alive)
+HEAP = HeapFreezer()
+# What Keras trainings and the tuned baselines import: loaded while a training page is open,
+# before anyone presses Train.
+WARM_UP = WarmUp(
+    (
+        "keras",
+        "sklearn.linear_model",
+        "sklearn.svm",
+        "sklearn.naive_bayes",
+        "sklearn.model_selection",
+        "sklearn.metrics",
+    ),
+    HEAP,
+)
+
+
+def in_server() -> bool:
+    """Whether this runs inside a Streamlit server (not ``AppTest`` or a bare script)."""
+    return Runtime.exists()
+
+
+def warm_up_training() -> None:
+    """Called by the pages that train Keras networks: in a server, import what their trainings
+    need in the background, once, and freeze what the imports left behind (:class:`WarmUp`).
+    The page itself does not wait for it."""
+    if in_server():
+        hand_over_often()
+        WARM_UP.start()
+
+
+def settled_after(work: Callable[[LiveJob], Any]) -> Callable[[LiveJob], Any]:
+    """``work``, followed by freezing what its imports left behind (:class:`HeapFreezer`)."""
+
+    def run(job: LiveJob) -> Any:
+        try:
+            return work(job)
+        finally:
+            HEAP.settle()
+
+    return run
 
 
 def submit_job(
@@ -60,6 +105,9 @@ def submit_job(
 ) -> Place:
     """Queue ``job`` in the server's pool for this session; it starts when its turn comes."""
     SERVER_POOL.start_watcher(WATCH_SECONDS)
+    if in_server():
+        hand_over_often()
+        work = settled_after(work)
     return SERVER_POOL.submit(job, work, session_owner(), estimate_mb, on_withdraw)
 
 

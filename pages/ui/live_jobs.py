@@ -18,6 +18,7 @@ import streamlit as st
 
 from core.nn.jobs import LiveCount, LiveJob, stop_before_start, training_work
 from core.nn.memory import JOB_BASE_MB
+from core.nn.sharing import lower_priority
 from core.nn.training import ComparisonResult, RunRecord, StopFlag, progress_in_turn
 from pages.ui.job_pool import job_place_text, submit_job
 from pages.ui.stores import register_run
@@ -29,6 +30,9 @@ TRAININGS = "training"  # the kind of the jobs of run_live_training, keyed by ru
 
 # How many trainings this server is drawing live, over all sessions (it paces chart redraws).
 LIVE_TRAININGS = LiveCount()
+# A live redraw waits at least this many times as long as the last one took: however slow
+# the charts, following a training takes at most about a tenth of a core from page loads.
+REDRAW_COST_FACTOR = 10
 
 
 def session_jobs(kind: str) -> dict[Hashable, LiveJob]:
@@ -112,11 +116,13 @@ def run_live_training(
         record, draw, key, progress, live, progress_of, redraw_seconds, progress_text
     )
     try:
-        while job.queued:  # its place in the queue; only a started training paces redraws
-            show(job)
-            time.sleep(poll_seconds)
-        with LIVE_TRAININGS:
-            job.follow(show, poll_seconds)
+        # Following is drawing: other people's page loads come first.
+        with lower_priority():
+            while job.queued:  # its place in the queue; only a started training paces redraws
+                show(job)
+                time.sleep(poll_seconds)
+            with LIVE_TRAININGS:
+                job.follow(show, poll_seconds)
     finally:
         if job.running:
             # This script was interrupted mid-training (Stop, another page, a changed widget).
@@ -175,15 +181,17 @@ def _training_progress(
 
     A chart needs a moment to draw in the browser, so it is redrawn at most every
     ``redraw_seconds``. Each redraw also costs the server (building and sending the figures),
-    so that interval grows with the number of trainings the server draws at once: page loads of
-    other people stay quick while many train.
+    so that interval grows with the number of trainings the server draws at once, and with what
+    the last redraw cost (:data:`REDRAW_COST_FACTOR`): page loads of other people stay quick
+    while many train.
     """
     shown = -1
     drawn_at = 0.0
+    draw_cost = 0.0
     waited = ""
 
     def show(job: LiveJob) -> None:
-        nonlocal shown, drawn_at, waited
+        nonlocal shown, drawn_at, draw_cost, waited
         if job.queued:
             text = job_place_text(job) or waited
             if text != waited:
@@ -196,11 +204,14 @@ def _training_progress(
             total = max(total, 1)  # set by the worker once fit starts
             text = progress_text(record) if progress_text else f"Epoch {done} of {total}"
             progress.progress(min(done / total, 1.0), text=text)
-            interval = redraw_seconds * max(1, LIVE_TRAININGS.count)
+            interval = max(
+                redraw_seconds * max(1, LIVE_TRAININGS.count), REDRAW_COST_FACTOR * draw_cost
+            )
             if time.monotonic() - drawn_at >= interval:
                 drawn_at = time.monotonic()
                 with live.container():
                     draw(record, f"{key}_live_{done}")
+                draw_cost = time.monotonic() - drawn_at
 
     return show
 
