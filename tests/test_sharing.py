@@ -145,3 +145,13 @@ def test_training_pages_warm_up_only_in_a_server(monkeypatch, switch_interval):
     monkeypatch.setattr(job_pool, "in_server", lambda: True)
     job_pool.warm_up_training()
     assert started == [True]
+
+
+def test_live_redraws_wait_for_more_trainings_and_for_their_own_cost():
+    from pages.ui.live_jobs import REDRAW_COST_FACTOR, redraw_interval
+
+    assert redraw_interval(1.0, 0, 0.0) == 1.0
+    assert redraw_interval(1.0, 3, 0.05) == 3.0
+    slow = 0.4  # a redraw that took 0.4 s: the next waits 4 s, so drawing stays near a tenth
+    assert redraw_interval(1.0, 1, slow) == pytest.approx(REDRAW_COST_FACTOR * slow)
+    assert slow / (slow + redraw_interval(1.0, 1, slow)) <= 0.1

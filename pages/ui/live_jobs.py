@@ -166,6 +166,13 @@ def run_live_comparison(
     )
 
 
+def redraw_interval(redraw_seconds: float, live_trainings: int, last_draw_seconds: float) -> float:
+    """Seconds to wait before the next live redraw: ``redraw_seconds`` for each training the
+    server draws live (at least one), and at least :data:`REDRAW_COST_FACTOR` times what the
+    last redraw took, so that drawing takes at most about a tenth of the page's time."""
+    return max(redraw_seconds * max(1, live_trainings), REDRAW_COST_FACTOR * last_draw_seconds)
+
+
 def _training_progress(
     record: RunRecord,
     draw: Callable[[RunRecord, str], None],
@@ -204,9 +211,7 @@ def _training_progress(
             total = max(total, 1)  # set by the worker once fit starts
             text = progress_text(record) if progress_text else f"Epoch {done} of {total}"
             progress.progress(min(done / total, 1.0), text=text)
-            interval = max(
-                redraw_seconds * max(1, LIVE_TRAININGS.count), REDRAW_COST_FACTOR * draw_cost
-            )
+            interval = redraw_interval(redraw_seconds, LIVE_TRAININGS.count, draw_cost)
             if time.monotonic() - drawn_at >= interval:
                 drawn_at = time.monotonic()
                 with live.container():
