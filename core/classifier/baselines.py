@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 
 from core.classifier.metrics import METRIC_COLUMNS, Metrics, Prediction, classification_metrics
-from core.classifier.tuning import ALPHA_GRID, C_GRID, INPUT, Tuning, tune
+from core.classifier.tuning import ALPHA_GRID, C_GRID, INPUT, SGD_ALPHA_GRID, Tuning, tune
 
 if TYPE_CHECKING:
     from core.classifier.features import Featurizer
@@ -92,6 +92,25 @@ def _linear_svc(seed: int, class_weight: bool) -> Any:
     )
 
 
+def _sgd(loss: str) -> Callable[[int, bool], Any]:
+    """A factory of ``SGDClassifier(loss=loss)``, l2 penalty, ``alpha`` 1e-4 until tuned: the
+    linear models at scale. SGD reads a float32 or float64 CSR matrix where it lies, where
+    liblinear makes a float64 copy and then a copy of its own (28 bytes a non-zero)."""
+
+    def factory(seed: int, class_weight: bool) -> Any:
+        from sklearn.linear_model import SGDClassifier
+
+        return SGDClassifier(
+            loss=loss,
+            penalty="l2",
+            alpha=1e-4,
+            class_weight="balanced" if class_weight else None,
+            random_state=seed,
+        )
+
+    return factory
+
+
 # name → factory(seed, class_weight) → an unfitted scikit-learn estimator
 BASELINES: dict[str, Callable[[int, bool], Any]] = {
     "MultinomialNB": _multinomial_nb,
@@ -114,6 +133,32 @@ BASELINE_GRIDS: dict[str, dict[str, tuple[float, ...]]] = {
     "LogisticRegression": {"C": C_GRID},
     "LinearSVC": {"C": C_GRID},
 }
+# From this many non-zeros in the training rows, LinearSVC and LogisticRegression give way to
+# SGD. Both make a float64 copy of each cross-validation fold (12 bytes a non-zero) and liblinear
+# (LinearSVC) then one of its own (16 bytes): at 20 million non-zeros (about 75,000 texts of the
+# default word and character features) that passes 500 MB on top of the matrix (8 bytes a
+# non-zero), its fold copy and the naive Bayes counts. Below it (every page's data) nothing
+# changes.
+SGD_FROM = 20_000_000
+SVM_SGD = "Linear SVM (SGD, hinge)"
+LOGISTIC_SGD = "Logistic regression (SGD, log loss)"
+# liblinear name → the SGD model that stands in for it on large training rows
+SGD_STANDINS: dict[str, str] = {"LogisticRegression": LOGISTIC_SGD, "LinearSVC": SVM_SGD}
+SGD_BASELINES: dict[str, Callable[[int, bool], Any]] = {
+    LOGISTIC_SGD: _sgd("log_loss"),
+    SVM_SGD: _sgd("hinge"),
+}
+BASELINE_DESCRIPTIONS |= {
+    LOGISTIC_SGD: (
+        "logistic regression fitted by stochastic gradient descent, for large training data "
+        "(alpha chosen by cross-validation)"
+    ),
+    SVM_SGD: (
+        "a linear support vector machine fitted by stochastic gradient descent (hinge loss), "
+        "for large training data (alpha chosen by cross-validation)"
+    ),
+}
+BASELINE_GRIDS |= {name: {"alpha": SGD_ALPHA_GRID} for name in SGD_BASELINES}
 NAIVE_BAYES = ("MultinomialNB", "ComplementNB")  # they need non-negative word weights
 # ComplementNB ignores class priors, so a text with no known word sits at exactly P = 0.5, which
 # a 0.5 threshold would call positive; it is scored by its own rule (scikit-learn's predict), as
@@ -218,6 +263,7 @@ def run_baselines(
     class_weight: bool = True,
     threshold: float = 0.5,
     nb_inputs: Mapping[str, tuple[Any, Any]] | None = None,
+    sgd_from: int | None = SGD_FROM,
 ) -> list[BaselineResult]:
     """Tune each baseline in ``names`` (all of :data:`BASELINES` when ``None``) on the training
     rows, fit the chosen values on all of them and score the model on the test rows.
@@ -230,13 +276,17 @@ def run_baselines(
     (:func:`~core.classifier.tuning.naive_bayes_inputs`); ``x_train``/``x_test`` alone when
     ``None`` or empty. The test rows never reach the search
     (:func:`~core.classifier.tuning.tune`, seeded with ``seed``).
+    From ``sgd_from`` values in ``x_train`` (:data:`SGD_FROM`; ``None``: never), LinearSVC and
+    LogisticRegression give way to SGD (:func:`at_scale`), whose names say so; the naive Bayes
+    inputs are let go once the last naive Bayes model has run.
     Fit time and predict time are wall-clock seconds. A model that cannot use these features
     (naive Bayes on negative values) comes back with ``skipped`` set instead of raising.
     """
     names = list(BASELINES) if names is None else list(names)
-    unknown = [n for n in names if n not in BASELINES]
+    unknown = [n for n in names if n not in BASELINES and n not in SGD_BASELINES]
     if unknown:
         raise ValueError(f"unknown baselines {unknown}; choose from {list(BASELINES)}")
+    names = at_scale(names, stored_values(x_train), sgd_from)
     if not hasattr(x_train, "tocsr") and np.issubdtype(np.asarray(x_train).dtype, np.integer):
         raise ValueError("token ids are not features for these models; use baseline_inputs()")
     y_train, y_test = np.asarray(y_train), np.asarray(y_test)
@@ -246,9 +296,13 @@ def run_baselines(
         for key, pair in (nb_inputs or features).items()
         if not (_negative_entries(pair[0]) or _negative_entries(pair[1]))
     }
+    del nb_inputs  # only ``weighted`` holds the naive Bayes inputs now, and lets them go below
+    last_nb = max((i for i, name in enumerate(names) if name in NAIVE_BAYES), default=-1)
     results = []
-    for name in names:
+    for index, name in enumerate(names):
         inputs = weighted if name in NAIVE_BAYES else features
+        if index > last_nb:  # the counts are a second matrix: free them for the linear models
+            weighted = {}
         if not inputs:
             reason = (
                 f"{name} needs non-negative features such as counts or TF-IDF; these "
@@ -256,11 +310,26 @@ def run_baselines(
             )
             results.append(BaselineResult(name, None, 0.0, 0.0, None, skipped=reason))
             continue
-        model = BASELINES[name](seed, class_weight)
+        model = (BASELINES | SGD_BASELINES)[name](seed, class_weight)
         results.append(
             _tune_fit_score(name, model, inputs, y_train, y_test, label_names, seed, threshold)
         )
+        del inputs
     return results
+
+
+def stored_values(x: Any) -> int:
+    """The values a model reads from ``x``: a sparse matrix's non-zeros, a dense array's size."""
+    return int(x.nnz) if hasattr(x, "nnz") else int(np.asarray(x).size)
+
+
+def at_scale(names: Sequence[str], values: int, sgd_from: int | None = SGD_FROM) -> list[str]:
+    """``names`` with LinearSVC and LogisticRegression replaced by their SGD stand-ins
+    (:data:`SGD_STANDINS`) when the training rows hold ``values`` of at least ``sgd_from``
+    (``None``: never); otherwise ``names`` as they are."""
+    if sgd_from is None or values < sgd_from:
+        return list(names)
+    return [SGD_STANDINS.get(name, name) for name in names]
 
 
 def _tune_fit_score(

@@ -20,6 +20,8 @@ import pandas as pd
 
 from core.classifier.baselines import (
     NETWORK_NAME,
+    SGD_BASELINES,
+    SVM_SGD,
     BaselineResult,
     baseline_featurizer,
     comparison_table,
@@ -27,6 +29,7 @@ from core.classifier.baselines import (
     run_baselines,
 )
 from core.classifier.curves import BinaryCurves, binary_curves
+from core.classifier.features import Featurizer
 from core.classifier.metrics import (
     METRIC_COLUMNS,
     Metrics,
@@ -60,12 +63,20 @@ class Comparison:
         slider = (
             f"The threshold slider above ({threshold:.2f}) does not apply here. " if moved else ""
         )
+        sgd = any(result.name in SGD_BASELINES for result in self.baselines)
+        svm = SVM_SGD if sgd else "LinearSVC"
+        linear = (
+            "alpha for the SGD linear models (stochastic gradient descent, which stands in for "
+            "LogisticRegression and LinearSVC on large training data)"
+            if sgd
+            else "C for LogisticRegression and LinearSVC"
+        )
         return (
             "Every model learned from the same training texts and features and is scored on "
-            "the same test texts at a 0.5 threshold (LinearSVC and ComplementNB by their own "
+            f"the same test texts at a 0.5 threshold ({svm} and ComplementNB by their own "
             "decision rule). "
             "Each baseline's settings were chosen by stratified cross-validation on the training "
-            "texts alone, by MCC: C for LogisticRegression and LinearSVC, alpha and TF-IDF or "
+            f"texts alone, by MCC: {linear}, alpha and TF-IDF or "
             "counts of the same words for naive Bayes (column Chosen by CV). The network is "
             "tuned where it is cheap: its validation share of the training texts picks the "
             "epoch, as early stopping restores the weights of the epoch with the lowest "
@@ -133,7 +144,20 @@ def compare_with_baselines(
     and LinearSVC on the same features (TF-IDF of the same words when the network reads token
     ids), each tuned on the training texts alone with ``seed`` for its folds."""
     network = evaluate_network(trained, split.test_texts, split.y_test)
-    featurizer, note = baseline_featurizer(split, trained.featurizer)
+    baselines, note = tuned_baselines(
+        split, trained.featurizer, seed, trained.settings.class_weight
+    )
+    return comparison_of(trained, network, baselines, note)
+
+
+def tuned_baselines(
+    split: TextSplit, featurizer: Featurizer, seed: int = 0, class_weight: bool = True
+) -> tuple[list[BaselineResult], str]:
+    """The four baselines tuned and scored on ``split`` with the network's fitted
+    ``featurizer`` (see :func:`~core.classifier.baselines.baseline_featurizer`), and the note
+    on their features. Needs no network, so the command line runs it before Keras is imported;
+    the feature matrices are let go when it returns."""
+    featurizer, note = baseline_featurizer(split, featurizer)
     x_train = featurizer.transform(split.train_texts)
     x_test = featurizer.transform(split.test_texts)
     baselines = run_baselines(
@@ -143,9 +167,21 @@ def compare_with_baselines(
         split.y_test,
         split.label_names,
         seed=seed,
-        class_weight=trained.settings.class_weight,
+        class_weight=class_weight,
         nb_inputs=naive_bayes_inputs(featurizer, split, (x_train, x_test)),
     )
+    return baselines, note
+
+
+def comparison_of(
+    trained: TrainedClassifier,
+    network: BaselineResult,
+    baselines: list[BaselineResult],
+    note: str,
+) -> Comparison:
+    """The :class:`Comparison` of ``trained``, scored as ``network``
+    (:func:`~core.classifier.baselines.evaluate_network`), with ``baselines`` and their
+    ``note`` from :func:`tuned_baselines`."""
     table = comparison_table(
         network.metrics,
         (network.train_seconds, network.predict_seconds),

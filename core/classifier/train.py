@@ -181,6 +181,16 @@ def data_parallel_devices() -> list[str]:
 
 
 @dataclass
+class FeatureRows:
+    """The network's inputs: its ``train`` rows, its ``validation`` rows (``None`` without a
+    validation split) and ``every`` training row (``None`` unless something needs them)."""
+
+    train: Any
+    validation: Any
+    every: Any
+
+
+@dataclass
 class PreparedTraining:
     """What both training paths prepare alike before any network exists.
 
@@ -239,6 +249,20 @@ class PreparedTraining:
             coverage=self.embedding.coverage if self.embedding else None,
         )
 
+    def feature_rows(self, texts: Sequence[str]) -> FeatureRows:
+        """The features of the training ``texts`` (every training text, in order) for its
+        training and validation rows, each transformed on its own: no whole matrix is held
+        next to its slices unless ``settings.refit`` needs every row again."""
+        transform = self.featurizer.transform
+        if self.val_rows is None:
+            every = transform(texts)
+            return FeatureRows(every, None, every)
+        if self.settings.refit:
+            every = transform(texts)
+            return FeatureRows(every[self.train_rows], every[self.val_rows], every)
+        train = transform([texts[i] for i in self.train_rows])
+        return FeatureRows(train, transform([texts[i] for i in self.val_rows]), None)
+
     def callbacks(self) -> list:
         """``EarlyStopping`` on the validation loss, restoring the best weights, when there are
         validation rows; otherwise none."""
@@ -287,6 +311,7 @@ def train_classifier(
     stop_flag: StopFlag | None = None,
     on_epoch: Callable[[int, dict[str, float]], None] | None = None,
     word_vectors: Any = None,
+    prepared: PreparedTraining | None = None,
 ) -> TrainedClassifier:
     """Fit features on the training texts, then train the network live on them.
 
@@ -294,23 +319,26 @@ def train_classifier(
     ``TerminateOnNaN`` is always on (through :func:`~core.nn.training.fit_live`). The returned
     classifier's ``record`` says how training ended, and its ``result`` is a
     :class:`ClassifierResult` (the one a page gave the record already, with the same split and
-    settings, else a new one); ``timings`` holds vectorize and train seconds.
+    settings, else a new one); ``timings`` holds vectorize and train seconds. ``prepared``:
+    :func:`prepare_training` of the same split and settings when the caller has already run it
+    (its time then counts in neither timing). The training rows are turned into features before
+    Keras is imported, so the two large allocations do not meet.
     """
-    import keras
-
     record = record or RunRecord(kind="classifier")
     if not isinstance(record.result, ClassifierResult):
         record.result = ClassifierResult(settings, split, word_vectors)
     result = record.result
     timings: dict[str, float] = {}
-    seed_everything(settings.seed)
     started = time.perf_counter()
-    prepared = prepare_training(split, settings, word_vectors)
-    featurizer, net, y_all = prepared.featurizer, prepared.net, prepared.y
-    x_all = featurizer.transform(split.train_texts)
+    prepared = prepared or prepare_training(split, settings, word_vectors)
+    net, y_all = prepared.net, prepared.y
+    rows = prepared.feature_rows(split.train_texts)
     timings["vectorize"] = time.perf_counter() - started
     record.settings = record.settings or {"features": settings.features.kind}
     result.input_shape = (len(split.train_texts), net.input_dim)
+    import keras
+
+    seed_everything(settings.seed)
 
     # DataParallel on JAX cannot place SciPy sparse batches on several devices; those runs use
     # one device here (core.classifier.distributed densifies batch by batch for multi-process runs).
@@ -322,13 +350,10 @@ def train_classifier(
 
     fit_kwargs: dict[str, Any] = {}
     train_idx, val_idx = prepared.train_rows, prepared.val_rows
+    x_train, y_train, x_all = rows.train, y_all[train_idx], rows.every
     if val_idx is not None:
-        x_train, y_train = x_all[train_idx], y_all[train_idx]
-        fit_kwargs["validation_data"] = (x_all[val_idx], y_all[val_idx])
-        if not settings.refit:  # the slices are copies: let the whole matrix go while fitting
-            x_all = None
-    else:
-        x_train, y_train = x_all, y_all
+        fit_kwargs["validation_data"] = (rows.validation, y_all[val_idx])
+    del rows
     weights = prepared.class_weight(train_idx)
     if weights is not None:
         fit_kwargs["class_weight"] = weights

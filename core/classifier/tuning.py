@@ -30,6 +30,9 @@ if TYPE_CHECKING:
 
 FOLDS = 5
 C_GRID = (0.01, 0.1, 1.0, 10.0, 100.0)  # strongest regularisation first
+# SGDClassifier's alpha (the l2 penalty's weight, about 1 / (C × texts)) for the SGD linear
+# models at scale, strongest regularisation first; scikit-learn's default 1e-4 is in the middle.
+SGD_ALPHA_GRID = (1e-3, 1e-4, 1e-5, 1e-6, 1e-7)
 ALPHA_GRID = (10.0, 3.0, 1.0, 0.3, 0.1, 0.03, 0.01, 0.003, 0.001)  # strongest smoothing first
 INPUT = "input"  # the grid's key for the choice between inputs (TF-IDF or counts)
 

@@ -4,6 +4,7 @@ seeds and folds, or data-parallel) and score it against the tuned baselines."""
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 import time
 from pathlib import Path
@@ -158,13 +159,41 @@ def save_bundle(trained, path: Path) -> dict:
     return {"path": str(path), "bytes": len(data)}
 
 
+def baselines_then_network(split, settings, on_epoch, vectors=None) -> tuple:
+    """The one-process run: ``(trained, comparison)`` for ``split`` and ``settings``.
+
+    The features are fitted once, then the baselines are tuned and scored and their matrices let
+    go *before* Keras and TensorFlow are imported and the network trains, so the baselines'
+    peak and TensorFlow's memory do not stack. A failed training raises :class:`DataError`.
+    """
+    from core.classifier.baselines import evaluate_network
+    from core.classifier.report import comparison_of, tuned_baselines
+    from core.classifier.train import prepare_training, train_classifier
+
+    started = time.perf_counter()
+    prepared = prepare_training(split, settings, vectors)
+    fit_seconds = time.perf_counter() - started
+    baselines, note = tuned_baselines(
+        split, prepared.featurizer, settings.seed, settings.class_weight
+    )
+    gc.collect()  # the fold copies and fitted searches, before TensorFlow's import
+    trained = train_classifier(
+        split, settings, on_epoch=on_epoch, word_vectors=vectors, prepared=prepared
+    )
+    trained.timings["vectorize"] += fit_seconds
+    if trained.record.status == "failed":
+        raise DataError(trained.record.message)
+    network = evaluate_network(trained, split.test_texts, split.y_test)
+    return trained, comparison_of(trained, network, baselines, note)
+
+
 def run_classify(args: argparse.Namespace) -> dict:
     from dataclasses import replace
 
     from core.classifier.repeats import check_seeds
     from core.classifier.report import compare_with_baselines
     from core.classifier.splits import TextSplit, label_order, stratified_split
-    from core.classifier.train import ClassifierSettings, train_classifier
+    from core.classifier.train import ClassifierSettings
 
     defaults = ClassifierSettings()
     seeds = check_seeds(args.seeds) if args.seeds is not None else (defaults.seed,)
@@ -217,7 +246,7 @@ def run_classify(args: argparse.Namespace) -> dict:
         split = repeat.folds[0].split
         trained, comparison = run_repeat(repeat)
     elif cluster is None:
-        trained = train_classifier(split, settings, on_epoch=report, word_vectors=vectors)
+        trained, comparison = baselines_then_network(split, settings, report, vectors)
     else:
         from core.classifier.distributed import train_data_parallel
 
@@ -226,7 +255,7 @@ def run_classify(args: argparse.Namespace) -> dict:
         )
     if trained.record.status == "failed":
         raise DataError(trained.record.message)
-    if repeat is None:
+    if repeat is None and cluster is not None:
         comparison = compare_with_baselines(trained, split, settings.seed)
     summary = comparison.as_json()
     if saved_to is not None:
