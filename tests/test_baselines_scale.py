@@ -11,17 +11,11 @@ import pytest
 from sklearn.linear_model import SGDClassifier
 from sklearn.svm import LinearSVC
 
-from core.classifier import baselines
-from core.classifier.baselines import (
-    LOGISTIC_SGD,
-    SGD_FROM,
-    SVM_SGD,
-    at_scale,
-    baseline_inputs,
-    run_baselines,
-)
+from core.classifier import sgd_baselines
+from core.classifier.baselines import baseline_inputs, run_baselines
 from core.classifier.features import FeatureSettings, Featurizer, fit_featurizer
 from core.classifier.report import Comparison
+from core.classifier.sgd_baselines import LOGISTIC_SGD, SGD_FROM, SVM_SGD, at_scale
 from core.classifier.splits import split_by_group
 from core.classifier.tuning import SGD_ALPHA_GRID
 from core.data.datasets import youtube_spam
@@ -123,13 +117,13 @@ def test_the_counts_are_let_go_before_the_linear_models_run(monkeypatch, split, 
         return {"tfidf": (x_train, x_test), "counts": pair}
 
     alive_at_linear: list[bool] = []
-    make_svm = baselines.SGD_BASELINES[SVM_SGD]
+    make_svm = sgd_baselines.SGD_BASELINES[SVM_SGD]
 
     def watched(seed: int, class_weight: bool):
         alive_at_linear.append(refs[0]() is not None)
         return make_svm(seed, class_weight)
 
-    monkeypatch.setitem(baselines.SGD_BASELINES, SVM_SGD, watched)
+    monkeypatch.setitem(sgd_baselines.SGD_BASELINES, SVM_SGD, watched)
     names = ["MultinomialNB", "LinearSVC"]
     # Called as the comparison calls it: a call with *args would keep its keywords alive.
     results = run_baselines(
@@ -156,7 +150,8 @@ def test_classify_runs_the_baselines_before_tensorflow_is_imported(tmp_path):
         "    return results\n"
         "report.run_baselines = watched\n"
         "from core.cli import main\n"
-        "code = main(['classify', '--train', 'youtube', '--epochs', '1', '--json'])\n"
+        "argv = ['classify', '--train', 'youtube', '--epochs', '1', '--json']\n"
+        "code = main([*argv, '--linear-baselines', 'sgd'])\n"
         "print(json.dumps({'code': code, 'seen': seen, 'tf_at_end': 'tensorflow' in sys.modules}))\n"
     )
     out = subprocess.run(
@@ -168,6 +163,19 @@ def test_classify_runs_the_baselines_before_tensorflow_is_imported(tmp_path):
     assert watch["code"] == 0 and watch["tf_at_end"]  # the network did train, after them
     assert watch["seen"] == [[], []]
     names = [b["name"] for b in summary["baselines"]]
-    assert names == ["MultinomialNB", "ComplementNB", "LogisticRegression", "LinearSVC"]
+    assert names == ["MultinomialNB", "ComplementNB", LOGISTIC_SGD, SVM_SGD]
+    svm = summary["baselines"][3]
+    assert list(svm["grid"]) == ["alpha"] and svm["mcc"] > 0.6
     assert summary["model"]["mcc"] is not None and summary["epochs_run"] == 1
     assert summary["timings"]["vectorize"] > 0
+
+
+def test_classify_refuses_a_solver_choice_for_repeated_runs():
+    out = subprocess.run(
+        [sys.executable, "-m", "core", "classify", "--train", "youtube", "--seeds", "0", "1",
+         "--linear-baselines", "sgd", "--json"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert out.returncode == 2
+    error = json.loads(out.stdout.strip().splitlines()[-1])
+    assert "--linear-baselines" in error["error"] and "Drop" in error["hint"]

@@ -5,7 +5,9 @@ The baselines get exactly the features the Keras network gets (the same fitted
 weights where the model has them. Each is tuned as a practitioner would, on the training split
 only (:mod:`core.classifier.tuning`): ``C`` of LogisticRegression and LinearSVC, and ``alpha`` of
 MultinomialNB and ComplementNB together with whether they read TF-IDF or counts of the same
-words, by cross-validated MCC. The network gets the same treatment where it is cheap: its
+words, by cross-validated MCC. On large training data (:mod:`core.classifier.sgd_baselines`)
+SGD linear models, named as such, stand in for LogisticRegression and LinearSVC and are tuned
+over ``alpha``. The network gets the same treatment where it is cheap: its
 validation split picks the epoch (early stopping restores the best weights).
 
 A page's flow::
@@ -37,6 +39,13 @@ import numpy as np
 import pandas as pd
 
 from core.classifier.metrics import METRIC_COLUMNS, Metrics, Prediction, classification_metrics
+from core.classifier.sgd_baselines import (
+    SGD_BASELINES,
+    SGD_DESCRIPTIONS,
+    SGD_FROM,
+    at_scale,
+    stored_values,
+)
 from core.classifier.tuning import ALPHA_GRID, C_GRID, INPUT, SGD_ALPHA_GRID, Tuning, tune
 
 if TYPE_CHECKING:
@@ -92,25 +101,6 @@ def _linear_svc(seed: int, class_weight: bool) -> Any:
     )
 
 
-def _sgd(loss: str) -> Callable[[int, bool], Any]:
-    """A factory of ``SGDClassifier(loss=loss)``, l2 penalty, ``alpha`` 1e-4 until tuned: the
-    linear models at scale. SGD reads a float32 or float64 CSR matrix where it lies, where
-    liblinear makes a float64 copy and then a copy of its own (28 bytes a non-zero)."""
-
-    def factory(seed: int, class_weight: bool) -> Any:
-        from sklearn.linear_model import SGDClassifier
-
-        return SGDClassifier(
-            loss=loss,
-            penalty="l2",
-            alpha=1e-4,
-            class_weight="balanced" if class_weight else None,
-            random_state=seed,
-        )
-
-    return factory
-
-
 # name → factory(seed, class_weight) → an unfitted scikit-learn estimator
 BASELINES: dict[str, Callable[[int, bool], Any]] = {
     "MultinomialNB": _multinomial_nb,
@@ -133,31 +123,7 @@ BASELINE_GRIDS: dict[str, dict[str, tuple[float, ...]]] = {
     "LogisticRegression": {"C": C_GRID},
     "LinearSVC": {"C": C_GRID},
 }
-# From this many non-zeros in the training rows, LinearSVC and LogisticRegression give way to
-# SGD. Both make a float64 copy of each cross-validation fold (12 bytes a non-zero) and liblinear
-# (LinearSVC) then one of its own (16 bytes): at 20 million non-zeros (about 75,000 texts of the
-# default word and character features) that passes 500 MB on top of the matrix (8 bytes a
-# non-zero), its fold copy and the naive Bayes counts. Below it (every page's data) nothing
-# changes.
-SGD_FROM = 20_000_000
-SVM_SGD = "Linear SVM (SGD, hinge)"
-LOGISTIC_SGD = "Logistic regression (SGD, log loss)"
-# liblinear name → the SGD model that stands in for it on large training rows
-SGD_STANDINS: dict[str, str] = {"LogisticRegression": LOGISTIC_SGD, "LinearSVC": SVM_SGD}
-SGD_BASELINES: dict[str, Callable[[int, bool], Any]] = {
-    LOGISTIC_SGD: _sgd("log_loss"),
-    SVM_SGD: _sgd("hinge"),
-}
-BASELINE_DESCRIPTIONS |= {
-    LOGISTIC_SGD: (
-        "logistic regression fitted by stochastic gradient descent, for large training data "
-        "(alpha chosen by cross-validation)"
-    ),
-    SVM_SGD: (
-        "a linear support vector machine fitted by stochastic gradient descent (hinge loss), "
-        "for large training data (alpha chosen by cross-validation)"
-    ),
-}
+BASELINE_DESCRIPTIONS |= SGD_DESCRIPTIONS
 BASELINE_GRIDS |= {name: {"alpha": SGD_ALPHA_GRID} for name in SGD_BASELINES}
 NAIVE_BAYES = ("MultinomialNB", "ComplementNB")  # they need non-negative word weights
 # ComplementNB ignores class priors, so a text with no known word sits at exactly P = 0.5, which
@@ -316,20 +282,6 @@ def run_baselines(
         )
         del inputs
     return results
-
-
-def stored_values(x: Any) -> int:
-    """The values a model reads from ``x``: a sparse matrix's non-zeros, a dense array's size."""
-    return int(x.nnz) if hasattr(x, "nnz") else int(np.asarray(x).size)
-
-
-def at_scale(names: Sequence[str], values: int, sgd_from: int | None = SGD_FROM) -> list[str]:
-    """``names`` with LinearSVC and LogisticRegression replaced by their SGD stand-ins
-    (:data:`SGD_STANDINS`) when the training rows hold ``values`` of at least ``sgd_from``
-    (``None``: never); otherwise ``names`` as they are."""
-    if sgd_from is None or values < sgd_from:
-        return list(names)
-    return [SGD_STANDINS.get(name, name) for name in names]
 
 
 def _tune_fit_score(

@@ -20,8 +20,6 @@ import pandas as pd
 
 from core.classifier.baselines import (
     NETWORK_NAME,
-    SGD_BASELINES,
-    SVM_SGD,
     BaselineResult,
     baseline_featurizer,
     comparison_table,
@@ -37,6 +35,7 @@ from core.classifier.metrics import (
     confusion,
     misclassified,
 )
+from core.classifier.sgd_baselines import SGD_BASELINES, SGD_FROM, SVM_SGD
 from core.classifier.splits import TextSplit
 from core.classifier.spread import verdict
 from core.classifier.train import ClassifierSettings, TrainedClassifier, train_classifier
@@ -138,25 +137,31 @@ def epochs_chosen(trained: TrainedClassifier) -> str:
 
 
 def compare_with_baselines(
-    trained: TrainedClassifier, split: TextSplit, seed: int = 0
+    trained: TrainedClassifier, split: TextSplit, seed: int = 0, sgd_from: int | None = SGD_FROM
 ) -> Comparison:
     """Score ``trained`` on the test texts, then MultinomialNB, ComplementNB, LogisticRegression
     and LinearSVC on the same features (TF-IDF of the same words when the network reads token
-    ids), each tuned on the training texts alone with ``seed`` for its folds."""
+    ids), each tuned on the training texts alone with ``seed`` for its folds (SGD linear models
+    from ``sgd_from`` training non-zeros, see :func:`tuned_baselines`)."""
     network = evaluate_network(trained, split.test_texts, split.y_test)
     baselines, note = tuned_baselines(
-        split, trained.featurizer, seed, trained.settings.class_weight
+        split, trained.featurizer, seed, trained.settings.class_weight, sgd_from
     )
     return comparison_of(trained, network, baselines, note)
 
 
 def tuned_baselines(
-    split: TextSplit, featurizer: Featurizer, seed: int = 0, class_weight: bool = True
+    split: TextSplit,
+    featurizer: Featurizer,
+    seed: int = 0,
+    class_weight: bool = True,
+    sgd_from: int | None = SGD_FROM,
 ) -> tuple[list[BaselineResult], str]:
     """The four baselines tuned and scored on ``split`` with the network's fitted
     ``featurizer`` (see :func:`~core.classifier.baselines.baseline_featurizer`), and the note
-    on their features. Needs no network, so the command line runs it before Keras is imported;
-    the feature matrices are let go when it returns."""
+    on their features; from ``sgd_from`` non-zeros the linear ones are SGD's
+    (:func:`~core.classifier.baselines.run_baselines`). Needs no network, so the command line
+    runs it before Keras is imported; the feature matrices are let go when it returns."""
     featurizer, note = baseline_featurizer(split, featurizer)
     x_train = featurizer.transform(split.train_texts)
     x_test = featurizer.transform(split.test_texts)
@@ -169,6 +174,7 @@ def tuned_baselines(
         seed=seed,
         class_weight=class_weight,
         nb_inputs=naive_bayes_inputs(featurizer, split, (x_train, x_test)),
+        sgd_from=sgd_from,
     )
     return baselines, note
 

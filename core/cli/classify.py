@@ -86,6 +86,12 @@ def repeat_from_args(args: argparse.Namespace, settings, train, split, vectors=N
 
     if args.seeds is None and not args.folds:
         return None
+    if args.linear_baselines != "auto":
+        raise DataError(
+            "--linear-baselines chooses the solver of a single run; --seeds and --folds "
+            "repeat runs with the automatic choice.",
+            "Drop --linear-baselines, or drop --seeds and --folds.",
+        )
     if args.processes is not None:
         raise DataError(
             "--seeds and --folds repeat runs in this one process; they cannot be spread over "
@@ -159,10 +165,19 @@ def save_bundle(trained, path: Path) -> dict:
     return {"path": str(path), "bytes": len(data)}
 
 
-def baselines_then_network(split, settings, on_epoch, vectors=None) -> tuple:
+def sgd_from_args(args: argparse.Namespace) -> int | None:
+    """From how many training non-zeros ``--linear-baselines`` wants the SGD linear models:
+    the default threshold (``auto``), never (``liblinear``) or always (``sgd``)."""
+    from core.classifier.baselines import SGD_FROM
+
+    return {"auto": SGD_FROM, "liblinear": None, "sgd": 0}[args.linear_baselines]
+
+
+def baselines_then_network(split, settings, on_epoch, vectors=None, sgd_from=None) -> tuple:
     """The one-process run: ``(trained, comparison)`` for ``split`` and ``settings``.
 
-    The features are fitted once, then the baselines are tuned and scored and their matrices let
+    The features are fitted once, then the baselines are tuned and scored (SGD linear models
+    from ``sgd_from`` training non-zeros, liblinear's with ``None``) and their matrices let
     go *before* Keras and TensorFlow are imported and the network trains, so the baselines'
     peak and TensorFlow's memory do not stack. A failed training raises :class:`DataError`.
     """
@@ -174,7 +189,7 @@ def baselines_then_network(split, settings, on_epoch, vectors=None) -> tuple:
     prepared = prepare_training(split, settings, vectors)
     fit_seconds = time.perf_counter() - started
     baselines, note = tuned_baselines(
-        split, prepared.featurizer, settings.seed, settings.class_weight
+        split, prepared.featurizer, settings.seed, settings.class_weight, sgd_from
     )
     gc.collect()  # the fold copies and fitted searches, before TensorFlow's import
     trained = train_classifier(
@@ -246,7 +261,9 @@ def run_classify(args: argparse.Namespace) -> dict:
         split = repeat.folds[0].split
         trained, comparison = run_repeat(repeat)
     elif cluster is None:
-        trained, comparison = baselines_then_network(split, settings, report, vectors)
+        trained, comparison = baselines_then_network(
+            split, settings, report, vectors, sgd_from_args(args)
+        )
     else:
         from core.classifier.distributed import train_data_parallel
 
@@ -256,7 +273,7 @@ def run_classify(args: argparse.Namespace) -> dict:
     if trained.record.status == "failed":
         raise DataError(trained.record.message)
     if repeat is None and cluster is not None:
-        comparison = compare_with_baselines(trained, split, settings.seed)
+        comparison = compare_with_baselines(trained, split, settings.seed, sgd_from_args(args))
     summary = comparison.as_json()
     if saved_to is not None:
         summary["bundle"] = save_bundle(trained, saved_to)
@@ -382,6 +399,13 @@ def add_parser(commands) -> None:
         "--save-bundle",
         metavar="PATH",
         help="write the trained network as a bundle zip (with --seeds/--folds, the first run's)",
+    )
+    classify.add_argument(
+        "--linear-baselines",
+        choices=["auto", "liblinear", "sgd"],
+        default="auto",
+        help="the linear SVM and logistic regression baselines: liblinear's, SGD's (no copy of "
+        "the features; the default from 20 million training non-zeros), or auto",
     )
     classify.add_argument("--json", action="store_true", help="end with one JSON object")
     classify.set_defaults(run=run_classify)
