@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from core.classifier.features import FeatureSettings, Featurizer, fit_featurizer
+from core.classifier.memory import release_freed_memory
 from core.classifier.model import ClassifierNet, SequenceLayer, build_classifier_model
 from core.classifier.sequence_input import EmbeddingStart, VectorCoverage, embedding_start
 from core.classifier.sparse_batches import sparse_batches, wants_batches
@@ -333,6 +334,7 @@ def train_classifier(
     prepared = prepared or prepare_training(split, settings, word_vectors)
     net, y_all = prepared.net, prepared.y
     rows = prepared.feature_rows(split.train_texts)
+    release_freed_memory()  # the transform's chunks, before Keras and TensorFlow are imported
     timings["vectorize"] = time.perf_counter() - started
     record.settings = record.settings or {"features": settings.features.kind}
     result.input_shape = (len(split.train_texts), net.input_dim)

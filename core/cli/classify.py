@@ -4,7 +4,6 @@ seeds and folds, or data-parallel) and score it against the tuned baselines."""
 from __future__ import annotations
 
 import argparse
-import gc
 import sys
 import time
 from pathlib import Path
@@ -182,6 +181,7 @@ def baselines_then_network(split, settings, on_epoch, vectors=None, sgd_from=Non
     peak and TensorFlow's memory do not stack. A failed training raises :class:`DataError`.
     """
     from core.classifier.baselines import evaluate_network
+    from core.classifier.memory import release_freed_memory
     from core.classifier.report import comparison_of, tuned_baselines
     from core.classifier.train import prepare_training, train_classifier
 
@@ -191,7 +191,7 @@ def baselines_then_network(split, settings, on_epoch, vectors=None, sgd_from=Non
     baselines, note = tuned_baselines(
         split, prepared.featurizer, settings.seed, settings.class_weight, sgd_from
     )
-    gc.collect()  # the fold copies and fitted searches, before TensorFlow's import
+    release_freed_memory()  # the fold copies and fitted searches, before TensorFlow's import
     trained = train_classifier(
         split, settings, on_epoch=on_epoch, word_vectors=vectors, prepared=prepared
     )
