@@ -179,3 +179,52 @@ def test_classify_refuses_a_solver_choice_for_repeated_runs():
     assert out.returncode == 2
     error = json.loads(out.stdout.strip().splitlines()[-1])
     assert "--linear-baselines" in error["error"] and "Drop" in error["hint"]
+
+
+def test_release_freed_memory_collects_cycles_and_says_whether_glibc_gave_memory_back():
+    from core.classifier.memory import release_freed_memory
+
+    class Node:
+        pass
+
+    node = Node()
+    node.self = node  # a cycle: only the garbage collector frees it
+    gone = weakref.ref(node)
+    del node
+    assert isinstance(release_freed_memory(), bool)
+    assert gone() is None
+
+
+def test_counts_share_the_tfidf_layout_and_equal_a_transform_of_their_own(split, tfidf):
+    import numpy as np
+
+    from core.classifier.tuning import counts_like
+
+    featurizer, x_train, _, _ = tfidf
+    counts = Featurizer(replace(featurizer.settings, kind="bow"), featurizer.vocabulary)
+    own = counts.transform(split.train_texts)
+    shared = counts_like(counts, split.train_texts, x_train)
+    assert shared.dtype == np.float32 and shared.shape == own.shape
+    assert (shared != own).nnz == 0 and shared.sum() == own.sum() > 0
+    assert np.shares_memory(shared.indices, x_train.indices)
+    # a layout that differs (another text's row) gets counts of their own, still right
+    moved = counts_like(counts, split.train_texts[::-1], x_train)
+    assert not np.shares_memory(moved.indices, x_train.indices)
+    assert (moved != own[::-1]).nnz == 0
+
+
+def test_stack_rows_equals_vstack_and_lets_the_parts_go():
+    import numpy as np
+    from scipy import sparse
+
+    from core.classifier.vocabulary import stack_rows
+
+    rng = np.random.default_rng(0)
+    parts = [sparse.random(n, 40, density=0.2, format="csr", random_state=rng) for n in (5, 0, 9)]
+    expected = sparse.vstack(parts, format="csr", dtype=np.float32)
+    given = [p.astype(np.float32) for p in parts]
+    stacked = stack_rows(given)
+    assert given == []
+    assert stacked.dtype == np.float32 and stacked.shape == (14, 40)
+    assert (stacked != expected).nnz == 0
+    assert np.array_equal(stacked.indptr, expected.indptr)

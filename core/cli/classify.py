@@ -404,8 +404,9 @@ def add_parser(commands) -> None:
         "--linear-baselines",
         choices=["auto", "liblinear", "sgd"],
         default="auto",
-        help="the linear SVM and logistic regression baselines: liblinear's, SGD's (no copy of "
-        "the features; the default from 20 million training non-zeros), or auto",
+        help="the linear baselines: auto (SGD from 20 million training non-zeros, else "
+        "LinearSVC and LogisticRegression), liblinear (always those two) or sgd (always SGD, "
+        "which copies no features)",
     )
     classify.add_argument("--json", action="store_true", help="end with one JSON object")
     classify.set_defaults(run=run_classify)
