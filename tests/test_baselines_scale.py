@@ -228,3 +228,17 @@ def test_stack_rows_equals_vstack_and_lets_the_parts_go():
     assert stacked.dtype == np.float32 and stacked.shape == (14, 40)
     assert (stacked != expected).nnz == 0
     assert np.array_equal(stacked.indptr, expected.indptr)
+
+
+@pytest.mark.parametrize("name", ["MultinomialNB", "ComplementNB"])
+def test_naive_bayes_folds_without_copies_score_as_the_grid_search_does(split, tfidf, name):
+    from core.classifier.baselines import BASELINE_GRIDS, BASELINES
+    from core.classifier.tuning import additive_grid_scores, grid_scores
+
+    _, x_train, _, _ = tfidf
+    model = BASELINES[name](0, True)
+    grid = BASELINE_GRIDS[name]
+    searched = grid_scores(model, grid, x_train, split.y_train, 5, 3)
+    summed = additive_grid_scores(model, grid, x_train, split.y_train, 5, 3)
+    assert len(set(searched)) > 1  # the grid matters on this data
+    assert summed == pytest.approx(searched, abs=1e-12)

@@ -21,7 +21,13 @@ from core.classifier.features import FeatureSettings, Featurizer, fit_featurizer
 from core.classifier.memory import release_freed_memory
 from core.classifier.model import ClassifierNet, SequenceLayer, build_classifier_model
 from core.classifier.sequence_input import EmbeddingStart, VectorCoverage, embedding_start
-from core.classifier.sparse_batches import sparse_batches, wants_batches
+from core.classifier.sparse_batches import (
+    BATCHES_FROM,
+    TextRows,
+    sparse_batches,
+    wants_batches,
+    wants_text_rows,
+)
 from core.classifier.splits import TextSplit
 from core.nn.networks import DenseLayer, OptimizerSpec, make_optimizer
 from core.nn.training import RunRecord, StopFlag, fit_live, seed_everything, training_device
@@ -70,6 +76,9 @@ class ClassifierSettings:
             raise ValueError("a convolution's kernel cannot be longer than the sequence length")
 
 
+PREDICT_ROWS = 4_096  # rows of a large sparse input predicted at a time
+
+
 @dataclass
 class TrainedClassifier:
     """A fitted featurizer and Keras model, with the class names and how it was trained."""
@@ -85,7 +94,15 @@ class TrainedClassifier:
     coverage: VectorCoverage | None = None
 
     def predict_proba_features(self, x) -> np.ndarray:
-        """Model inputs → class probabilities, one column per class (two for binary)."""
+        """Model inputs → class probabilities, one column per class (two for binary). A large
+        sparse input is predicted :data:`PREDICT_ROWS` rows at a time: Keras would first turn
+        all of it into one TensorFlow sparse tensor (20 bytes a non-zero, plus copies)."""
+        if hasattr(x, "tocsr") and x.nnz >= BATCHES_FROM and x.shape[0] > PREDICT_ROWS:
+            parts = [
+                self.predict_proba_features(x[start : start + PREDICT_ROWS])
+                for start in range(0, x.shape[0], PREDICT_ROWS)
+            ]
+            return np.concatenate(parts)
         p = np.asarray(self.model.predict(x, batch_size=1024, verbose=0), dtype=np.float64)
         if self.net.n_classes == 2:
             p = p.reshape(-1)
@@ -255,6 +272,10 @@ class PreparedTraining:
         training and validation rows, each transformed on its own: no whole matrix is held
         next to its slices unless ``settings.refit`` needs every row again."""
         transform = self.featurizer.transform
+        large = self.net.input_kind == "sparse" and not self.settings.refit
+        if large and wants_text_rows(transform, texts):  # featurized a batch at a time
+            train, val = (self.text_rows(texts, rows) for rows in (self.train_rows, self.val_rows))
+            return FeatureRows(train, val, None)
         if self.val_rows is None:
             every = transform(texts)
             return FeatureRows(every, None, every)
@@ -263,6 +284,13 @@ class PreparedTraining:
             return FeatureRows(every[self.train_rows], every[self.val_rows], every)
         train = transform([texts[i] for i in self.train_rows])
         return FeatureRows(train, transform([texts[i] for i in self.val_rows]), None)
+
+    def text_rows(self, texts: Sequence[str], rows: np.ndarray | None) -> TextRows | None:
+        """:class:`~core.classifier.sparse_batches.TextRows` of ``texts`` at ``rows``, featurized
+        when a batch is asked for; ``None`` for no rows."""
+        if rows is None:
+            return None
+        return TextRows([texts[i] for i in rows], self.featurizer.transform, self.net.input_dim)
 
     def callbacks(self) -> list:
         """``EarlyStopping`` on the validation loss, restoring the best weights, when there are
@@ -360,7 +388,7 @@ def train_classifier(
     if weights is not None:
         fit_kwargs["class_weight"] = weights
     fit_kwargs |= {"batch_size": settings.batch_size, "shuffle": True}
-    if wants_batches(x_train):  # large sparse inputs: no whole-matrix copy inside Keras
+    if isinstance(x_train, TextRows) or wants_batches(x_train):  # no whole matrix in Keras
         x_train, fit_kwargs = sparse_batches(
             x_train, y_train, settings.batch_size, settings.seed, fit_kwargs
         )

@@ -118,6 +118,7 @@ def tune(
     y: np.ndarray,
     seed: int = 0,
     folds: int = FOLDS,
+    additive: bool = False,
 ) -> Tuning:
     """Cross-validate ``estimator`` over ``grid`` on each of ``inputs`` and return the best.
 
@@ -126,7 +127,8 @@ def tune(
     training rows (the same texts weighted differently; the first is preferred on a tie);
     ``y``: their labels. Every input sees the same stratified folds, shuffled with ``seed``.
     The estimator is not fitted. When ``y`` cannot be folded or every candidate fails, the
-    defaults come back with a note.
+    defaults come back with a note. ``additive``: the estimator's fit sums over rows (naive
+    Bayes), so the folds are scored by :func:`additive_grid_scores`, without copying rows.
     """
     started = time.perf_counter()
     searched = {name: list(values) for name, values in grid.items()}
@@ -139,7 +141,8 @@ def tune(
     if k < 2:
         note = f"Not tuned: {too_few(y)}; scikit-learn's defaults were used."
         return Tuning(defaults, searched, note=note, seconds=time.perf_counter() - started)
-    scores = {name: grid_scores(estimator, grid, x, y, k, seed) for name, x in inputs.items()}
+    scorer = additive_grid_scores if additive else grid_scores
+    scores = {name: scorer(estimator, grid, x, y, k, seed) for name, x in inputs.items()}
     best = best_candidate(scores)
     seconds = time.perf_counter() - started
     if best is None:
@@ -187,6 +190,39 @@ def grid_scores(
     order = [params[parameter] for params in search.cv_results_["params"]]
     means = search.cv_results_["mean_test_score"]
     return [float(means[order.index(value)]) for value in values]
+
+
+def additive_grid_scores(
+    estimator: Any, grid: Mapping[str, Sequence[Any]], x: Any, y: np.ndarray, folds: int, seed: int
+) -> list[float]:
+    """:func:`grid_scores` for a model whose fit sums over rows (naive Bayes), without a copy of
+    any row: each fold's model is fitted on every row with the held-out rows weighted 0 (the
+    same sums, so the same model, as a fit on the other rows) and scored on its predictions for
+    the held-out rows. Same folds and scores as :func:`grid_scores`; at 180,000 texts of the
+    default features it saves the 390 MB copy of the rows that every fold of a search makes."""
+    from sklearn.base import clone
+    from sklearn.metrics import matthews_corrcoef
+    from sklearn.model_selection import StratifiedKFold
+
+    if len(grid) != 1:
+        raise ValueError("tune() searches one parameter (and the input) at a time")
+    (parameter, values), *_ = grid.items()
+    y = np.asarray(y)
+    splits = list(StratifiedKFold(folds, shuffle=True, random_state=seed).split(y, y))
+    means = []
+    for value in values:
+        scores = []
+        for train, test in splits:
+            weight = np.zeros(len(y))
+            weight[train] = 1.0
+            model = clone(estimator).set_params(**{parameter: value})
+            try:
+                model.fit(x, y, sample_weight=weight)
+                scores.append(matthews_corrcoef(y[test], model.predict(x)[test]))
+            except ValueError:
+                scores.append(np.nan)
+        means.append(float(np.mean(scores)))
+    return means
 
 
 def best_candidate(scores: Mapping[str, Sequence[float]]) -> tuple[str, int] | None:
