@@ -76,3 +76,60 @@ def test_small_inputs_are_not_batched():
     import keras
 
     assert batching.wants_batches(big) == (keras.backend.backend() == "tensorflow")
+
+
+def test_very_large_inputs_are_featurized_a_batch_at_a_time(monkeypatch):
+    from sklearn.metrics import matthews_corrcoef
+
+    from core.classifier.train import prepare_training
+
+    split = split_by_group(youtube_spam(), "Shakira")
+    settings = ClassifierSettings(hidden=(DenseLayer(8, "relu"),), epochs=3, batch_size=64, seed=1)
+    monkeypatch.setattr(batching, "TEXT_ROWS_FROM", 0)  # this small input counts as very large
+    prepared = prepare_training(split, settings)
+    rows = prepared.feature_rows(split.train_texts)
+    assert isinstance(rows.train, batching.TextRows) and rows.every is None
+    whole = prepared.featurizer.transform(split.train_texts)
+    picked = prepared.train_rows[[5, 0, 77]]
+    assert (rows.train[[5, 0, 77]] != whole[picked]).nnz == 0  # the same rows, made on demand
+    assert (rows.validation[[1, 2]] != whole[prepared.val_rows[[1, 2]]]).nnz == 0
+    assert rows.train.shape == (len(prepared.train_rows), whole.shape[1])
+    given = []
+    original = batching.sparse_batches
+
+    def spy(x, y, batch_size, seed, fit_kwargs):
+        given.append((type(x), type(fit_kwargs["validation_data"][0])))
+        return original(x, y, batch_size, seed, fit_kwargs)
+
+    monkeypatch.setattr("core.classifier.train.sparse_batches", spy)
+    trained = train_classifier(split, settings)
+    assert given == [(batching.TextRows, batching.TextRows)]
+    assert trained.record.status == "complete"
+    proba = trained.predict_proba(split.test_texts)
+    assert matthews_corrcoef(split.y_test, proba.argmax(axis=1)) > 0.6
+    # a large sparse input is predicted a few rows at a time, to the same probabilities
+    monkeypatch.setattr("core.classifier.train.BATCHES_FROM", 0)
+    monkeypatch.setattr("core.classifier.train.PREDICT_ROWS", 50)
+    calls = []
+    predict = trained.model.predict
+    monkeypatch.setattr(
+        trained.model, "predict", lambda x, **kw: calls.append(1) or predict(x, **kw)
+    )
+    chunked = trained.predict_proba(split.test_texts)
+    assert len(calls) == -(-len(split.test_texts) // 50)
+    np.testing.assert_allclose(chunked, proba, atol=1e-6)
+
+
+def test_the_estimate_of_non_zeros_is_close_and_small_inputs_keep_their_matrix():
+    featurizer = fit_featurizer_for_test()
+    texts = youtube_spam().texts
+    exact = featurizer.transform(texts).nnz
+    assert abs(batching.estimated_nonzeros(featurizer.transform, texts) - exact) < 0.1 * exact
+    assert batching.estimated_nonzeros(featurizer.transform, []) == 0
+    assert not batching.wants_text_rows(featurizer.transform, texts)
+
+
+def fit_featurizer_for_test():
+    from core.classifier.features import FeatureSettings, fit_featurizer
+
+    return fit_featurizer(FeatureSettings(), youtube_spam().texts)

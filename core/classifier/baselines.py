@@ -5,7 +5,9 @@ The baselines get exactly the features the Keras network gets (the same fitted
 weights where the model has them. Each is tuned as a practitioner would, on the training split
 only (:mod:`core.classifier.tuning`): ``C`` of LogisticRegression and LinearSVC, and ``alpha`` of
 MultinomialNB and ComplementNB together with whether they read TF-IDF or counts of the same
-words, by cross-validated MCC. The network gets the same treatment where it is cheap: its
+words, by cross-validated MCC. On large training data (:mod:`core.classifier.sgd_baselines`)
+SGD linear models, named as such, stand in for LogisticRegression and LinearSVC and are tuned
+over ``alpha``. The network gets the same treatment where it is cheap: its
 validation split picks the epoch (early stopping restores the best weights).
 
 A page's flow::
@@ -37,7 +39,14 @@ import numpy as np
 import pandas as pd
 
 from core.classifier.metrics import METRIC_COLUMNS, Metrics, Prediction, classification_metrics
-from core.classifier.tuning import ALPHA_GRID, C_GRID, INPUT, Tuning, tune
+from core.classifier.sgd_baselines import (
+    SGD_BASELINES,
+    SGD_DESCRIPTIONS,
+    SGD_FROM,
+    at_scale,
+    stored_values,
+)
+from core.classifier.tuning import ALPHA_GRID, C_GRID, INPUT, SGD_ALPHA_GRID, Tuning, tune
 
 if TYPE_CHECKING:
     from core.classifier.features import Featurizer
@@ -114,6 +123,8 @@ BASELINE_GRIDS: dict[str, dict[str, tuple[float, ...]]] = {
     "LogisticRegression": {"C": C_GRID},
     "LinearSVC": {"C": C_GRID},
 }
+BASELINE_DESCRIPTIONS |= SGD_DESCRIPTIONS
+BASELINE_GRIDS |= {name: {"alpha": SGD_ALPHA_GRID} for name in SGD_BASELINES}
 NAIVE_BAYES = ("MultinomialNB", "ComplementNB")  # they need non-negative word weights
 # ComplementNB ignores class priors, so a text with no known word sits at exactly P = 0.5, which
 # a 0.5 threshold would call positive; it is scored by its own rule (scikit-learn's predict), as
@@ -218,6 +229,7 @@ def run_baselines(
     class_weight: bool = True,
     threshold: float = 0.5,
     nb_inputs: Mapping[str, tuple[Any, Any]] | None = None,
+    sgd_from: int | None = SGD_FROM,
 ) -> list[BaselineResult]:
     """Tune each baseline in ``names`` (all of :data:`BASELINES` when ``None``) on the training
     rows, fit the chosen values on all of them and score the model on the test rows.
@@ -230,13 +242,17 @@ def run_baselines(
     (:func:`~core.classifier.tuning.naive_bayes_inputs`); ``x_train``/``x_test`` alone when
     ``None`` or empty. The test rows never reach the search
     (:func:`~core.classifier.tuning.tune`, seeded with ``seed``).
+    From ``sgd_from`` values in ``x_train`` (:data:`SGD_FROM`; ``None``: never), LinearSVC and
+    LogisticRegression give way to SGD (:func:`at_scale`), whose names say so; the naive Bayes
+    inputs are let go once the last naive Bayes model has run.
     Fit time and predict time are wall-clock seconds. A model that cannot use these features
     (naive Bayes on negative values) comes back with ``skipped`` set instead of raising.
     """
     names = list(BASELINES) if names is None else list(names)
-    unknown = [n for n in names if n not in BASELINES]
+    unknown = [n for n in names if n not in BASELINES and n not in SGD_BASELINES]
     if unknown:
         raise ValueError(f"unknown baselines {unknown}; choose from {list(BASELINES)}")
+    names = at_scale(names, stored_values(x_train), sgd_from)
     if not hasattr(x_train, "tocsr") and np.issubdtype(np.asarray(x_train).dtype, np.integer):
         raise ValueError("token ids are not features for these models; use baseline_inputs()")
     y_train, y_test = np.asarray(y_train), np.asarray(y_test)
@@ -246,9 +262,13 @@ def run_baselines(
         for key, pair in (nb_inputs or features).items()
         if not (_negative_entries(pair[0]) or _negative_entries(pair[1]))
     }
+    del nb_inputs  # only ``weighted`` holds the naive Bayes inputs now, and lets them go below
+    last_nb = max((i for i, name in enumerate(names) if name in NAIVE_BAYES), default=-1)
     results = []
-    for name in names:
+    for index, name in enumerate(names):
         inputs = weighted if name in NAIVE_BAYES else features
+        if index > last_nb:  # the counts are a second matrix: free them for the linear models
+            weighted = {}
         if not inputs:
             reason = (
                 f"{name} needs non-negative features such as counts or TF-IDF; these "
@@ -256,10 +276,11 @@ def run_baselines(
             )
             results.append(BaselineResult(name, None, 0.0, 0.0, None, skipped=reason))
             continue
-        model = BASELINES[name](seed, class_weight)
+        model = (BASELINES | SGD_BASELINES)[name](seed, class_weight)
         results.append(
             _tune_fit_score(name, model, inputs, y_train, y_test, label_names, seed, threshold)
         )
+        del inputs
     return results
 
 
@@ -275,9 +296,9 @@ def _tune_fit_score(
 ) -> BaselineResult:
     """One baseline: search its grid on the training rows of ``inputs``, fit the chosen values
     on all of them, then time and score its predictions on the test rows of the chosen input."""
-    tuning = tune(
-        model, BASELINE_GRIDS[name], {key: pair[0] for key, pair in inputs.items()}, y_train, seed
-    )
+    training = {key: pair[0] for key, pair in inputs.items()}
+    additive = name in NAIVE_BAYES  # their fits sum over rows: folds need no copies
+    tuning = tune(model, BASELINE_GRIDS[name], training, y_train, seed, additive=additive)
     x_train, x_test = inputs[tuning.params.get(INPUT, next(iter(inputs)))]
     model.set_params(**{key: value for key, value in tuning.params.items() if key != INPUT})
     started = time.perf_counter()

@@ -27,6 +27,7 @@ from core.classifier.baselines import (
     run_baselines,
 )
 from core.classifier.curves import BinaryCurves, binary_curves
+from core.classifier.features import Featurizer
 from core.classifier.metrics import (
     METRIC_COLUMNS,
     Metrics,
@@ -34,6 +35,7 @@ from core.classifier.metrics import (
     confusion,
     misclassified,
 )
+from core.classifier.sgd_baselines import SGD_BASELINES, SGD_FROM, SVM_SGD
 from core.classifier.splits import TextSplit
 from core.classifier.spread import verdict
 from core.classifier.train import ClassifierSettings, TrainedClassifier, train_classifier
@@ -60,12 +62,20 @@ class Comparison:
         slider = (
             f"The threshold slider above ({threshold:.2f}) does not apply here. " if moved else ""
         )
+        sgd = any(result.name in SGD_BASELINES for result in self.baselines)
+        svm = SVM_SGD if sgd else "LinearSVC"
+        linear = (
+            "alpha for the SGD linear models (stochastic gradient descent, which stands in for "
+            "LogisticRegression and LinearSVC on large training data)"
+            if sgd
+            else "C for LogisticRegression and LinearSVC"
+        )
         return (
             "Every model learned from the same training texts and features and is scored on "
-            "the same test texts at a 0.5 threshold (LinearSVC and ComplementNB by their own "
+            f"the same test texts at a 0.5 threshold ({svm} and ComplementNB by their own "
             "decision rule). "
             "Each baseline's settings were chosen by stratified cross-validation on the training "
-            "texts alone, by MCC: C for LogisticRegression and LinearSVC, alpha and TF-IDF or "
+            f"texts alone, by MCC: {linear}, alpha and TF-IDF or "
             "counts of the same words for naive Bayes (column Chosen by CV). The network is "
             "tuned where it is cheap: its validation share of the training texts picks the "
             "epoch, as early stopping restores the weights of the epoch with the lowest "
@@ -127,13 +137,32 @@ def epochs_chosen(trained: TrainedClassifier) -> str:
 
 
 def compare_with_baselines(
-    trained: TrainedClassifier, split: TextSplit, seed: int = 0
+    trained: TrainedClassifier, split: TextSplit, seed: int = 0, sgd_from: int | None = SGD_FROM
 ) -> Comparison:
     """Score ``trained`` on the test texts, then MultinomialNB, ComplementNB, LogisticRegression
     and LinearSVC on the same features (TF-IDF of the same words when the network reads token
-    ids), each tuned on the training texts alone with ``seed`` for its folds."""
+    ids), each tuned on the training texts alone with ``seed`` for its folds (SGD linear models
+    from ``sgd_from`` training non-zeros, see :func:`tuned_baselines`)."""
     network = evaluate_network(trained, split.test_texts, split.y_test)
-    featurizer, note = baseline_featurizer(split, trained.featurizer)
+    baselines, note = tuned_baselines(
+        split, trained.featurizer, seed, trained.settings.class_weight, sgd_from
+    )
+    return comparison_of(trained, network, baselines, note)
+
+
+def tuned_baselines(
+    split: TextSplit,
+    featurizer: Featurizer,
+    seed: int = 0,
+    class_weight: bool = True,
+    sgd_from: int | None = SGD_FROM,
+) -> tuple[list[BaselineResult], str]:
+    """The four baselines tuned and scored on ``split`` with the network's fitted
+    ``featurizer`` (see :func:`~core.classifier.baselines.baseline_featurizer`), and the note
+    on their features; from ``sgd_from`` non-zeros the linear ones are SGD's
+    (:func:`~core.classifier.baselines.run_baselines`). Needs no network, so the command line
+    runs it before Keras is imported; the feature matrices are let go when it returns."""
+    featurizer, note = baseline_featurizer(split, featurizer)
     x_train = featurizer.transform(split.train_texts)
     x_test = featurizer.transform(split.test_texts)
     baselines = run_baselines(
@@ -143,9 +172,22 @@ def compare_with_baselines(
         split.y_test,
         split.label_names,
         seed=seed,
-        class_weight=trained.settings.class_weight,
+        class_weight=class_weight,
         nb_inputs=naive_bayes_inputs(featurizer, split, (x_train, x_test)),
+        sgd_from=sgd_from,
     )
+    return baselines, note
+
+
+def comparison_of(
+    trained: TrainedClassifier,
+    network: BaselineResult,
+    baselines: list[BaselineResult],
+    note: str,
+) -> Comparison:
+    """The :class:`Comparison` of ``trained``, scored as ``network``
+    (:func:`~core.classifier.baselines.evaluate_network`), with ``baselines`` and their
+    ``note`` from :func:`tuned_baselines`."""
     table = comparison_table(
         network.metrics,
         (network.train_seconds, network.predict_seconds),

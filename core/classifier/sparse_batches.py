@@ -6,7 +6,9 @@ with more copies while converting; for 180,000 texts of words and character n-gr
 gigabytes. :class:`SparseBatches` keeps the CSR matrix and converts one shuffled batch at a time.
 Class weights become per-row sample weights, which is what Keras makes of ``class_weight``.
 Used for the TensorFlow backend from :data:`BATCHES_FROM` non-zeros; smaller inputs (every
-page's) train exactly as before. Keras and TensorFlow are imported inside the functions.
+page's) train exactly as before. From :data:`TEXT_ROWS_FROM` non-zeros not even the CSR matrix
+is kept: :class:`TextRows` featurizes each batch from its texts. Keras and TensorFlow are
+imported inside the functions.
 """
 
 from __future__ import annotations
@@ -17,6 +19,11 @@ import numpy as np
 
 BATCHES_FROM = 5_000_000  # non-zeros of the training rows
 VALIDATION_BATCH = 1_024
+# From this many non-zeros (estimated) the training rows are not kept as a matrix at all: each
+# batch is featurized from its texts when Keras asks for it. At 180,000 texts of the default
+# features the matrix is 390 MB, which with TensorFlow's 650 MB and its training buffers took
+# the run past 1.5 GB; featurizing 32 texts costs a few milliseconds a batch.
+TEXT_ROWS_FROM = 20_000_000
 
 
 def wants_batches(x: Any) -> bool:
@@ -25,6 +32,41 @@ def wants_batches(x: Any) -> bool:
     import keras
 
     return hasattr(x, "tocsr") and x.nnz >= BATCHES_FROM and keras.backend.backend() == "tensorflow"
+
+
+class TextRows:
+    """Feature rows made from ``texts`` only when asked: ``rows[indices]`` is
+    ``transform`` of those texts (a CSR matrix), so no matrix of every row is held. Stands in
+    for a CSR matrix in :func:`sparse_batches`, whose batches are then the same rows."""
+
+    def __init__(self, texts, transform, n_columns: int) -> None:
+        self.texts, self.transform = tuple(texts), transform
+        self.shape = (len(self.texts), int(n_columns))
+
+    def __getitem__(self, rows):
+        return self.transform([self.texts[i] for i in np.asarray(rows)])
+
+    def tocsr(self) -> TextRows:
+        return self
+
+
+def estimated_nonzeros(transform, texts, sample: int = 1_000) -> int:
+    """The non-zeros ``transform`` would give all ``texts``, from an evenly spread ``sample``."""
+    if not texts:
+        return 0
+    picked = list(texts[:: max(1, len(texts) // sample)])
+    return int(transform(picked).nnz * len(texts) / len(picked))
+
+
+def wants_text_rows(transform, texts) -> bool:
+    """Whether the training ``texts`` should reach Keras featurized batch by batch
+    (:class:`TextRows`): from :data:`TEXT_ROWS_FROM` estimated non-zeros, on the TensorFlow
+    backend (Keras is imported only then, when no matrix is held)."""
+    if estimated_nonzeros(transform, texts) < TEXT_ROWS_FROM:
+        return False
+    import keras
+
+    return keras.backend.backend() == "tensorflow"
 
 
 def _sparse_batch_class():

@@ -18,9 +18,16 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from core.classifier.features import FeatureSettings, Featurizer, fit_featurizer
+from core.classifier.memory import release_freed_memory
 from core.classifier.model import ClassifierNet, SequenceLayer, build_classifier_model
 from core.classifier.sequence_input import EmbeddingStart, VectorCoverage, embedding_start
-from core.classifier.sparse_batches import sparse_batches, wants_batches
+from core.classifier.sparse_batches import (
+    BATCHES_FROM,
+    TextRows,
+    sparse_batches,
+    wants_batches,
+    wants_text_rows,
+)
 from core.classifier.splits import TextSplit
 from core.nn.networks import DenseLayer, OptimizerSpec, make_optimizer
 from core.nn.training import RunRecord, StopFlag, fit_live, seed_everything, training_device
@@ -69,6 +76,9 @@ class ClassifierSettings:
             raise ValueError("a convolution's kernel cannot be longer than the sequence length")
 
 
+PREDICT_ROWS = 4_096  # rows of a large sparse input predicted at a time
+
+
 @dataclass
 class TrainedClassifier:
     """A fitted featurizer and Keras model, with the class names and how it was trained."""
@@ -84,7 +94,15 @@ class TrainedClassifier:
     coverage: VectorCoverage | None = None
 
     def predict_proba_features(self, x) -> np.ndarray:
-        """Model inputs → class probabilities, one column per class (two for binary)."""
+        """Model inputs → class probabilities, one column per class (two for binary). A large
+        sparse input is predicted :data:`PREDICT_ROWS` rows at a time: Keras would first turn
+        all of it into one TensorFlow sparse tensor (20 bytes a non-zero, plus copies)."""
+        if hasattr(x, "tocsr") and x.nnz >= BATCHES_FROM and x.shape[0] > PREDICT_ROWS:
+            parts = [
+                self.predict_proba_features(x[start : start + PREDICT_ROWS])
+                for start in range(0, x.shape[0], PREDICT_ROWS)
+            ]
+            return np.concatenate(parts)
         p = np.asarray(self.model.predict(x, batch_size=1024, verbose=0), dtype=np.float64)
         if self.net.n_classes == 2:
             p = p.reshape(-1)
@@ -181,6 +199,16 @@ def data_parallel_devices() -> list[str]:
 
 
 @dataclass
+class FeatureRows:
+    """The network's inputs: its ``train`` rows, its ``validation`` rows (``None`` without a
+    validation split) and ``every`` training row (``None`` unless something needs them)."""
+
+    train: Any
+    validation: Any
+    every: Any
+
+
+@dataclass
 class PreparedTraining:
     """What both training paths prepare alike before any network exists.
 
@@ -239,6 +267,31 @@ class PreparedTraining:
             coverage=self.embedding.coverage if self.embedding else None,
         )
 
+    def feature_rows(self, texts: Sequence[str]) -> FeatureRows:
+        """The features of the training ``texts`` (every training text, in order) for its
+        training and validation rows, each transformed on its own: no whole matrix is held
+        next to its slices unless ``settings.refit`` needs every row again."""
+        transform = self.featurizer.transform
+        large = self.net.input_kind == "sparse" and not self.settings.refit
+        if large and wants_text_rows(transform, texts):  # featurized a batch at a time
+            train, val = (self.text_rows(texts, rows) for rows in (self.train_rows, self.val_rows))
+            return FeatureRows(train, val, None)
+        if self.val_rows is None:
+            every = transform(texts)
+            return FeatureRows(every, None, every)
+        if self.settings.refit:
+            every = transform(texts)
+            return FeatureRows(every[self.train_rows], every[self.val_rows], every)
+        train = transform([texts[i] for i in self.train_rows])
+        return FeatureRows(train, transform([texts[i] for i in self.val_rows]), None)
+
+    def text_rows(self, texts: Sequence[str], rows: np.ndarray | None) -> TextRows | None:
+        """:class:`~core.classifier.sparse_batches.TextRows` of ``texts`` at ``rows``, featurized
+        when a batch is asked for; ``None`` for no rows."""
+        if rows is None:
+            return None
+        return TextRows([texts[i] for i in rows], self.featurizer.transform, self.net.input_dim)
+
     def callbacks(self) -> list:
         """``EarlyStopping`` on the validation loss, restoring the best weights, when there are
         validation rows; otherwise none."""
@@ -287,6 +340,7 @@ def train_classifier(
     stop_flag: StopFlag | None = None,
     on_epoch: Callable[[int, dict[str, float]], None] | None = None,
     word_vectors: Any = None,
+    prepared: PreparedTraining | None = None,
 ) -> TrainedClassifier:
     """Fit features on the training texts, then train the network live on them.
 
@@ -294,23 +348,27 @@ def train_classifier(
     ``TerminateOnNaN`` is always on (through :func:`~core.nn.training.fit_live`). The returned
     classifier's ``record`` says how training ended, and its ``result`` is a
     :class:`ClassifierResult` (the one a page gave the record already, with the same split and
-    settings, else a new one); ``timings`` holds vectorize and train seconds.
+    settings, else a new one); ``timings`` holds vectorize and train seconds. ``prepared``:
+    :func:`prepare_training` of the same split and settings when the caller has already run it
+    (its time then counts in neither timing). The training rows are turned into features before
+    Keras is imported, so the two large allocations do not meet.
     """
-    import keras
-
     record = record or RunRecord(kind="classifier")
     if not isinstance(record.result, ClassifierResult):
         record.result = ClassifierResult(settings, split, word_vectors)
     result = record.result
     timings: dict[str, float] = {}
-    seed_everything(settings.seed)
     started = time.perf_counter()
-    prepared = prepare_training(split, settings, word_vectors)
-    featurizer, net, y_all = prepared.featurizer, prepared.net, prepared.y
-    x_all = featurizer.transform(split.train_texts)
+    prepared = prepared or prepare_training(split, settings, word_vectors)
+    net, y_all = prepared.net, prepared.y
+    rows = prepared.feature_rows(split.train_texts)
+    release_freed_memory()  # the transform's chunks, before Keras and TensorFlow are imported
     timings["vectorize"] = time.perf_counter() - started
     record.settings = record.settings or {"features": settings.features.kind}
     result.input_shape = (len(split.train_texts), net.input_dim)
+    import keras
+
+    seed_everything(settings.seed)
 
     # DataParallel on JAX cannot place SciPy sparse batches on several devices; those runs use
     # one device here (core.classifier.distributed densifies batch by batch for multi-process runs).
@@ -322,18 +380,15 @@ def train_classifier(
 
     fit_kwargs: dict[str, Any] = {}
     train_idx, val_idx = prepared.train_rows, prepared.val_rows
+    x_train, y_train, x_all = rows.train, y_all[train_idx], rows.every
     if val_idx is not None:
-        x_train, y_train = x_all[train_idx], y_all[train_idx]
-        fit_kwargs["validation_data"] = (x_all[val_idx], y_all[val_idx])
-        if not settings.refit:  # the slices are copies: let the whole matrix go while fitting
-            x_all = None
-    else:
-        x_train, y_train = x_all, y_all
+        fit_kwargs["validation_data"] = (rows.validation, y_all[val_idx])
+    del rows
     weights = prepared.class_weight(train_idx)
     if weights is not None:
         fit_kwargs["class_weight"] = weights
     fit_kwargs |= {"batch_size": settings.batch_size, "shuffle": True}
-    if wants_batches(x_train):  # large sparse inputs: no whole-matrix copy inside Keras
+    if isinstance(x_train, TextRows) or wants_batches(x_train):  # no whole matrix in Keras
         x_train, fit_kwargs = sparse_batches(
             x_train, y_train, settings.batch_size, settings.seed, fit_kwargs
         )

@@ -85,6 +85,12 @@ def repeat_from_args(args: argparse.Namespace, settings, train, split, vectors=N
 
     if args.seeds is None and not args.folds:
         return None
+    if args.linear_baselines != "auto":
+        raise DataError(
+            "--linear-baselines chooses the solver of a single run; --seeds and --folds "
+            "repeat runs with the automatic choice.",
+            "Drop --linear-baselines, or drop --seeds and --folds.",
+        )
     if args.processes is not None:
         raise DataError(
             "--seeds and --folds repeat runs in this one process; they cannot be spread over "
@@ -158,13 +164,51 @@ def save_bundle(trained, path: Path) -> dict:
     return {"path": str(path), "bytes": len(data)}
 
 
+def sgd_from_args(args: argparse.Namespace) -> int | None:
+    """From how many training non-zeros ``--linear-baselines`` wants the SGD linear models:
+    the default threshold (``auto``), never (``liblinear``) or always (``sgd``)."""
+    from core.classifier.baselines import SGD_FROM
+
+    return {"auto": SGD_FROM, "liblinear": None, "sgd": 0}[args.linear_baselines]
+
+
+def baselines_then_network(split, settings, on_epoch, vectors=None, sgd_from=None) -> tuple:
+    """The one-process run: ``(trained, comparison)`` for ``split`` and ``settings``.
+
+    The features are fitted once, then the baselines are tuned and scored (SGD linear models
+    from ``sgd_from`` training non-zeros, liblinear's with ``None``) and their matrices let
+    go *before* Keras and TensorFlow are imported and the network trains, so the baselines'
+    peak and TensorFlow's memory do not stack. A failed training raises :class:`DataError`.
+    """
+    from core.classifier.baselines import evaluate_network
+    from core.classifier.memory import release_freed_memory
+    from core.classifier.report import comparison_of, tuned_baselines
+    from core.classifier.train import prepare_training, train_classifier
+
+    started = time.perf_counter()
+    prepared = prepare_training(split, settings, vectors)
+    fit_seconds = time.perf_counter() - started
+    baselines, note = tuned_baselines(
+        split, prepared.featurizer, settings.seed, settings.class_weight, sgd_from
+    )
+    release_freed_memory()  # the fold copies and fitted searches, before TensorFlow's import
+    trained = train_classifier(
+        split, settings, on_epoch=on_epoch, word_vectors=vectors, prepared=prepared
+    )
+    trained.timings["vectorize"] += fit_seconds
+    if trained.record.status == "failed":
+        raise DataError(trained.record.message)
+    network = evaluate_network(trained, split.test_texts, split.y_test)
+    return trained, comparison_of(trained, network, baselines, note)
+
+
 def run_classify(args: argparse.Namespace) -> dict:
     from dataclasses import replace
 
     from core.classifier.repeats import check_seeds
     from core.classifier.report import compare_with_baselines
     from core.classifier.splits import TextSplit, label_order, stratified_split
-    from core.classifier.train import ClassifierSettings, train_classifier
+    from core.classifier.train import ClassifierSettings
 
     defaults = ClassifierSettings()
     seeds = check_seeds(args.seeds) if args.seeds is not None else (defaults.seed,)
@@ -217,7 +261,9 @@ def run_classify(args: argparse.Namespace) -> dict:
         split = repeat.folds[0].split
         trained, comparison = run_repeat(repeat)
     elif cluster is None:
-        trained = train_classifier(split, settings, on_epoch=report, word_vectors=vectors)
+        trained, comparison = baselines_then_network(
+            split, settings, report, vectors, sgd_from_args(args)
+        )
     else:
         from core.classifier.distributed import train_data_parallel
 
@@ -226,8 +272,8 @@ def run_classify(args: argparse.Namespace) -> dict:
         )
     if trained.record.status == "failed":
         raise DataError(trained.record.message)
-    if repeat is None:
-        comparison = compare_with_baselines(trained, split, settings.seed)
+    if repeat is None and cluster is not None:
+        comparison = compare_with_baselines(trained, split, settings.seed, sgd_from_args(args))
     summary = comparison.as_json()
     if saved_to is not None:
         summary["bundle"] = save_bundle(trained, saved_to)
@@ -353,6 +399,14 @@ def add_parser(commands) -> None:
         "--save-bundle",
         metavar="PATH",
         help="write the trained network as a bundle zip (with --seeds/--folds, the first run's)",
+    )
+    classify.add_argument(
+        "--linear-baselines",
+        choices=["auto", "liblinear", "sgd"],
+        default="auto",
+        help="the linear baselines: auto (SGD from 20 million training non-zeros, else "
+        "LinearSVC and LogisticRegression), liblinear (always those two) or sgd (always SGD, "
+        "which copies no features)",
     )
     classify.add_argument("--json", action="store_true", help="end with one JSON object")
     classify.set_defaults(run=run_classify)
