@@ -111,10 +111,29 @@ def open_and_measure(page, title: str, shot: str) -> dict:
     wait_idle(page)
     page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)
     page.wait_for_timeout(500)  # Plotly draws its axes a moment after the div appears
+    # After a live switch of the colour scheme Plotly redraws each chart in the new theme; on a
+    # busy machine a chart can still be in the old one here. Wait (at most 15 s) until every
+    # chart is in the page's colours: one that never gets there fails the check below.
+    measured = page.evaluate(CHART_COLOURS_JS)
+    for _ in range(30):
+        if charts_match_page(measured):
+            break
+        page.wait_for_timeout(500)
+        measured = page.evaluate(CHART_COLOURS_JS)
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{shot}.png"))
+    return measured
 
-    return page.evaluate(CHART_COLOURS_JS)
+
+def charts_match_page(measured: dict) -> bool:
+    """Whether every chart's background is transparent or the page's own colour."""
+    app = parse_rgba(measured["app"])
+    for paper in measured["papers"]:
+        for colour in (paper["svg"], paper["paper"]):
+            rgba = parse_rgba(colour)
+            if not (rgba[3] == 0 or contrast(rgba, app) < 1.2):
+                return False
+    return True
 
 
 def check_colours(measured: dict, scheme: str, where: str) -> None:
@@ -125,11 +144,9 @@ def check_colours(measured: dict, scheme: str, where: str) -> None:
     else:
         assert luminance(app) > 0.8, f"{where}: the app background {measured['app']} is not light"
     assert measured["charts"] > 0, f"{where}: no chart drawn"
-    for paper in measured["papers"]:
-        for colour in (paper["svg"], paper["paper"]):
-            rgba = parse_rgba(colour)
-            # Transparent, or the page's own colour: never a light box on a dark page or back.
-            assert rgba[3] == 0 or contrast(rgba, app) < 1.2, f"{where}: chart background {colour}"
+    # Transparent, or the page's own colour: never a light box on a dark page or back.
+    papers = [colour for paper in measured["papers"] for colour in (paper["svg"], paper["paper"])]
+    assert charts_match_page(measured), f"{where}: chart backgrounds {papers} on {measured['app']}"
     if where != "home":  # the home diagram has no axes: its labels sit on its own rings
         assert measured["texts"], f"{where}: no chart text found"
     for item in measured["texts"]:
