@@ -6,6 +6,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# The baseline tests' YouTube split and its TF-IDF features (``split``, ``tfidf``); a test file
+# that defines fixtures of those names uses its own.
+pytest_plugins = ["tests.baseline_fixtures"]
+
 
 @pytest.fixture(autouse=True)
 def _app_py_navigation(monkeypatch):

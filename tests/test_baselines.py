@@ -25,17 +25,6 @@ from core.nn.networks import DenseLayer
 
 
 @pytest.fixture(scope="module")
-def split():
-    return split_by_group(youtube_spam(), "Shakira")
-
-
-@pytest.fixture(scope="module")
-def tfidf(split):
-    featurizer = fit_featurizer(FeatureSettings(kind="tfidf"), split.train_texts)
-    return featurizer, *baseline_inputs(split, featurizer)
-
-
-@pytest.fixture(scope="module")
 def youtube_results(split, tfidf):
     _, x_train, x_test, _ = tfidf
     return run_baselines(x_train, split.y_train, x_test, split.y_test, split.label_names)

@@ -12,25 +12,12 @@ from sklearn.linear_model import SGDClassifier
 from sklearn.svm import LinearSVC
 
 from core.classifier import sgd_baselines
-from core.classifier.baselines import baseline_inputs, run_baselines
-from core.classifier.features import FeatureSettings, Featurizer, fit_featurizer
+from core.classifier.baselines import run_baselines
+from core.classifier.features import Featurizer
 from core.classifier.report import Comparison
 from core.classifier.sgd_baselines import LOGISTIC_SGD, SGD_FROM, SVM_SGD, at_scale
-from core.classifier.splits import split_by_group
 from core.classifier.tuning import SGD_ALPHA_GRID
-from core.data.datasets import youtube_spam
 from tests.conftest import ROOT
-
-
-@pytest.fixture(scope="module")
-def split():
-    return split_by_group(youtube_spam(), "Shakira")
-
-
-@pytest.fixture(scope="module")
-def tfidf(split):
-    featurizer = fit_featurizer(FeatureSettings(kind="tfidf"), split.train_texts)
-    return featurizer, *baseline_inputs(split, featurizer)
 
 
 @pytest.fixture(scope="module")
