@@ -155,3 +155,34 @@ def test_live_redraws_wait_for_more_trainings_and_for_their_own_cost():
     slow = 0.4  # a redraw that took 0.4 s: the next waits 4 s, so drawing stays near a tenth
     assert redraw_interval(1.0, 1, slow) == pytest.approx(REDRAW_COST_FACTOR * slow)
     assert slow / (slow + redraw_interval(1.0, 1, slow)) <= 0.1
+
+
+def test_a_thread_gives_way_for_good_or_for_a_block():
+    import os
+    import threading
+
+    from core.nn.sharing import lower_priority, yield_cpu_to_pages
+
+    seen = {}
+
+    def niceness() -> int:
+        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    def worker() -> None:
+        seen["before"] = yield_cpu_to_pages(10)
+        seen["after"] = niceness()
+        with lower_priority(15) as lowered:
+            seen["lowered"], seen["inside"] = lowered, niceness()
+        seen["restored"] = niceness()
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    thread.join(10)
+    if seen["before"] is None:
+        pytest.skip("this system does not let a thread change its priority")
+    assert seen["after"] == max(seen["before"], 10)
+    assert seen["lowered"] and seen["inside"] == 15
+    if os.geteuid() == 0:  # putting a higher priority back needs the privilege to raise one
+        assert seen["restored"] == seen["after"]
+    else:
+        assert seen["restored"] in (seen["after"], 15)

@@ -8,14 +8,13 @@
   counts as running for the page), and :meth:`LiveJob.stop` takes it out of the queue.
 - :func:`training_work` wraps a training so that its record always ends.
 - :class:`LiveCount` counts jobs in progress over all sessions of a server (a count, no data).
-- :func:`yield_cpu_to_pages` lowers a worker thread's priority, so page loads stay quick.
+- Each job's work runs at a lower priority (:func:`core.nn.sharing.yield_cpu_to_pages`), so
+  page loads stay quick.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
 import threading
 import time
 from collections.abc import Callable
@@ -23,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.errors import DataError
+from core.nn.sharing import yield_cpu_to_pages
 from core.nn.training import ComparisonResult, RunRecord, StopFlag
 
 log = logging.getLogger(__name__)
@@ -199,12 +199,3 @@ class LiveCount:
     def __exit__(self, *exc) -> None:
         with self._lock:
             self.count -= 1
-
-
-def yield_cpu_to_pages(niceness: int = 10) -> None:
-    """Lower this thread's scheduling priority (Linux threads each have their own nice value,
-    and threads they start inherit it), so that page loads of other users stay quick while
-    trainings share the CPU. Training itself loses nothing when the CPU is otherwise idle."""
-    # Not Linux, or not allowed: the thread keeps its normal priority.
-    with contextlib.suppress(AttributeError, OSError):
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), niceness)

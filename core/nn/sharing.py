@@ -92,24 +92,34 @@ class HeapFreezer:
             self._lock.release()
 
 
-@contextlib.contextmanager
-def lower_priority(niceness: int = 10) -> Iterator[bool]:
-    """Run the block at a lower CPU priority for this thread (Linux: each thread has its own
-    nice value); yields whether it was lowered. On the way out the earlier priority is put back
-    where the system allows it (raising a priority may need privileges; a thread that keeps the
-    lower one only gives way to others sooner)."""
+def yield_cpu_to_pages(niceness: int = 10) -> int | None:
+    """Lower this thread's scheduling priority to ``niceness`` for good (Linux threads each have
+    their own nice value, and threads they start inherit it), so that page loads of other users
+    stay quick while jobs share the CPU; a job loses nothing when the CPU is otherwise idle.
+    Returns the nice value before, or ``None`` where it could not be changed (not Linux, or not
+    allowed): the thread then keeps its priority."""
     thread = threading.get_native_id()
     try:
         before = os.getpriority(os.PRIO_PROCESS, thread)
         os.setpriority(os.PRIO_PROCESS, thread, max(before, niceness))
-    except (AttributeError, OSError):  # not Linux, or not allowed
-        yield False
-        return
+    except (AttributeError, OSError):
+        return None
+    return before
+
+
+@contextlib.contextmanager
+def lower_priority(niceness: int = 10) -> Iterator[bool]:
+    """Run the block at a lower CPU priority for this thread (:func:`yield_cpu_to_pages`);
+    yields whether it was lowered. On the way out the earlier priority is put back where the
+    system allows it (raising a priority may need privileges; a thread that keeps the lower one
+    only gives way to others sooner)."""
+    before = yield_cpu_to_pages(niceness)
     try:
-        yield True
+        yield before is not None
     finally:
-        with contextlib.suppress(OSError):
-            os.setpriority(os.PRIO_PROCESS, thread, before)
+        if before is not None:
+            with contextlib.suppress(OSError):
+                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), before)
 
 
 class WarmUp:
