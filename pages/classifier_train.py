@@ -110,7 +110,7 @@ with st.form("clf_settings"):
         for index, column in enumerate(layer_cols, start=1):
             with column:
                 st.caption(f"Layer {index}")
-                for name in ("units", "act", "drop"):
+                for name in ("units", "act", "drop", "l2"):
                     link.draw(f"{name}_{index}")
         st.caption("Layers beyond the number of hidden layers chosen above are left out.")
     with training_col:

@@ -90,7 +90,10 @@ def test_preparation_fits_features_and_chooses_stratified_validation_rows():
     train, val = prepared.train_rows, prepared.val_rows
     assert val is not None and not set(train) & set(val)
     assert len(train) + len(val) == len(split.train_texts)
-    assert [type(c).__name__ for c in prepared.callbacks()] == ["EarlyStopping"]
+    assert [type(c).__name__ for c in prepared.callbacks()] == [
+        "ReduceLROnPlateau",
+        "EarlyStopping",
+    ]
     weights = prepared.class_weight(train)
     counts = np.bincount(split.y_train[train])
     assert weights == pytest.approx({c: len(train) / (2 * n) for c, n in enumerate(counts)})

@@ -81,7 +81,7 @@ class ClassifierNet:
     input_kind: InputKind
     input_dim: int
     n_classes: int
-    hidden: tuple[DenseLayer, ...] = (DenseLayer(64, "relu", dropout=0.5),)
+    hidden: tuple[DenseLayer, ...] = (DenseLayer(64, "relu", dropout=0.5, l2=1e-5),)
     vocab_size: int = 0
     embedding_dim: int = 0
     sequence: SequenceLayer = SequenceLayer()

@@ -21,7 +21,7 @@ import numpy as np
 
 from core.classifier.features import ANALYZERS, FEATURE_KINDS
 from core.classifier.splits import TextSplit, group_split_description
-from core.classifier.train import ClassifierSettings, TrainedClassifier
+from core.classifier.train import LR_FACTOR, ClassifierSettings, TrainedClassifier, lr_patience
 from core.data.datasets import LabelledText
 
 # The libraries a run depends on, by their names on the package index.
@@ -156,6 +156,12 @@ def settings_rows(trained: TrainedClassifier, kept_epoch: int | None) -> list[tu
         ("Weights kept", f"epoch {kept_epoch}" if kept_epoch else "the last epoch's"),
         ("Validation share", f"{settings.validation_split:.0%} of the training texts"),
         ("Early-stopping patience", f"{settings.patience} epochs"),
+        (
+            "Learning-rate cut",
+            f"×{LR_FACTOR} after {lr_patience(settings.patience)} epoch(s) of stalled validation loss",
+        )
+        if settings.validation_split
+        else ("Learning-rate cut", "none (no validation share)"),
         ("Class weights", "balanced" if settings.class_weight else "none"),
         ("Retrained on all training texts", "yes" if settings.refit else "no"),
         ("Mixed precision", "yes" if settings.mixed_precision else "no"),

@@ -19,6 +19,7 @@ from core.nn.networks import DenseLayer, OptimizerSpec
 
 DATASETS = ["YouTube Spam Collection", "Pang & Lee movie reviews (gensim)", "Upload a file"]
 MAX_LAYERS = 3
+L2_OPTIONS = (0.0, 1e-5, 1e-4, 3e-4, 1e-3, 1e-2)
 
 _DEFAULTS = ClassifierSettings()
 DATA_CODES = dict(zip(("youtube", "pang_lee", "upload"), DATASETS, strict=True))
@@ -105,6 +106,20 @@ FIELDS = {
         f"drop_{i}": Field("float", 0.5, 0.0, 0.8, label="Dropout", widget="slider", step=0.1)
         for i in range(1, MAX_LAYERS + 1)
     },
+    **{
+        f"l2_{i}": Field(
+            "choice",
+            _DEFAULTS.hidden[0].l2,
+            options=L2_OPTIONS,
+            label="L2 penalty",
+            widget="select_slider",
+            format="{:g}".format,
+            help="Adds this factor times the sum of the layer's squared weights to the loss. "
+            "On thousands of TF-IDF features it keeps the network to a few strong terms, "
+            "as a linear SVM does; 0 turns it off.",
+        )
+        for i in range(1, MAX_LAYERS + 1)
+    },
     "optimizer": optimizer_field(key="clf_opt"),
     "lr": learning_rate_field(0.001, 0.0001, 0.1),
     "batch": batch_size_field(_DEFAULTS.batch_size, 8, 256),
@@ -167,7 +182,10 @@ def classifier_settings(values: Mapping[str, Any]) -> ClassifierSettings:
         ),
         hidden=tuple(
             DenseLayer(
-                int(values[f"units_{i}"]), values[f"act_{i}"], dropout=float(values[f"drop_{i}"])
+                int(values[f"units_{i}"]),
+                values[f"act_{i}"],
+                dropout=float(values[f"drop_{i}"]),
+                l2=float(values[f"l2_{i}"]),
             )
             for i in range(1, n_layers + 1)
         ),

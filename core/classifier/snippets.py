@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from core.classifier.features import FEATURE_KINDS
 from core.classifier.settings_fields import DATA_CODES, FIELDS
 from core.classifier.splits import group_split_description, share_split_description
-from core.classifier.train import ClassifierResult, ClassifierSettings
+from core.classifier.train import LR_FACTOR, ClassifierResult, ClassifierSettings, lr_patience
 from core.data.datasets import YOUTUBE_VIDEOS
 from core.data.snippets import script, settings_call
 from core.nn.networks import optimizer_code
@@ -114,7 +114,10 @@ def _head_layers(settings: ClassifierSettings, n_classes: int) -> tuple[list[str
     mixed = ', dtype="mixed_float16"' if settings.mixed_precision else ""
     layers = []
     for layer in settings.hidden:
-        layers.append(f'keras.layers.Dense({layer.units}, activation="{layer.activation}"{mixed}),')
+        penalty = f", kernel_regularizer=keras.regularizers.L2({layer.l2:g})" if layer.l2 else ""
+        layers.append(
+            f'keras.layers.Dense({layer.units}, activation="{layer.activation}"{penalty}{mixed}),'
+        )
         if layer.dropout:
             layers.append(f"keras.layers.Dropout({layer.dropout}),")
     if n_classes == 2:
@@ -176,10 +179,14 @@ def fit_code(settings: ClassifierSettings, n_classes: int) -> str:
         weighed = "y[train]" if settings.validation_split else "y"
         arguments.append(f"class_weight=class_weights({weighed}, {n_classes}),  # rarer, heavier")
     if settings.validation_split:
-        arguments.append(
-            'callbacks=[keras.callbacks.EarlyStopping(monitor="val_loss", '
-            f"patience={settings.patience}, restore_best_weights=True)],"
-        )
+        arguments += [
+            "callbacks=[",
+            f'    keras.callbacks.ReduceLROnPlateau(monitor="val_loss", factor={LR_FACTOR}, '
+            f"patience={lr_patience(settings.patience)}),",
+            '    keras.callbacks.EarlyStopping(monitor="val_loss", '
+            f"patience={settings.patience}, restore_best_weights=True),",
+            "],",
+        ]
     lines = "".join(f"    {argument}\n" for argument in [f"{rows},", *arguments, "verbose=0,"])
     return f"model.fit(\n{lines})"
 

@@ -223,9 +223,10 @@ def run_classify(args: argparse.Namespace) -> dict:
         batch_size=args.batch_size if args.batch_size is not None else defaults.batch_size,
         refit=args.refit,
     )
-    if args.dropout is not None:
-        hidden = tuple(replace(layer, dropout=args.dropout) for layer in settings.hidden)
-        settings = replace(settings, hidden=hidden)
+    for name in ("dropout", "l2"):
+        if getattr(args, name) is not None:
+            value = {name: getattr(args, name)}
+            settings = replace(settings, hidden=tuple(replace(h, **value) for h in settings.hidden))
     saved_to = bundle_path(args)
     cluster = cluster_from_args(args)
     if args.report:
@@ -372,6 +373,9 @@ def add_parser(commands) -> None:
     )
     classify.add_argument(
         "--dropout", type=float, help="dropout rate of the hidden layers (0 turns it off)"
+    )
+    classify.add_argument(
+        "--l2", type=float, help="L2 penalty on the hidden layers' weights (0 turns it off)"
     )
     scale = classify.add_argument_group(
         "data-parallel training (JAX backend: pip install -r requirements-scale.txt and set "

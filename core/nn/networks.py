@@ -7,6 +7,7 @@ Keras is imported inside the functions; the code uses ``keras.*`` only, so it ru
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -49,8 +50,8 @@ class DenseLayer:
             raise ValueError(f"unknown activation {self.activation!r}")
         if not 0.0 <= self.dropout < 1.0:
             raise ValueError("dropout must be in [0, 1)")
-        if self.l2 < 0:
-            raise ValueError("l2 must be >= 0")
+        if not (math.isfinite(self.l2) and self.l2 >= 0):
+            raise ValueError("l2 must be a finite number >= 0")
 
 
 @dataclass(frozen=True)
