@@ -62,7 +62,7 @@ def train_variant(spec: str, epochs: int, cache: Path) -> None:
     from sklearn.metrics import matthews_corrcoef
 
     from core.classifier.model import ClassifierNet, build_classifier_model
-    from core.classifier.train import class_weights
+    from core.classifier.steering import class_weights
     from core.nn.networks import DenseLayer, OptimizerSpec, make_optimizer
 
     name, units, dropout, l2, optimizer, rate, batch, *extra = spec.split(":")

@@ -21,12 +21,8 @@ from core.classifier.splits import (
     split_by_group,
     stratified_split,
 )
-from core.classifier.train import (
-    ClassifierSettings,
-    class_weights,
-    train_classifier,
-    validation_split,
-)
+from core.classifier.steering import class_weights, validation_split
+from core.classifier.train import ClassifierSettings, train_classifier
 from core.data.datasets import LabelledText, youtube_spam
 from core.errors import DataError
 from core.nn.networks import DenseLayer

@@ -13,13 +13,8 @@ from core.classifier.model import ClassifierNet, build_classifier_model
 from core.classifier.settings_fields import FIELDS, L2_OPTIONS, classifier_settings
 from core.classifier.snippets import fit_code, model_code
 from core.classifier.splits import stratified_split
-from core.classifier.train import (
-    LR_FACTOR,
-    ClassifierSettings,
-    lr_patience,
-    prepare_training,
-    train_classifier,
-)
+from core.classifier.steering import LR_FACTOR, lr_patience
+from core.classifier.train import ClassifierSettings, prepare_training, train_classifier
 from core.data.datasets import LabelledText
 from core.data.links import encode_params, parse_params
 from core.nn.networks import DenseLayer, OptimizerSpec

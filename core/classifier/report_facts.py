@@ -21,7 +21,8 @@ import numpy as np
 
 from core.classifier.features import ANALYZERS, FEATURE_KINDS
 from core.classifier.splits import TextSplit, group_split_description
-from core.classifier.train import LR_FACTOR, ClassifierSettings, TrainedClassifier, lr_patience
+from core.classifier.steering import LR_FACTOR, lr_patience
+from core.classifier.train import ClassifierSettings, TrainedClassifier
 from core.data.datasets import LabelledText
 
 # The libraries a run depends on, by their names on the package index.

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 from core.classifier.features import FEATURE_KINDS
 from core.classifier.settings_fields import DATA_CODES, FIELDS
 from core.classifier.splits import group_split_description, share_split_description
-from core.classifier.train import LR_FACTOR, ClassifierResult, ClassifierSettings, lr_patience
+from core.classifier.steering import LR_FACTOR, lr_patience
+from core.classifier.train import ClassifierResult, ClassifierSettings
 from core.data.datasets import YOUTUBE_VIDEOS
 from core.data.snippets import script, settings_call
 from core.nn.networks import optimizer_code

@@ -1,7 +1,7 @@
 """Training the text classifier live, and the trained classifier that scores new texts.
 
-:func:`train_classifier` trains with a stop flag, ``TerminateOnNaN``, ``EarlyStopping`` on a
-stratified validation split and class weights, and returns a :class:`TrainedClassifier`; its
+:func:`train_classifier` trains with a stop flag, ``TerminateOnNaN``, a learning-rate cut and
+``EarlyStopping`` on a stratified validation split (``core.classifier.steering``), class weights, and returns a :class:`TrainedClassifier`; its
 run's result is a :class:`ClassifierResult`. :func:`prepare_training` fits the features and
 chooses the validation rows for it and for the data-parallel path (``core.classifier.distributed``)
 alike. Keras is imported inside the functions.
@@ -9,7 +9,6 @@ alike. Keras is imported inside the functions.
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -29,6 +28,7 @@ from core.classifier.sparse_batches import (
     wants_text_rows,
 )
 from core.classifier.splits import TextSplit
+from core.classifier.steering import class_weights, validation_callbacks, validation_split
 from core.nn.networks import DenseLayer, OptimizerSpec, make_optimizer
 from core.nn.training import RunRecord, StopFlag, fit_live, seed_everything, training_device
 
@@ -139,32 +139,6 @@ class ClassifierResult:
     data: LabelledText | None = None  # the labelled texts the split was cut from, for a report
 
 
-def class_weights(y: np.ndarray, n_classes: int) -> dict[int, float]:
-    """``n / (k × count)`` per class: scikit-learn's "balanced" weights."""
-    counts = np.bincount(y, minlength=n_classes).astype(float)
-    return {i: float(len(y) / (n_classes * c)) if c else 0.0 for i, c in enumerate(counts)}
-
-
-def validation_split(
-    y: np.ndarray, share: float, seed: int
-) -> tuple[np.ndarray, np.ndarray] | None:
-    """Stratified training and validation indices, or ``None`` when too small to split.
-
-    Keras's own ``validation_split`` takes the last rows, which in a file sorted by source
-    (a video, a date) is not a sample of the rest.
-    """
-    from sklearn.model_selection import train_test_split
-
-    n_classes = len(np.unique(y))
-    n_val = math.ceil(share * len(y))
-    if share <= 0 or n_val < n_classes or len(y) - n_val < n_classes:
-        return None
-    if np.bincount(y).min() < 2:
-        return None
-    train, val = train_test_split(np.arange(len(y)), test_size=n_val, random_state=seed, stratify=y)
-    return np.sort(train), np.sort(val)
-
-
 def make_net(
     featurizer: Featurizer,
     n_classes: int,
@@ -198,17 +172,6 @@ def data_parallel_devices() -> list[str]:
         return []
     gpus = [d for d in keras.distribution.list_devices() if d.lower().startswith(("gpu", "cuda"))]
     return gpus if len(gpus) > 1 else []
-
-
-# Adam's steps stay the same size once the loss is small, so on large data the weights keep
-# stepping across the best boundary; a smaller step after a stall lets them settle on it.
-LR_FACTOR = 0.3
-
-
-def lr_patience(patience: int) -> int:
-    """Epochs of stalled validation loss before the learning rate is cut: half the
-    early-stopping ``patience`` (at least one), so a cut comes before training stops."""
-    return max(1, patience // 2)
 
 
 @dataclass
@@ -306,23 +269,11 @@ class PreparedTraining:
         return TextRows([texts[i] for i in rows], self.featurizer.transform, self.net.input_dim)
 
     def callbacks(self) -> list:
-        """With validation rows: ``ReduceLROnPlateau``, which cuts the learning rate by
-        :data:`LR_FACTOR` once the validation loss stalls for :func:`lr_patience` epochs, and
-        ``EarlyStopping`` on the validation loss, restoring the best weights. Without them,
-        none."""
+        """:func:`~core.classifier.steering.validation_callbacks` when there are validation
+        rows; otherwise none."""
         if self.val_rows is None:
             return []
-        import keras
-
-        patience = self.settings.patience
-        return [
-            keras.callbacks.ReduceLROnPlateau(
-                monitor="val_loss", factor=LR_FACTOR, patience=lr_patience(patience)
-            ),
-            keras.callbacks.EarlyStopping(
-                monitor="val_loss", patience=patience, restore_best_weights=True
-            ),
-        ]
+        return validation_callbacks(self.settings.patience)
 
 
 def prepare_training(
