@@ -9,11 +9,12 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from core.classifier.features import FeatureSettings
 from core.classifier.model import ClassifierNet, build_classifier_model
 from core.classifier.settings_fields import FIELDS, L2_OPTIONS, classifier_settings
 from core.classifier.snippets import fit_code, model_code
 from core.classifier.splits import stratified_split
-from core.classifier.steering import LR_FACTOR, lr_patience
+from core.classifier.steering import LR_FACTOR, cuts_learning_rate, lr_patience
 from core.classifier.train import ClassifierSettings, prepare_training, train_classifier
 from core.data.datasets import LabelledText
 from core.data.links import encode_params, parse_params
@@ -52,6 +53,17 @@ def test_callbacks_cut_the_rate_before_they_stop_and_vanish_without_validation()
     assert type(stop).__name__ == "EarlyStopping" and stop.patience == 4
     alone = prepare_training(split, ClassifierSettings(validation_split=0.0))
     assert alone.callbacks() == []
+
+
+def test_networks_reading_token_ids_keep_their_rate():
+    split = stratified_split(noise(), 0.25, seed=0)
+    features = FeatureSettings(kind="embedding", sequence_length=16, embedding_dim=8)
+    settings = ClassifierSettings(features=features, hidden=())
+    callbacks = prepare_training(split, settings).callbacks()
+    assert [type(c).__name__ for c in callbacks] == ["EarlyStopping"]
+    fit = fit_code(settings, 2)
+    assert "EarlyStopping" in fit and "ReduceLROnPlateau" not in fit
+    assert cuts_learning_rate("sparse") and not cuts_learning_rate("dense")
 
 
 def test_a_stalled_validation_loss_cuts_the_learning_rate_in_training():

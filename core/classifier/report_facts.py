@@ -21,7 +21,7 @@ import numpy as np
 
 from core.classifier.features import ANALYZERS, FEATURE_KINDS
 from core.classifier.splits import TextSplit, group_split_description
-from core.classifier.steering import LR_FACTOR, lr_patience
+from core.classifier.steering import LR_FACTOR, cuts_learning_rate, lr_patience
 from core.classifier.train import ClassifierSettings, TrainedClassifier
 from core.data.datasets import LabelledText
 
@@ -134,6 +134,16 @@ def feature_rows(settings: ClassifierSettings) -> list[tuple[str, str]]:
     return rows
 
 
+def rate_cut(settings: ClassifierSettings) -> str:
+    """How the learning rate was cut during training, in words."""
+    if not settings.validation_split:
+        return "none (no validation share)"
+    if not cuts_learning_rate(settings.features.input_kind):
+        return "none (only sparse term features have one)"
+    epochs = lr_patience(settings.patience)
+    return f"×{LR_FACTOR} after {epochs} epoch(s) of stalled validation loss"
+
+
 def settings_rows(trained: TrainedClassifier, kept_epoch: int | None) -> list[tuple[str, str]]:
     """A run's settings in words, as (name, value) pairs: features, network, training."""
     settings = trained.settings
@@ -157,12 +167,7 @@ def settings_rows(trained: TrainedClassifier, kept_epoch: int | None) -> list[tu
         ("Weights kept", f"epoch {kept_epoch}" if kept_epoch else "the last epoch's"),
         ("Validation share", f"{settings.validation_split:.0%} of the training texts"),
         ("Early-stopping patience", f"{settings.patience} epochs"),
-        (
-            "Learning-rate cut",
-            f"×{LR_FACTOR} after {lr_patience(settings.patience)} epoch(s) of stalled validation loss",
-        )
-        if settings.validation_split
-        else ("Learning-rate cut", "none (no validation share)"),
+        ("Learning-rate cut", rate_cut(settings)),
         ("Class weights", "balanced" if settings.class_weight else "none"),
         ("Retrained on all training texts", "yes" if settings.refit else "no"),
         ("Mixed precision", "yes" if settings.mixed_precision else "no"),

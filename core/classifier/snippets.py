@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from core.classifier.features import FEATURE_KINDS
 from core.classifier.settings_fields import DATA_CODES, FIELDS
 from core.classifier.splits import group_split_description, share_split_description
-from core.classifier.steering import LR_FACTOR, lr_patience
+from core.classifier.steering import LR_FACTOR, cuts_learning_rate, lr_patience
 from core.classifier.train import ClassifierResult, ClassifierSettings
 from core.data.datasets import YOUTUBE_VIDEOS
 from core.data.snippets import script, settings_call
@@ -180,10 +180,15 @@ def fit_code(settings: ClassifierSettings, n_classes: int) -> str:
         weighed = "y[train]" if settings.validation_split else "y"
         arguments.append(f"class_weight=class_weights({weighed}, {n_classes}),  # rarer, heavier")
     if settings.validation_split:
+        cut = []
+        if cuts_learning_rate(settings.features.input_kind):
+            cut = [
+                f'    keras.callbacks.ReduceLROnPlateau(monitor="val_loss", factor={LR_FACTOR}, '
+                f"patience={lr_patience(settings.patience)}),"
+            ]
         arguments += [
             "callbacks=[",
-            f'    keras.callbacks.ReduceLROnPlateau(monitor="val_loss", factor={LR_FACTOR}, '
-            f"patience={lr_patience(settings.patience)}),",
+            *cut,
             '    keras.callbacks.EarlyStopping(monitor="val_loss", '
             f"patience={settings.patience}, restore_best_weights=True),",
             "],",

@@ -48,17 +48,26 @@ def lr_patience(patience: int) -> int:
     return max(1, patience // 2)
 
 
-def validation_callbacks(patience: int) -> list:
-    """``ReduceLROnPlateau``, which cuts the learning rate by :data:`LR_FACTOR` once the
-    validation loss stalls for :func:`lr_patience` epochs, then ``EarlyStopping`` on the
-    validation loss after ``patience`` epochs, restoring the best weights."""
+def cuts_learning_rate(input_kind: str) -> bool:
+    """Whether a network on ``input_kind`` inputs has its learning rate cut after a stall: on
+    sparse term features, where it was measured to help. Networks reading token ids often sit
+    on a plateau before they learn, and a cut there stalls them for good."""
+    return input_kind == "sparse"
+
+
+def validation_callbacks(patience: int, cut_rate: bool = True) -> list:
+    """With ``cut_rate``, ``ReduceLROnPlateau``, which cuts the learning rate by
+    :data:`LR_FACTOR` once the validation loss stalls for :func:`lr_patience` epochs; then
+    ``EarlyStopping`` on the validation loss after ``patience`` epochs, restoring the best
+    weights."""
     import keras
 
-    return [
-        keras.callbacks.ReduceLROnPlateau(
-            monitor="val_loss", factor=LR_FACTOR, patience=lr_patience(patience)
-        ),
-        keras.callbacks.EarlyStopping(
-            monitor="val_loss", patience=patience, restore_best_weights=True
-        ),
-    ]
+    stop = keras.callbacks.EarlyStopping(
+        monitor="val_loss", patience=patience, restore_best_weights=True
+    )
+    if not cut_rate:
+        return [stop]
+    cut = keras.callbacks.ReduceLROnPlateau(
+        monitor="val_loss", factor=LR_FACTOR, patience=lr_patience(patience)
+    )
+    return [cut, stop]

@@ -28,7 +28,12 @@ from core.classifier.sparse_batches import (
     wants_text_rows,
 )
 from core.classifier.splits import TextSplit
-from core.classifier.steering import class_weights, validation_callbacks, validation_split
+from core.classifier.steering import (
+    class_weights,
+    cuts_learning_rate,
+    validation_callbacks,
+    validation_split,
+)
 from core.nn.networks import DenseLayer, OptimizerSpec, make_optimizer
 from core.nn.training import RunRecord, StopFlag, fit_live, seed_everything, training_device
 
@@ -270,10 +275,11 @@ class PreparedTraining:
 
     def callbacks(self) -> list:
         """:func:`~core.classifier.steering.validation_callbacks` when there are validation
-        rows; otherwise none."""
+        rows (the rate cut for sparse inputs only); otherwise none."""
         if self.val_rows is None:
             return []
-        return validation_callbacks(self.settings.patience)
+        cut = cuts_learning_rate(self.net.input_kind)
+        return validation_callbacks(self.settings.patience, cut_rate=cut)
 
 
 def prepare_training(
