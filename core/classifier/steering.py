@@ -1,7 +1,7 @@
 """Validation rows, class weights and the callbacks that cut the rate and stop early.
 
-The stratified validation rows, balanced class weights, and the callbacks that cut the learning
-rate and stop early on the validation loss. Keras is imported inside the functions.
+What steers a classifier's training besides its settings, shared by the one-process and the
+data-parallel path. Keras is imported inside the functions.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """Training the text classifier live, and the trained classifier that scores new texts.
 
-:func:`train_classifier` trains with a stop flag, ``TerminateOnNaN``, a learning-rate cut and
-``EarlyStopping`` on a stratified validation split (``core.classifier.steering``), class weights, and returns a :class:`TrainedClassifier`; its
-run's result is a :class:`ClassifierResult`. :func:`prepare_training` fits the features and
+:func:`train_classifier` trains with a stop flag, ``TerminateOnNaN``, class weights, and a
+learning-rate cut and ``EarlyStopping`` on a stratified validation split
+(``core.classifier.steering``), and returns a :class:`TrainedClassifier`; its run's result is a
+:class:`ClassifierResult`. :func:`prepare_training` fits the features and
 chooses the validation rows for it and for the data-parallel path (``core.classifier.distributed``)
 alike. Keras is imported inside the functions.
 """
